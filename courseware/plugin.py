@@ -1,0 +1,56 @@
+"""The ``courseware`` MkDocs plugin: page directives (exercises, quizzes …) and the site's runtime assets."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from courseware import buildsteps, features  # noqa: F401  features registers steps
+from courseware.config import CoursewareConfig
+from courseware.directives import DirectiveContext, DirectiveError, expand
+
+log = get_plugin_logger(__name__)
+
+
+class CoursewarePlugin(BasePlugin[CoursewareConfig]):
+    """Turns ``::exercise{id="…"}``-style directives into widgets and ships the browser runtime."""
+
+    def on_config(self, config: Any) -> Any:
+        self.project_dir = Path(config.config_file_path).resolve().parent
+        self.state: dict[str, Any] = {}
+        for step in buildsteps.CONFIG_STEPS:
+            step(self, config)
+        return config
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
+        depth = page.file.url.count("/") if not page.file.url.endswith("/") else page.file.url.count("/")
+        base_url = "../" * depth if page.file.url else ""
+        ctx = DirectiveContext(page_src=page.file.src_uri, base_url=base_url or "./", plugin=self)
+        try:
+            return expand(markdown, ctx)
+        except DirectiveError as err:
+            raise PluginError(f"页面 docs/{page.file.src_uri}：{err}") from None
+
+    def on_post_build(self, *, config: Any) -> None:
+        site_dir = Path(config.site_dir)
+        for step in buildsteps.POST_BUILD_STEPS:
+            step(self, config, site_dir)
+        self.state = {}
+
+    # Helpers shared by build steps -------------------------------------------------------------
+
+    def project_path(self, rel: str) -> Path:
+        return (self.project_dir / rel).resolve()
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    """Copy a prepared folder into the site, replacing what was there."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst)
