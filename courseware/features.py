@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-from courseware import runtime_assets  # noqa: F401  Pyodide distribution + bundled browser runtime
+from courseware import (
+    quiz,  # noqa: F401  ::quiz{id="…"} self-check quizzes
+    runtime_assets,  # noqa: F401  Pyodide distribution + bundled browser runtime
+)
