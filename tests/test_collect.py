@@ -1,0 +1,118 @@
+"""grader.collect: PATHs (files, folders, zips) → submissions, safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures.zips import bomb_zip, flag_bits, gbk_zip, plain_zip
+
+from grader.collect import Limits, collect, parse_name
+
+IDS = ["old-customers", "customers", "tier-config", "rfm"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2023001_old-customers.csv", ("2023001", "old-customers")),
+        ("2023001_张三_old-customers.xlsx", ("2023001", "old-customers")),
+        ("2023001_张三_old-customers.XLSX", ("2023001", "old-customers")),
+        ("２０２３００１＿张三＿old-customers.csv", ("2023001", "old-customers")),  # full-width digits and ＿
+        ("2023001 张三 old-customers (1).csv", ("2023001", "old-customers")),
+        ("2023001_old-customers（2）.csv", ("2023001", "old-customers")),
+        ("2023001_old-customers - 副本.csv", ("2023001", "old-customers")),
+        ("2023001_customers.csv", ("2023001", "customers")),  # longest id wins only when it is the suffix
+        ("folder/sub/2023002_rfm.csv", ("2023002", "rfm")),
+        ("2023001_oldcustomers.csv", ("2023001", None)),  # never guessed
+        ("张三_rfm.csv", (None, "rfm")),
+        ("rfm.csv", (None, "rfm")),
+        ("notes.txt", (None, None)),
+    ],
+)
+def test_parse_name(name, expected):
+    assert parse_name(name, IDS) == expected
+
+
+def test_collect_folder_and_overrides(tmp_path: Path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "2023001_rfm.csv").write_bytes(b"x\n1\n")
+    (tmp_path / "a" / "2023002_张三_tier-config.yaml").write_bytes(b"rule: any\n")
+    (tmp_path / "a" / ".DS_Store").write_bytes(b"junk")
+    (tmp_path / "readme.txt").write_bytes(b"hello")
+    subs = collect([tmp_path], IDS)
+    by_name = {s.name: s for s in subs}
+    assert set(by_name) == {"2023001_rfm.csv", "2023002_张三_tier-config.yaml", "readme.txt"}
+    assert by_name["2023001_rfm.csv"].error is None
+    assert by_name["2023001_rfm.csv"].data == b"x\n1\n"
+    assert by_name["2023001_rfm.csv"].sha256
+    assert by_name["2023002_张三_tier-config.yaml"].exercise == "tier-config"
+    assert "练习编号" in by_name["readme.txt"].error  # reported, not guessed
+    forced = collect([tmp_path / "readme.txt"], IDS, exercise="rfm", student="2023009")
+    assert (forced[0].exercise, forced[0].student, forced[0].error) == ("rfm", "2023009", None)
+
+
+def test_missing_student_and_missing_path(tmp_path: Path):
+    (tmp_path / "rfm.csv").write_bytes(b"a\n")
+    subs = collect([tmp_path / "rfm.csv", tmp_path / "nope.csv"], IDS)
+    assert "学号" in subs[0].error
+    assert subs[1].file.endswith("nope.csv") and "找不到" in subs[1].error
+
+
+def test_gbk_names_are_decoded(tmp_path: Path):
+    blob = gbk_zip([("作业/2023001_张三_rfm.csv", b"a\n1\n"), ("作业/2023002_李四_rfm.csv", b"a\n2\n")])
+    assert flag_bits(blob) == [0, 0]
+    (tmp_path / "班级.zip").write_bytes(blob)
+    subs = collect([tmp_path / "班级.zip"], IDS)
+    assert all(s.file.startswith(str(tmp_path / "班级.zip") + "/作业/") for s in subs)
+    assert {s.name for s in subs} == {"2023001_张三_rfm.csv", "2023002_李四_rfm.csv"}
+    assert all(s.error is None and s.student and s.exercise == "rfm" for s in subs)
+    assert all(any("GBK" in n for n in s.notes) for s in subs)
+
+
+def test_unsafe_members_are_reported_not_read(tmp_path: Path):
+    blob = plain_zip([("../2023001_rfm.csv", b"a\n"), ("/etc/2023002_rfm.csv", b"b\n"),
+                      ("C:/x/2023003_rfm.csv", b"c\n"), ("ok/2023004_rfm.csv", b"d\n")])
+    (tmp_path / "x.zip").write_bytes(blob)
+    subs = collect([tmp_path / "x.zip"], IDS)
+    assert len(subs) == 4
+    bad = [s for s in subs if s.error]
+    assert len(bad) == 3 and all("../" in s.error and s.data is None for s in bad)
+    assert [s.student for s in subs if not s.error] == ["2023004"]
+    assert not (tmp_path.parent / "2023001_rfm.csv").exists()
+
+
+def test_zip_bomb_declared_and_lying(tmp_path: Path):
+    limits = Limits(max_file_bytes=1 << 20, max_zip_total_bytes=4 << 20)
+    (tmp_path / "bomb.zip").write_bytes(bomb_zip("2023001_rfm.csv", 8 << 20))
+    (tmp_path / "liar.zip").write_bytes(bomb_zip("2023002_rfm.csv", 8 << 20, lie=True))
+    subs = collect([tmp_path / "bomb.zip", tmp_path / "liar.zip"], IDS, limits=limits)
+    assert len(subs) == 2
+    assert all(s.error and s.data is None for s in subs)
+    assert "过大" in subs[0].error
+    assert subs[1].student == "2023002"
+
+
+def test_member_count_cap_and_nesting(tmp_path: Path):
+    many = plain_zip([(f"{i:07d}_rfm.csv", b"a\n") for i in range(30)])
+    (tmp_path / "many.zip").write_bytes(many)
+    [sub] = collect([tmp_path / "many.zip"], IDS, limits=Limits(max_zip_members=10))
+    assert "30" in sub.error
+    inner = plain_zip([("2023001_rfm.csv", b"a\n")])
+    (tmp_path / "outer.zip").write_bytes(plain_zip([("inner.zip", inner)]))
+    [nested] = collect([tmp_path / "outer.zip"], IDS)
+    assert nested.file.endswith("outer.zip/inner.zip/2023001_rfm.csv") and nested.error is None
+    deep = plain_zip([("outer.zip", (tmp_path / "outer.zip").read_bytes())])
+    (tmp_path / "deep.zip").write_bytes(deep)
+    [too_deep] = collect([tmp_path / "deep.zip"], IDS)
+    assert "嵌套" in too_deep.error
+
+
+def test_corrupt_zip_and_huge_file(tmp_path: Path):
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    huge = tmp_path / "2023001_rfm.csv"
+    with huge.open("wb") as fh:  # sparse: costs no disk
+        fh.truncate(64 << 20)
+    subs = collect([tmp_path / "broken.zip", huge], IDS)
+    assert "压缩包无法打开" in subs[0].error
+    assert "过大" in subs[1].error and subs[1].student == "2023001"
