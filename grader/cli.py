@@ -1,0 +1,366 @@
+"""``grader``: the instructor's command line. A thin argparse layer over keyword-only functions.
+
+Each verb is a plain function ``main_<verb>(*, …) -> int`` (the exit code) that tests call
+directly; :func:`main` only parses arguments, picks the verb and turns every failure into one
+Chinese line on stderr — never a traceback. Exit codes: 0 all graded, 1 some file could not be
+graded (it is still in every output), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, NoReturn
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+import datasets
+from grader.collect import collect
+from grader.gradebook import build_gradebook
+from grader.render import RENDERERS
+from grader.render.common import fmt_points
+from grader.render.terminal import show
+from grader.report import load_gradebook, render_report
+from grader.spec import SpecError, load_all
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_SOME_ERRORS",
+    "EXIT_USAGE",
+    "UsageError",
+    "main",
+    "main_dataset",
+    "main_grade",
+    "main_key",
+    "main_list",
+    "main_report",
+]
+
+EXIT_OK = 0
+EXIT_SOME_ERRORS = 1
+EXIT_USAGE = 2
+PROGRESS_MIN_FILES = 6
+"""Show a progress bar from this many files on."""
+DEFAULT_EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+
+
+class UsageError(Exception):
+    """Wrong arguments or configuration: one Chinese line, exit code 2."""
+
+
+# ---------------------------------------------------------------- messages (zh / en)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "no_exercises": {"zh": "在 {dir} 里没有找到练习；请用 --exercises 指定练习文件夹。",
+                     "en": "No exercises found in {dir}; point --exercises at the exercises folder."},
+    "unknown_exercise": {"zh": "练习 {id} 不存在（可用：{ids}）；用 grader list 查看。",
+                         "en": "Unknown exercise {id} (available: {ids}); see grader list."},
+    "no_paths": {"zh": "没有找到要评分的文件；请检查路径。", "en": "No files to grade; check the paths."},
+    "written": {"zh": "已写入 {path}", "en": "Wrote {path}"},
+    "cannot_write": {"zh": "无法写入 {path}（{why}）；请检查文件夹是否存在、文件是否被 Excel 打开。",
+                     "en": "Cannot write {path} ({why}); check the folder exists and the file is not open."},
+    "some_errors": {"zh": "有 {n} 个文件无法评分，原因见上表和输出文件。",
+                    "en": "{n} file(s) could not be graded; see the table and the outputs."},
+    "grading": {"zh": "评分中", "en": "Grading"},
+    "no_data": {"zh": "练习 {id} 不需要数据文件。", "en": "Exercise {id} needs no data files."},
+    "gradebook_missing": {"zh": "找不到成绩文件 {path}；请先运行 grader grade … --json {path}。",
+                          "en": "Gradebook {path} not found; run grader grade … --json {path} first."},
+    "gradebook_bad": {"zh": "成绩文件 {path} 无法读取：{why}；请用 grader grade --json 重新生成。",
+                      "en": "Cannot read gradebook {path}: {why}; regenerate it with grader grade --json."},
+    "roster_bad": {"zh": "名单 {path} 无法读取（{why}）；请给出每行一个学号的文本文件。",
+                   "en": "Cannot read roster {path} ({why}); give a text file with one student id per line."},
+    "key_failed": {"zh": "练习 {id} 的参考答案无法生成：{why}", "en": "Cannot build the answer key of {id}: {why}"},
+    "internal": {"zh": "grader 内部出错（{why}）；请把命令和文件发给课程维护者。",
+                 "en": "Internal error in grader ({why}); send the command and files to the maintainers."},
+    "interrupted": {"zh": "已中断。", "en": "Interrupted."},
+}
+
+
+def msg(key: str, lang: str = "zh", **kw: Any) -> str:
+    entry = MESSAGES[key]
+    return entry.get(lang, entry["zh"]).format(**kw)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _console(stderr: bool = False) -> Any:
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+
+
+def load_specs(exercises_dir: str | Path | None, lang: str = "zh") -> dict[str, Any]:
+    """All exercise specs; a broken spec is a :class:`UsageError` naming file and field."""
+    folder = Path(exercises_dir) if exercises_dir else DEFAULT_EXERCISES
+    try:
+        specs = load_all(folder)
+    except SpecError as exc:
+        raise UsageError(f"练习设置有误：{exc}") from None
+    if not specs:
+        raise UsageError(msg("no_exercises", lang, dir=folder))
+    return specs
+
+
+def _spec(specs: dict[str, Any], exercise_id: str, lang: str) -> Any:
+    if exercise_id not in specs:
+        raise UsageError(msg("unknown_exercise", lang, id=exercise_id, ids="、".join(sorted(specs))))
+    return specs[exercise_id]
+
+
+def _write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or type(exc).__name__)) from None
+    return target
+
+
+def read_roster(path: str, lang: str = "zh") -> list[str]:
+    """学号 from a text/CSV file (first column of each line) or a comma-separated list."""
+    source = Path(path)
+    if source.is_file():
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UsageError(msg("roster_bad", lang, path=path, why="编码无法识别"))
+        items = [re.split(r"[,，\t ]", line.strip(), maxsplit=1)[0] for line in text.splitlines()]
+    else:
+        items = re.split(r"[,，\s]+", path)
+    ids = [i.strip() for i in items if re.fullmatch(r"[A-Za-z]{0,3}\d[A-Za-z0-9-]*", i.strip())]
+    if not ids:
+        raise UsageError(msg("roster_bad", lang, path=path, why="没有找到学号"))
+    return ids
+
+
+# ---------------------------------------------------------------- verbs
+
+
+def main_list(*, exercises_dir: str | Path | None = None, lang: str = "zh", console: Any = None) -> int:
+    """Print every exercise: id, title, submission formats, max points."""
+    specs = load_specs(exercises_dir, lang)
+    console = console or _console()
+    heads = ("编号", "标题", "提交格式", "满分") if lang == "zh" else ("id", "title", "formats", "max")
+    table = Table(*heads)
+    for ex_id, spec in sorted(specs.items()):
+        table.add_row(ex_id, spec.title, "/".join(spec.submission.accept), fmt_points(spec.max_score))
+    console.print(table)
+    return EXIT_OK
+
+
+def main_grade(
+    *,
+    paths: Sequence[str | Path],
+    exercises_dir: str | Path | None = None,
+    exercise: str | None = None,
+    student: str | None = None,
+    roster: Sequence[str] = (),
+    outputs: dict[str, str | Path] | None = None,
+    lang: str = "zh",
+    quiet: bool = False,
+    console: Any = None,
+) -> int:
+    """Grade every file under ``paths``; write ``outputs`` (format → path); 0 or 1."""
+    specs = load_specs(exercises_dir, lang)
+    if exercise is not None:
+        _spec(specs, exercise, lang)
+    console = console or _console()
+    subs = collect(paths, specs, exercise=exercise, student=student)
+    if not subs:
+        raise UsageError(msg("no_paths", lang))
+    gradebook = _with_progress(subs, lambda progress: build_gradebook(
+        subs, specs, roster=roster, progress=progress), lang)
+    for fmt, path in (outputs or {}).items():
+        _write_bytes(path, RENDERERS[fmt](gradebook, lang), lang)
+    if not quiet:
+        show(gradebook, console, lang)
+    for path in (outputs or {}).values():
+        console.print(msg("written", lang, path=path))
+    if not gradebook.ok:
+        _console(stderr=True).print(msg("some_errors", lang, n=gradebook.summary.errors))
+        return EXIT_SOME_ERRORS
+    return EXIT_OK
+
+
+def _with_progress(subs: list[Any], run: Callable[[Any], Any], lang: str) -> Any:
+    if len(subs) < PROGRESS_MIN_FILES:
+        return run(None)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_console(stderr=True), transient=True) as progress:
+        task = progress.add_task(msg("grading", lang), total=len(subs))
+        return run(lambda _sub: progress.advance(task))
+
+
+def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,
+                 lang: str = "zh", console: Any = None) -> int:
+    """Write that student's data files (``out/data/<table>.csv``) for one exercise."""
+    spec = _spec(load_specs(exercises_dir, lang), exercise_id, lang)
+    console = console or _console()
+    if not spec.datasets:
+        console.print(msg("no_data", lang, id=exercise_id))
+        return EXIT_OK
+    tables = datasets.generate(student)
+    wanted = {name: tables[name] for name in spec.datasets}
+    target = Path(out) / "data"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        datasets.write_csvs(wanted, target)
+    except OSError as exc:
+        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or type(exc).__name__)) from None
+    for name in spec.datasets:
+        console.print(msg("written", lang, path=target / f"{name}.csv"))
+    return EXIT_OK
+
+
+def answer_key(spec: Any, student: str) -> tuple[str, bytes]:
+    """The instructor's answer for ``student``'s variant as a submission: (file name, bytes)."""
+    from grader.reference import reference_answer  # noqa: PLC0415  (lands with grader-core)
+    from grader.serialize import serialize  # noqa: PLC0415
+
+    result = reference_answer(spec, student)
+    name, data, _mime = serialize(spec, result, student)
+    return name, data
+
+
+def main_key(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,
+             lang: str = "zh", console: Any = None) -> int:
+    """Write ``out/<学号>_<exercise-id>.<ext>``, the answer key that ``grader grade`` scores full marks."""
+    spec = _spec(load_specs(exercises_dir, lang), exercise_id, lang)
+    console = console or _console()
+    try:
+        name, data = answer_key(spec, student)
+    except Exception as exc:  # the reference failing is the exercise author's problem, said in one line
+        raise UsageError(msg("key_failed", lang, id=exercise_id, why=str(exc) or type(exc).__name__)) from None
+    target = _write_bytes(Path(out) / name, data, lang)
+    console.print(msg("written", lang, path=target))
+    return EXIT_OK
+
+
+def main_report(*, gradebook: str | Path, html: str | Path, lang: str = "zh", console: Any = None) -> int:
+    """Class statistics of a gradebook JSON as one self-contained HTML page."""
+    source = Path(gradebook)
+    if not source.is_file():
+        raise UsageError(msg("gradebook_missing", lang, path=source))
+    try:
+        book = load_gradebook(source)
+    except ValueError as exc:
+        raise UsageError(msg("gradebook_bad", lang, path=source, why=exc)) from None
+    target = _write_bytes(html, render_report(book, lang), lang)
+    (console or _console()).print(msg("written", lang, path=target))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- argparse layer
+
+_ARGPARSE_ZH = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), "参数 {0} 的取值 {1} 无效（可选：{2}）"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要跟一个值"),
+    (re.compile(r"argument (\S+): (.*)"), "参数 {0} 有误：{1}"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError (in Chinese) instead of printing English and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, template in _ARGPARSE_ZH:
+            m = pattern.fullmatch(message)
+            if m:
+                message = template.format(*m.groups())
+                break
+        raise UsageError(f"{message}；用 {self.prog} --help 查看用法。")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--exercises", metavar="DIR", help="练习文件夹（默认：仓库里的 exercises/）")
+    common.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh）")
+    parser = _Parser(prog="grader", description="电商客户服务实训的评分工具：离线批改学生提交的表格和等级配置。")
+    verbs = parser.add_subparsers(dest="verb", metavar="命令", parser_class=_Parser)
+    verbs.required = True
+    verbs.add_parser("list", parents=[common], help="列出所有练习（编号、标题、提交格式、满分）")
+
+    grade = verbs.add_parser("grade", parents=[common], help="批改文件、文件夹或 .zip 压缩包")
+    grade.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹或 .zip")
+    grade.add_argument("--exercise", metavar="ID", help="所有文件都按这个练习批改（默认从文件名识别）")
+    grade.add_argument("--student", metavar="学号", help="所有文件都按这个学号的数据批改（默认从文件名识别）")
+    grade.add_argument("--roster", metavar="名单", help="全班学号（文件，每行一个；或用逗号分隔），用于发现抄袭")
+    for fmt, what in (("json", "JSON 成绩文件"), ("csv", "CSV（Excel 可直接打开）"), ("xlsx", "Excel 成绩单"),
+                      ("html", "HTML 成绩单")):
+        grade.add_argument(f"--{fmt}", metavar="F", help=f"写出{what}")
+    grade.add_argument("-q", "--quiet", action="store_true", help="不在终端打印成绩表")
+
+    for verb, what in (("dataset", "写出该学号的数据文件"), ("key", "写出该学号的参考答案（提交文件格式）")):
+        p = verbs.add_parser(verb, parents=[common], help=what)
+        p.add_argument("exercise_id", metavar="ID", help="练习编号")
+        p.add_argument("--student", metavar="学号", required=True, help="学号")
+        p.add_argument("--out", metavar="DIR", required=True, help="输出文件夹")
+
+    report = verbs.add_parser("report", parents=[common], help="根据成绩文件生成全班统计报告")
+    report.add_argument("gradebook", metavar="GRADEBOOK.json", help="grader grade --json 生成的文件")
+    report.add_argument("--html", metavar="F", required=True, help="报告 HTML 文件")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    lang = args.lang
+    if args.verb == "list":
+        return main_list(exercises_dir=args.exercises, lang=lang)
+    if args.verb == "grade":
+        outputs = {fmt: getattr(args, fmt) for fmt in ("json", "csv", "xlsx", "html") if getattr(args, fmt)}
+        roster = read_roster(args.roster, lang) if args.roster else ()
+        return main_grade(paths=args.paths, exercises_dir=args.exercises, exercise=args.exercise,
+                          student=args.student, roster=roster, outputs=outputs, lang=lang, quiet=args.quiet)
+    if args.verb == "dataset":
+        return main_dataset(exercise_id=args.exercise_id, student=args.student, out=args.out,
+                            exercises_dir=args.exercises, lang=lang)
+    if args.verb == "key":
+        return main_key(exercise_id=args.exercise_id, student=args.student, out=args.out,
+                        exercises_dir=args.exercises, lang=lang)
+    return main_report(gradebook=args.gradebook, html=args.html, lang=lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``grader`` command; returns (and, as a script, exits with) the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = "en" if "--lang=en" in argv or any(a == "--lang" and b == "en" for a, b in pairwise(argv)) else "zh"
+    err = _console(stderr=True)
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except UsageError as exc:
+        err.print(f"[red]错误：[/]{_escape(str(exc))}" if lang == "zh" else f"[red]Error:[/] {_escape(str(exc))}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print(msg("interrupted", lang))
+        return 130
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    except Exception as exc:  # last line of defence: no traceback reaches the user
+        err.print(msg("internal", lang, why=_escape(f"{type(exc).__name__}: {exc}"[:200])))
+        return EXIT_USAGE
+
+
+def _escape(text: str) -> str:
+    return escape(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Helpers shared by the renderers: formula neutralising, labels, score formatting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.gradebook import Entry
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet treats a cell starting with one of these as a formula (CSV injection)."""
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix a ``'`` to text a spreadsheet would run as a formula; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def fmt_points(value: float | None) -> str:
+    """2 → "2", 2.5 → "2.5", None → "—"."""
+    if value is None:
+        return "—"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "student": {"zh": "学号", "en": "student"},
+    "exercise": {"zh": "练习编号", "en": "exercise"},
+    "title": {"zh": "练习", "en": "title"},
+    "file": {"zh": "文件", "en": "file"},
+    "status": {"zh": "状态", "en": "status"},
+    "score": {"zh": "得分", "en": "score"},
+    "max_score": {"zh": "满分", "en": "max score"},
+    "failed": {"zh": "未通过的检查", "en": "failed checks"},
+    "notes": {"zh": "读取说明", "en": "notes"},
+    "error": {"zh": "错误", "en": "error"},
+    "flags": {"zh": "标记", "en": "flags"},
+    "total": {"zh": "总分", "en": "total"},
+    "graded": {"zh": "已评分", "en": "graded"},
+    "errored": {"zh": "无法评分", "en": "error"},
+    "summary": {"zh": "总表", "en": "summary"},
+    "gradebook": {"zh": "成绩单", "en": "Gradebook"},
+    "files": {"zh": "文件数", "en": "files"},
+    "students": {"zh": "学生数", "en": "students"},
+    "mean": {"zh": "平均分", "en": "mean"},
+    "median": {"zh": "中位数", "en": "median"},
+    "full_marks": {"zh": "满分人次", "en": "full marks"},
+    "checks": {"zh": "检查", "en": "checks"},
+    "passed": {"zh": "通过", "en": "passed"},
+    "not_passed": {"zh": "未通过", "en": "failed"},
+    "message": {"zh": "说明", "en": "message"},
+}
+
+
+def label(key: str, lang: str = "zh") -> str:
+    entry = LABELS[key]
+    return entry.get(lang, entry["zh"])
+
+
+def status_text(entry: Entry, lang: str = "zh") -> str:
+    return label("graded" if entry.result.status == "graded" else "errored", lang)
+
+
+def failed_checks(entry: Entry) -> list[str]:
+    """"检查名：说明" for every check that did not pass."""
+    return [f"{c.name}：{c.message}" for c in entry.result.checks if not c.passed]

@@ -1,0 +1,74 @@
+"""The gradebook as one self-contained HTML page (inline CSS, no external resources, all text escaped)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from grader.render.common import fmt_points, label, status_text
+
+if TYPE_CHECKING:
+    from grader.gradebook import Entry, Gradebook
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
+th{background:#f3f3f3}.error{color:#b00020}.ok{color:#1b5e20}.flag{color:#8a4b00;font-weight:bold}
+details{margin:.4em 0}summary{cursor:pointer}small{color:#666}.bar{fill:#3f6fb5}.axis{font-size:11px}
+"""
+
+
+def page(title: str, body: str, lang: str = "zh") -> bytes:
+    """A complete HTML document; ``title`` is escaped here, ``body`` must already be."""
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n"
+        f"<h1>{escape(title)}</h1>\n{body}\n</body></html>\n"
+    ).encode()
+
+
+def _row(cells: list[str], tag: str = "td") -> str:
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def _summary(gradebook: Gradebook, lang: str) -> str:
+    s = gradebook.summary
+    head = _row([escape(label(k, lang)) for k in
+                 ("exercise", "title", "files", "graded", "errored", "mean", "median", "full_marks", "flags")],
+                "th")
+    body = "".join(
+        _row([escape(e.exercise), escape(e.title), str(e.files), str(e.graded), str(e.errors),
+              fmt_points(e.mean), fmt_points(e.median), str(e.full_marks), str(e.flagged)])
+        for e in s.exercises)
+    counts = (f"<p>{escape(label('files', lang))}：{s.files}　{escape(label('graded', lang))}：{s.graded}　"
+              f"{escape(label('errored', lang))}：{s.errors}　{escape(label('students', lang))}：{s.students}</p>")
+    return f"{counts}<table>{head}{body}</table>"
+
+
+def _entry(e: Entry, lang: str) -> str:
+    r = e.result
+    cls = "ok" if r.status == "graded" and r.score >= r.max_score > 0 else "error"
+    score = (f"{fmt_points(r.score)} / {fmt_points(r.max_score)}" if r.status == "graded"
+             else escape(status_text(e, lang)))
+    parts = [f'<summary><b>{escape(r.student or "?")}</b> · {escape(r.exercise or "?")} · '
+             f'<span class="{cls}">{score}</span> <small>{escape(r.file)}</small></summary>']
+    if r.error:
+        parts.append(f'<p class="error">{escape(r.error)}</p>')
+    parts.extend(f'<p class="flag">{escape(flag)}</p>' for flag in e.flags)
+    if r.checks:
+        head = _row([escape(label(k, lang)) for k in ("checks", "status", "score", "message")], "th")
+        rows = "".join(
+            _row([escape(c.name), escape(label("passed" if c.passed else "not_passed", lang)),
+                  f"{fmt_points(c.points)} / {fmt_points(c.max_points)}", escape(c.message)])
+            for c in r.checks)
+        parts.append(f"<table>{head}{rows}</table>")
+    if r.notes:
+        parts.append("<ul>" + "".join(f"<li>{escape(n.message)}</li>" for n in r.notes) + "</ul>")
+    return "<details>" + "".join(parts) + "</details>"
+
+
+def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
+    body = [_summary(gradebook, lang), f"<h2>{escape(label('file', lang))}</h2>"]
+    body.extend(_entry(e, lang) for e in gradebook.entries)
+    return page(label("gradebook", lang), "\n".join(body), lang)
