@@ -27,7 +27,7 @@ DEFAULT_FILENAME = "{student}_{id}.{ext}"
 KNOWN_TABLES = ("orders", "order_items", "customers", "sms_log", "traffic")
 NOTE_CODES = ("encoding", "alias", "header", "fullwidth", "whitespace", "amount_text", "extra_columns",
               "column_order", "sheet", "formula", "empty_rows", "key_text", "format", "rule_alias",
-              "discount_text")
+              "discount_text", "not_a_number")
 """Correction codes a reader may report; ``notes.deductions`` may set points for any of them."""
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 

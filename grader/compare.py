@@ -1,0 +1,187 @@
+"""Compare a submitted table with the reference by key, order-insensitive.
+
+Not ``assert_frame_equal``: rows are matched on the key column(s); the result lists missing rows,
+extra rows and wrong values in Chinese ("缺少客户 张三；多出客户 李四；王五 的成交订单数应为 5，提交为 4"),
+with explicit numeric tolerance per column and precision / recall of the key set for partial credit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KEY_SEP = " / "
+
+
+@dataclass
+class Mismatch:
+    """One wrong cell of a row present in both tables."""
+
+    key: str
+    column: str
+    expected: Any
+    actual: Any
+
+    def message(self) -> str:
+        return f"{self.key} 的{self.column}应为 {format_value(self.expected)}，提交为 {format_value(self.actual)}"
+
+
+@dataclass
+class TableDiff:
+    """Differences between a submission and the reference."""
+
+    label: str
+    """Noun for a row in messages (客户, 月份 …)."""
+    expected_keys: list[str]
+    actual_keys: list[str]
+    missing: list[str] = field(default_factory=list)
+    """Keys in the reference but not in the submission (reference order)."""
+    extra: list[str] = field(default_factory=list)
+    """Keys in the submission but not in the reference (submission order)."""
+    duplicates: list[str] = field(default_factory=list)
+    """Keys the submission has more than once."""
+    mismatches: list[Mismatch] = field(default_factory=list)
+    cells_checked: int = 0
+    """Cells compared (matched rows × compared columns)."""
+
+    @property
+    def matched(self) -> int:
+        return len(set(self.expected_keys) & set(self.actual_keys))
+
+    @property
+    def precision(self) -> float:
+        actual = set(self.actual_keys)
+        return 1.0 if not actual and not self.expected_keys else (self.matched / len(actual) if actual else 0.0)
+
+    @property
+    def recall(self) -> float:
+        expected = set(self.expected_keys)
+        return 1.0 if not expected else self.matched / len(expected)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+    @property
+    def value_accuracy(self) -> float:
+        """Share of compared cells that are right (1 when nothing could be compared)."""
+        return 1.0 if self.cells_checked == 0 else 1 - len(self.mismatches) / self.cells_checked
+
+    def row_messages(self) -> list[str]:
+        return ([f"缺少{self.label} {k}" for k in self.missing]
+                + [f"多出{self.label} {k}" for k in self.extra]
+                + [f"{self.label} {k} 出现了不止一次" for k in self.duplicates])
+
+    def value_messages(self) -> list[str]:
+        return [m.message() for m in self.mismatches]
+
+
+def format_value(value: Any) -> str:
+    """A value as a student reads it: 5, 35.5, 2024-05-01 12:00:00, 空."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "空"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "空"
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M:%S").removesuffix(" 00:00:00")
+    text = str(value)
+    return text if text else "空"
+
+
+def key_strings(df: pd.DataFrame, key: list[str]) -> list[str]:
+    """One display string per row: the key values joined with " / "."""
+    if not key or any(k not in df.columns for k in key):
+        return []
+    parts = [df[k].map(format_value) for k in key]
+    if len(parts) == 1:
+        return list(parts[0])
+    return [KEY_SEP.join(vals) for vals in zip(*parts, strict=True)]
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value == ""
+
+
+def values_equal(expected: Any, actual: Any, tolerance: float = 0.0) -> bool:
+    """Equality with numeric tolerance; blank equals blank; text compared as text."""
+    if _is_missing(expected) or _is_missing(actual):
+        return _is_missing(expected) and _is_missing(actual)
+    if isinstance(expected, pd.Timestamp) or isinstance(actual, pd.Timestamp):
+        try:
+            diff = abs((pd.Timestamp(expected) - pd.Timestamp(actual)).total_seconds())
+        except (ValueError, TypeError):
+            return False
+        return diff <= tolerance
+    num_e, num_a = _as_number(expected), _as_number(actual)
+    if num_e is not None and num_a is not None:
+        return abs(num_e - num_a) <= tolerance + 1e-9 * max(1.0, abs(num_e))
+    return str(expected) == str(actual)
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | np.number):
+        return float(value)
+    return None
+
+
+def compare_tables(expected: pd.DataFrame, actual: pd.DataFrame, key: list[str], *,
+                   columns: list[str] | None = None, tolerance: dict[str, float] | None = None,
+                   label: str = "行") -> TableDiff:
+    """Diff ``actual`` against ``expected`` on ``key``; ``columns`` are the value columns compared.
+
+    Never raises for any pair of frames: a key or value column the submission lacks makes every
+    row (or cell) count as missing (or wrong).
+    """
+    tolerance = tolerance or {}
+    exp_keys = key_strings(expected, key)
+    act_keys = key_strings(actual, key)
+    diff = TableDiff(label, exp_keys, act_keys)
+    exp_set, act_set = set(exp_keys), set(act_keys)
+    diff.missing = [k for k in dict.fromkeys(exp_keys) if k not in act_set]
+    diff.extra = [k for k in dict.fromkeys(act_keys) if k not in exp_set]
+    seen: set[str] = set()
+    for k in act_keys:
+        if k in seen and k not in diff.duplicates:
+            diff.duplicates.append(k)
+        seen.add(k)
+    value_cols = [c for c in (columns if columns is not None else expected.columns) if c not in key]
+    exp_rows = _first_rows(expected, exp_keys)
+    act_rows = _first_rows(actual, act_keys)
+    for k in dict.fromkeys(exp_keys):
+        if k not in act_rows:
+            continue
+        e_row, a_row = exp_rows[k], act_rows[k]
+        for col in value_cols:
+            if col not in expected.columns:
+                continue
+            diff.cells_checked += 1
+            e_val = expected.at[e_row, col]
+            a_val = actual.at[a_row, col] if col in actual.columns else None
+            if not values_equal(e_val, a_val, tolerance.get(col, 0.0)):
+                diff.mismatches.append(Mismatch(k, col, e_val, a_val))
+    return diff
+
+
+def _first_rows(df: pd.DataFrame, keys: list[str]) -> dict[str, Any]:
+    rows: dict[str, Any] = {}
+    for index, k in zip(df.index, keys, strict=False):
+        rows.setdefault(k, index)
+    return rows
+
+
+__all__ = ["Mismatch", "TableDiff", "compare_tables", "format_value", "key_strings", "values_equal"]

@@ -1,0 +1,202 @@
+"""Grade one submission: bytes + file name → :class:`~grader.model.SubmissionResult`. Never raises.
+
+The student's code is never executed here: in-memory answers are serialised to submission bytes
+first (:func:`grade_result`), so the browser and the CLI grade exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_check
+from grader.compare import format_value, key_strings
+from grader.model import CheckResult, Note, SubmissionResult, round_points
+from grader.normalize import NoteBook, to_canonical
+from grader.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
+from grader.reference import ReferenceFailed, reference_answer, student_tables
+from grader.serialize import SerializeError, serialize
+from grader.spec import ExerciseSpec
+from grader.tiers import ParsedConfig, parse_config
+
+_LOCK = threading.RLock()
+_REFERENCES: dict[tuple[str, str, str], Any] = {}
+
+
+@dataclass
+class Answer:
+    """A submission read and normalised: what the checks see."""
+
+    value: Any
+    """Canonical DataFrame (tables) or ParsedConfig (tier configs)."""
+    notes: list[Note] = field(default_factory=list)
+    raw_columns: list[str] = field(default_factory=list)
+    format: str = ""
+
+
+def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
+    """Read and normalise a submission; raises only ReadError."""
+    sub = spec.submission
+    book = NoteBook()
+    raw = read_raw(data, filename, sub.accept, header_picker=header_picker_for(sub), sheet=sub.sheet, book=book)
+    try:
+        if isinstance(raw, RawTable):
+            if sub.kind != "table":
+                raise ReadError("本练习要提交等级配置（YAML/JSON），收到的是表格")
+            frame = to_canonical(raw.frame, sub, book)
+            return Answer(frame, book.notes(), [str(c) for c in raw.frame.columns], raw.format)
+        assert isinstance(raw, RawDocument)
+        if sub.kind == "table":
+            raise ReadError("本练习要提交表格（CSV/Excel），收到的是配置文件")
+        parsed = parse_config(raw.data)
+        return Answer(parsed, book.notes() + parsed.notes, [], raw.format)
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError(f"整理表格内容时出错（{type(exc).__name__}）；请按练习要求的列重新保存后再提交") from None
+
+
+def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
+    """The reference answer for this variant, serialised and read back like a submission (cached)."""
+    key = (str(spec.folder), spec.id, "" if student is None else str(student))
+    with _LOCK:
+        if key in _REFERENCES:
+            return _REFERENCES[key]
+    try:
+        answer = reference_answer(spec, student)
+        ser = serialize(spec, answer)
+        value = read_answer(spec, spec.submission_name(student, ser.format), ser.data).value
+    except ReferenceFailed as exc:
+        raise ReferenceUnavailable(str(exc)) from None
+    except (SerializeError, ReadError) as exc:
+        raise ReferenceUnavailable(f"参考答案无法转成提交格式（{exc}）") from None
+    with _LOCK:
+        _REFERENCES[key] = value
+    return value
+
+
+def answer_digest(spec: ExerciseSpec, value: Any) -> str | None:
+    """sha256 of a normalised answer, independent of row/column order and float noise."""
+    if isinstance(value, pd.DataFrame):
+        cols = [c for c in spec.submission.columns if c in value.columns]
+        key = [k for k in spec.submission.key if k in value.columns]
+        keys = key_strings(value, key) if key else [""] * len(value)
+        lines = []
+        for k, (_, row) in zip(keys, value[cols].iterrows(), strict=True):
+            cells = [f"{v:.2f}" if isinstance(v, float) else format_value(v) for v in row.tolist()]
+            lines.append(k + "\x1f" + "\x1f".join(cells))
+        text = "\x1e".join(sorted(lines)) + "\x1d" + "\x1f".join(cols)
+    elif isinstance(value, ParsedConfig) and value.config is not None:
+        cfg = value.config
+        text = cfg.rule + "".join(f"|{t.name},{t.min_amount:g},{t.min_orders:g},{t.discount:g}" for t in cfg.tiers)
+    else:
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def reference_digest(spec: ExerciseSpec, student: str | None) -> str | None:
+    """Digest of the reference answer for ``student`` (None when there is none)."""
+    try:
+        return answer_digest(spec, reference_submission(spec, student))
+    except ReferenceUnavailable:
+        return None
+
+
+def _apply_deductions(spec: ExerciseSpec, notes: list[Note]) -> float:
+    total = 0.0
+    charged: set[str] = set()
+    for note in notes:
+        points = spec.notes.deductions.get(note.code, 0.0)
+        if points and note.code not in charged:
+            note.deduction = points
+            charged.add(note.code)
+            total += points
+    if spec.notes.max_deduction is not None:
+        total = min(total, spec.notes.max_deduction)
+    return total
+
+
+def _skipped(ctx: CheckContext) -> CheckResult:
+    res = ctx.result(0.0, "这项检查需要参考答案，考试模式下不在页面上进行，由老师评分")
+    res.skipped = True
+    res.hint = ""
+    return res
+
+
+def grade_bytes(spec: ExerciseSpec, filename: str, data: bytes, student: str | None, *,
+                solutions: bool = True) -> SubmissionResult:
+    """Grade a submitted file against ``student``'s variant; never raises.
+
+    ``solutions=False`` skips checks that need the reference answer (exam builds in the browser).
+    """
+    result = SubmissionResult(file=filename, student=student, exercise=spec.id, status="graded",
+                              max_score=round_points(spec.max_score))
+    try:
+        answer = read_answer(spec, filename, data)
+    except ReadError as exc:
+        result.status, result.error = "error", str(exc)
+        return result
+    except Exception as exc:  # the readers wrap everything; this is the last guard
+        result.status, result.error = "error", f"读取文件时评分程序出错（{type(exc).__name__}），请把文件发给老师"
+        return result
+    try:
+        return _grade_answer(spec, answer, result, student, solutions=solutions)
+    except Exception as exc:
+        result.status = "error"
+        result.error = f"评分程序出错（{type(exc).__name__}），该文件未评分；请把文件发给老师"
+        return result
+
+
+def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, student: str | None, *,
+                  solutions: bool) -> SubmissionResult:
+    result.notes = list(answer.notes)
+
+    def reference() -> Any:
+        return reference_submission(spec, student)
+
+    def tables() -> dict[str, Any]:
+        return student_tables(student)
+
+    for check_spec in spec.checks:
+        ctx = CheckContext(spec, check_spec, answer.value, student,
+                           reference_provider=reference if solutions or not check_spec.needs_reference else None,
+                           tables_provider=tables, extra={"raw_columns": answer.raw_columns})
+        if check_spec.needs_reference and not solutions:
+            result.checks.append(_skipped(ctx))
+            continue
+        result.checks.append(run_check(REGISTRY[check_spec.kind], ctx))
+    earned = sum(c.points for c in result.checks)
+    result.score = round_points(max(0.0, earned - _apply_deductions(spec, result.notes)))
+    result.answer_digest = answer_digest(spec, answer.value)
+    return result
+
+
+def grade_result(spec: ExerciseSpec, result_obj: Any, student: str | None, *, solutions: bool = True,
+                 fmt: str | None = None) -> SubmissionResult:
+    """Grade an in-memory answer (the ``result`` variable) by serialising it first; never raises."""
+    filename = spec.submission_name(student, fmt or spec.submission.format)
+    try:
+        ser = serialize(spec, result_obj, fmt)
+    except SerializeError as exc:
+        return SubmissionResult(file=filename, student=student, exercise=spec.id, status="error",
+                                max_score=round_points(spec.max_score), error=str(exc))
+    except Exception as exc:
+        return SubmissionResult(file=filename, student=student, exercise=spec.id, status="error",
+                                max_score=round_points(spec.max_score),
+                                error=f"无法把 result 转成提交文件（{type(exc).__name__}: {str(exc)[:100]}）")
+    graded = grade_bytes(spec, filename, ser.data, student, solutions=solutions)
+    graded.notes = ser.notes + graded.notes
+    return graded
+
+
+def clear_caches() -> None:
+    with _LOCK:
+        _REFERENCES.clear()
+
+
+__all__ = ["Answer", "answer_digest", "clear_caches", "grade_bytes", "grade_result", "read_answer",
+           "reference_digest", "reference_submission"]
