@@ -1,0 +1,82 @@
+"""``generate``: one seeded run of every part, in a fixed order of random draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from datasets import frames, sms, traffic
+from datasets.catalog import products_table
+from datasets.constants import CUSTOMERS_PER_ORDER, DEFAULT_ORDERS, TABLES
+from datasets.orders import make_orders
+from datasets.params import Params, default_params, draw_params
+from datasets.people import customers_table, make_people
+from datasets.seeding import normalize_student, seed_for
+
+MIN_ORDERS = 500
+MAX_ORDERS = 2_000_000
+
+
+class DatasetError(ValueError):
+    """A request the generator cannot serve (message in Chinese, says what to do)."""
+
+
+def _build(seed: int, params: Params, n_orders: int) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    n_test = int(rng.integers(4, 9))
+    dup_rate = 0.006 + 0.009 * float(rng.random())
+    n_real = n_orders - n_test
+    n_customers = max(50, round(n_orders * CUSTOMERS_PER_ORDER))
+    people = make_people(rng, n_customers, n_real, params)
+    o = make_orders(rng, people, params)
+
+    first_order = np.full(n_customers, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_order, o.buyer, o.created)
+    customers = customers_table(rng, people, first_order, params)
+
+    orders, items = frames.order_frame(o, people, rng, n_test)
+    orders = frames.add_full_width(orders, rng)
+    orders = frames.add_duplicates(orders, rng, dup_rate)
+
+    by_nick = customers.set_index("买家会员名")
+    consent = (by_nick.loc[people.nick, "是否订阅短信"] == "是").to_numpy()
+    birthday = by_nick.loc[people.nick, "生日"].to_numpy(dtype=object)
+    channel = by_nick.loc[people.nick, "来源渠道"].to_numpy(dtype=object)
+    sms_log = sms.sms_table(rng, people, o, consent, birthday)
+    visits = traffic.traffic_table(rng, o, traffic.order_sources(rng, o, channel))
+
+    tables = {
+        "orders": orders,
+        "order_items": items,
+        "customers": customers,
+        "sms_log": sms_log,
+        "traffic": visits,
+        "products": products_table(),
+        "orders_raw": frames.raw_frame(orders),
+    }
+    return {name: tables[name] for name in TABLES}
+
+
+def generate(student: str | None = None, n_orders: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the shop's data, as DataFrames keyed by table name (see ``TABLES``).
+
+    ``student=None`` (or an empty 学号) gives the lessons' default dataset; a 学号 gives that student's
+    variant: other names and numbers, proportions moved within the bands of ``datasets.params.BANDS``.
+    ``n_orders`` (default 10 000) sets the size. Same arguments → identical tables and CSV bytes.
+    A variant that would leave an exercise unsolvable (``datasets.stats.solvability_problems``) is
+    redrawn from the next seed, so every student gets a usable dataset.
+    """
+    n = DEFAULT_ORDERS if n_orders is None else int(n_orders)
+    if not MIN_ORDERS <= n <= MAX_ORDERS:
+        raise DatasetError(f"订单数 {n} 不在允许范围内：请给出 {MIN_ORDERS} 到 {MAX_ORDERS} 之间的整数。")
+    from datasets.stats import solvability_problems  # noqa: PLC0415  stats imports constants only
+
+    base = seed_for(student)
+    variant = normalize_student(student) is not None
+    for attempt in range(8):
+        seed = (base + attempt) % (1 << 64)
+        params = draw_params(np.random.default_rng([seed, 1])) if variant else default_params()
+        tables = _build(seed, params, n)
+        if not solvability_problems(tables):
+            return tables
+    return tables

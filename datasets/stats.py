@@ -1,0 +1,99 @@
+"""Shape statistics of a dataset, and the conditions that keep every exercise solvable.
+
+Used by ``generate`` (redraw a variant that fails) and by the tests (stated bands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from datasets.constants import (
+    CLOSE_BEFORE_PAY,
+    ST_CLOSED,
+    ST_CLOSED_BY_TAOBAO,
+    ST_SUCCESS,
+    ST_WAIT_PAY,
+    TEST_TITLE,
+)
+
+
+def clean_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """The cleaning the lessons teach: stripped headers, one row per 订单编号, no 0.01 元 test orders."""
+    df = orders.rename(columns=lambda c: str(c).strip())
+    df = df.drop_duplicates(subset="订单编号")
+    return df.loc[df["宝贝标题"] != TEST_TITLE]
+
+
+def sales(orders: pd.DataFrame) -> pd.DataFrame:
+    """Per buyer: 成交订单数 and 成交金额 over 交易成功 orders (after ``clean_orders``)."""
+    df = clean_orders(orders)
+    ok = df.loc[df["订单状态"] == ST_SUCCESS]
+    return ok.groupby("买家会员名").agg(成交订单数=("订单编号", "size"), 成交金额=("买家实际支付金额", "sum"))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The figures the course's claims rest on."""
+
+    orders: int
+    """Distinct orders (test orders included)."""
+    buyers: int
+    """Buyers with at least one 交易成功 order."""
+    repeat_share: float
+    """Share of those buyers with ≥ 2 交易成功 orders."""
+    top20_revenue_share: float
+    """Share of 交易成功 revenue brought by the top 20 % of buyers."""
+    old_customers: int
+    """Buyers with ≥ 2 交易成功 orders and > 40 元 (the lab's 老客户)."""
+    potential_customers: int
+    """Buyers who ordered but never had a paid, successful order."""
+    status_share: dict[str, float]
+    """Share of distinct orders per 订单状态."""
+    consent_share: float
+    """Share of customers with 是否订阅短信 = 是."""
+
+
+def shape(tables: Mapping[str, pd.DataFrame]) -> Shape:
+    orders = clean_orders(tables["orders"])
+    per = sales(tables["orders"])
+    revenue = np.sort(per["成交金额"].to_numpy())[::-1]
+    top = max(1, round(len(revenue) * 0.2))
+    all_buyers = set(orders["买家会员名"])
+    return Shape(
+        orders=int(tables["orders"]["订单编号"].nunique()),
+        buyers=len(per),
+        repeat_share=float((per["成交订单数"] >= 2).mean()),
+        top20_revenue_share=float(revenue[:top].sum() / revenue.sum()),
+        old_customers=int(((per["成交订单数"] >= 2) & (per["成交金额"] > 40)).sum()),
+        potential_customers=len(all_buyers - set(per.index)),
+        status_share={k: float(v) for k, v in orders["订单状态"].value_counts(normalize=True).items()},
+        consent_share=float((tables["customers"]["是否订阅短信"] == "是").mean()),
+    )
+
+
+def solvability_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Reasons an exercise could become meaningless on these tables (empty list = all fine)."""
+    problems = []
+    s = shape(tables)
+    orders = clean_orders(tables["orders"])
+    if s.old_customers < 20:
+        problems.append("老客户太少")
+    if s.potential_customers < 10:
+        problems.append("潜在客户太少")
+    if not 0.2 <= s.consent_share <= 0.85:
+        problems.append("订阅短信比例异常")
+    for status in (ST_SUCCESS, ST_CLOSED, ST_WAIT_PAY):
+        if (orders["订单状态"] == status).sum() < 3:
+            problems.append(f"缺少订单状态 {status}")
+    if (orders["订单关闭原因"] == CLOSE_BEFORE_PAY).sum() < 3:
+        problems.append("缺少付款前关闭的订单")
+    per = sales(tables["orders"])
+    top5 = per["成交金额"].quantile(0.95)
+    if (per["成交金额"] >= top5).sum() < 3 or per["成交订单数"].max() < 6:
+        problems.append("缺少钻石卡候选客户")
+    _ = ST_CLOSED_BY_TAOBAO
+    return problems

@@ -1,0 +1,111 @@
+"""When orders happen: daily seasonality (双11, 双12, 年货节, weekends) and time of day, as epoch seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from datasets.constants import EXPORT_TIME, PERIOD_END, PERIOD_START
+
+_EPOCH = dt.datetime(1970, 1, 1)
+DAY = 86_400
+HOUR = 3_600
+
+# Relative orders per hour of the day (late evening is the peak, as on every Chinese shopping platform).
+_HOURS = np.array([1.2, 0.6, 0.3, 0.15, 0.1, 0.1, 0.25, 0.6, 1.0, 1.4, 1.8, 1.7,
+                   1.6, 1.5, 1.5, 1.5, 1.5, 1.4, 1.4, 1.8, 2.4, 2.7, 2.5, 1.8])
+# 11 November: the rush right after midnight.
+_HOURS_1111 = _HOURS * np.array([12, 4, 1.5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.3, 1.5, 1.6, 2.0])
+
+
+def epoch_seconds(value: dt.datetime | dt.date) -> int:
+    """Seconds since 1970-01-01 (naive local shop time; no time zones in the exports)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return int((value - _EPOCH).total_seconds())
+
+
+PERIOD_START_S = epoch_seconds(PERIOD_START)
+EXPORT_S = epoch_seconds(EXPORT_TIME)
+N_DAYS = (PERIOD_END - PERIOD_START).days + 1
+
+
+def day_weights(peak_1111: float) -> np.ndarray:
+    """Relative order volume of each day of the period."""
+    days = [PERIOD_START + dt.timedelta(days=i) for i in range(N_DAYS)]
+    w = np.ones(N_DAYS)
+    for i, d in enumerate(days):
+        if d.weekday() >= 5:
+            w[i] *= 1.12
+        md = (d.month, d.day)
+        if d.month == 11 and d.day <= 10:
+            w[i] *= 1.35  # 双11 预热
+        elif md == (11, 11):
+            w[i] *= peak_1111
+        elif md in ((11, 12), (11, 13)):
+            w[i] *= 1.4
+        elif d.month == 12 and 8 <= d.day <= 11:
+            w[i] *= 1.3
+        elif md == (12, 12):
+            w[i] *= peak_1111 * 0.5
+        elif d.month == 1 and 10 <= d.day <= 25:
+            w[i] *= 1.9  # 年货节
+        elif d.month == 1 and d.day > 25:
+            w[i] *= 1.3
+        elif md in ((11, 20), (11, 21), (11, 22)) or (d.month == 12 and 20 <= d.day <= 24):
+            w[i] *= 0.85
+    return w / w.sum()
+
+
+def is_gift_season(day_index: np.ndarray) -> np.ndarray:
+    """True for 双12 and 年货节 days (礼盒 sell better)."""
+    days = np.arange(N_DAYS)
+    dates = [PERIOD_START + dt.timedelta(days=int(i)) for i in days]
+    flag = np.array([(d.month == 12 and 8 <= d.day <= 12) or (d.month == 1 and d.day >= 5) for d in dates])
+    return flag[day_index]
+
+
+def sample_times(rng: np.random.Generator, n: int, peak_1111: float) -> tuple[np.ndarray, np.ndarray]:
+    """(epoch seconds, day index) of ``n`` order creation times."""
+    day = rng.choice(N_DAYS, size=n, p=day_weights(peak_1111))
+    d1111 = (dt.date(2025, 11, 11) - PERIOD_START).days
+    hour = np.where(day == d1111,
+                    rng.choice(24, size=n, p=_HOURS_1111 / _HOURS_1111.sum()),
+                    rng.choice(24, size=n, p=_HOURS / _HOURS.sum()))
+    sec = rng.integers(0, HOUR, n)
+    return PERIOD_START_S + day.astype(np.int64) * DAY + hour.astype(np.int64) * HOUR + sec, day
+
+
+def format_times(seconds: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD HH:MM:SS`` strings (object array); negative values mean "no time" and give None."""
+    s = np.asarray(seconds, dtype=np.int64)
+    text = np.datetime_as_string(s.astype("datetime64[s]"), unit="s").astype(object)
+    out = np.array([t.replace("T", " ") for t in text], dtype=object) if len(text) else text
+    out[s < 0] = None
+    return out
+
+
+def format_times_excel(seconds: np.ndarray) -> np.ndarray:
+    """``YYYY/M/D H:MM:SS`` strings as Excel/WPS re-saves them (no zero padding of month, day, hour)."""
+    s = np.asarray(seconds, dtype=np.int64)
+    d = s.astype("datetime64[s]")
+    days = d.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]")
+    year = years.astype(np.int64) + 1970
+    month = (months - years).astype(np.int64) + 1
+    day = (days - months).astype(np.int64) + 1
+    tod = (d - days).astype(np.int64)
+    hh, mm, ss = tod // 3600, tod // 60 % 60, tod % 60
+    out = np.array([f"{a}/{b}/{c} {h}:{m:02d}:{x:02d}" for a, b, c, h, m, x in
+                    zip(year.tolist(), month.tolist(), day.tolist(), hh.tolist(), mm.tolist(), ss.tolist(),
+                        strict=True)], dtype=object)
+    out[s < 0] = None
+    return out
+
+
+def format_dates(seconds: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD`` strings."""
+    s = np.asarray(seconds, dtype=np.int64)
+    return np.datetime_as_string(s.astype("datetime64[s]").astype("datetime64[D]")).astype(object)
