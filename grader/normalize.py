@@ -92,8 +92,10 @@ def map_headers(headers: Iterable[str], sub: SubmissionSpec, book: NoteBook) -> 
     return mapping
 
 
-def parse_number(text: str, *, discount: bool = False) -> tuple[float | None, str | None]:
-    """(value, correction code) for a cell; value None = not a number. ``text`` is already NFKC."""
+def parse_number(text: str, *, discount: bool = False, percent_units: bool = False) -> tuple[float | None, str | None]:
+    """(value, correction code) for a cell; value None = not a number. ``text`` is already NFKC.
+
+    "12.5%" is 0.125, or 12.5 with ``percent_units`` (columns that hold percent numbers)."""
     s = text.strip()
     if s == "":
         return math.nan, None
@@ -110,16 +112,17 @@ def parse_number(text: str, *, discount: bool = False) -> tuple[float | None, st
         t = t[:-1]
     if NUMBER_RE.match(t):
         value = float(t)
-        return (value / 100 if percent else value), code
+        return (value / 100 if percent and not percent_units else value), code
     if discount and s in ("不打折", "无折扣", "原价"):
         return 1.0, "discount_text"
     return None, None
 
 
-def _convert_numeric(series: pd.Series, col: str, book: NoteBook, *, integer: bool) -> pd.Series:
+def _convert_numeric(series: pd.Series, col: str, book: NoteBook, *, integer: bool,
+                     percent_units: bool = False) -> pd.Series:
     values: list[float] = []
     for text in series:
-        value, code = parse_number(text, discount="折" in col or "折" in text)
+        value, code = parse_number(text, discount="折" in col or "折" in text, percent_units=percent_units)
         if value is None:
             book.add("not_a_number", "不是数字的单元格按空值处理", f"{col} '{text}'")
             value = math.nan
@@ -210,8 +213,9 @@ def to_canonical(raw: pd.DataFrame, sub: SubmissionSpec, book: NoteBook) -> pd.D
     picked = picked.reset_index(drop=True)
     for col in present:
         typ = sub.dtypes.get(col, "str")
-        if typ in ("int", "float"):
-            picked[col] = _convert_numeric(picked[col], col, book, integer=typ == "int")
+        if typ in ("int", "float", "percent"):
+            picked[col] = _convert_numeric(picked[col], col, book, integer=typ == "int",
+                                           percent_units=typ == "percent")
         elif typ in ("datetime", "date"):
             picked[col] = _convert_datetime(picked[col], col, book, date_only=typ == "date")
         elif typ == "bool":

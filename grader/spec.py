@@ -22,7 +22,7 @@ REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py")
 SUBMISSION_KINDS = {"table": ("csv", "xlsx"), "tier-config": ("yaml", "json")}
 """Submission kind → formats it may be submitted in (the first is the default download format)."""
 FORMATS = ("csv", "xlsx", "yaml", "json")
-DTYPES = ("str", "int", "float", "datetime", "date", "bool")
+DTYPES = ("str", "int", "float", "percent", "datetime", "date", "bool")
 DEFAULT_FILENAME = "{student}_{id}.{ext}"
 KNOWN_TABLES = ("orders", "order_items", "customers", "sms_log", "traffic")
 NOTE_CODES = ("encoding", "alias", "header", "fullwidth", "whitespace", "amount_text", "extra_columns",
@@ -67,7 +67,9 @@ class SubmissionSpec:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     """Canonical column → other names students use (客户, 客户名称, 顾客ID …)."""
     dtypes: dict[str, str] = field(default_factory=dict)
-    """Column → str | int | float | datetime | date | bool; undeclared columns stay text."""
+    """Column → str | int | float | percent | datetime | date | bool; undeclared columns stay text.
+
+    ``float`` reads "12.5%" as 0.125; ``percent`` holds percent numbers and reads "12.5%" as 12.5."""
     tolerance: dict[str, float] = field(default_factory=dict)
     """Column → absolute tolerance for numeric comparison (default 0 for int, 1e-6 for float)."""
     sheet: str | None = None
@@ -78,7 +80,7 @@ class SubmissionSpec:
     def tolerance_for(self, column: str) -> float:
         if column in self.tolerance:
             return self.tolerance[column]
-        return 1e-6 if self.dtypes.get(column) == "float" else 0.0
+        return 1e-6 if self.dtypes.get(column) in ("float", "percent") else 0.0
 
 
 @dataclass
