@@ -111,7 +111,7 @@ def test_optout_only_on_marketing_and_at_the_end():
     res = run("sms-optout", with_("生日关怀", "【吃货美食团】回TD退订，生日快乐！送您10元零食券"))
     assert "没有放在最后" in res.details[0]
     for optout in ("回T退订", "拒收请回复R", "回N退订。"):
-        assert run("sms-optout", with_("生日关怀", "【吃货美食团】生日快乐！" + optout)).passed
+        assert run("sms-optout", with_("生日关怀", "【吃货美食团】生日快乐！送您10元零食券，" + optout)).passed
 
 
 @pytest.mark.parametrize("text", ["有进展我们会第一时间告诉您", "全网最低价的坚果", "国家级品质", "顶级零食"])
@@ -148,3 +148,13 @@ def test_missing_text_column_is_a_clear_error_not_a_crash():
     ctx = CheckContext(spec=None, check=spec, submission=pd.DataFrame({"场景": ["发货提醒"]}))  # type: ignore[arg-type]
     res = run_check(REGISTRY["sms-length"], ctx)
     assert not res.passed and "缺少列" in res.message
+
+
+def test_unfinished_templates_fail_every_rule_instead_of_passing_vacuously():
+    empty = dict.fromkeys(GOOD, "【吃货美食团】")
+    for kind in PARAMS.keys() - {"columns"}:
+        res = run(kind, empty)
+        assert not res.passed and res.points == 0, kind
+    res = run("sms-banned-words", with_("好评感谢", "【吃货美食团】谢谢"))
+    assert not res.passed and "好评感谢：正文不到 10 个字" in res.details[0]
+    assert 0 < res.points < 10

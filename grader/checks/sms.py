@@ -8,8 +8,10 @@ scenes, placeholders (with their maximum lengths), opt-out phrases and banned wo
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -68,6 +70,34 @@ def _label(scene: str, i: int) -> str:
     return scene or f"第 {i + 1} 行"
 
 
+MIN_BODY = 10
+"""A template whose text after the signature is shorter than this is unfinished and passes no rule."""
+
+
+def unfinished(text: str) -> bool:
+    return len(split_signature(text)[1].strip()) < MIN_BODY
+
+
+def gated(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+    """Unfinished templates count as failing the rule: an empty text has no banned word, but no merit either."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx: CheckContext, **params: Any) -> CheckResult:
+        res = fn(ctx, **params)
+        rows = _rows(ctx, params.get("scene_column", "场景"), params.get("text_column", "短信内容"))
+        short = [f"{_label(s, i)}：正文不到 {MIN_BODY} 个字，先把短信写完整" for i, (s, t) in enumerate(rows)
+                 if unfinished(t)]
+        if not short:
+            return res
+        earned = res.points / res.max_points if res.max_points else 0.0
+        fraction = min(earned, 1 - len(short) / max(len(rows), 1))
+        message = res.message if not res.passed else "有的短信还没写完"
+        return ctx.fail(message, details=short + res.details, fraction=fraction,
+                        hint=res.hint or "每个场景都写一条完整的短信，再逐条对照规则检查")
+
+    return wrapper
+
+
 # -- scenes ------------------------------------------------------------------------------------
 @check("sms-scenes", title="场景齐全", applies_to=("table",))
 def sms_scenes(ctx: CheckContext, *, scenes: list, scene_aliases: dict | None = None,
@@ -78,16 +108,18 @@ def sms_scenes(ctx: CheckContext, *, scenes: list, scene_aliases: dict | None = 
     problems = [f"缺少场景 {s}" for s in scenes if s not in found]
     problems += [f"场景 {s} 出现了 {found.count(s)} 次，每个场景只写一条" for s in scenes if found.count(s) > 1]
     problems += [f"多出场景 {s or '（空）'}" for s in dict.fromkeys(found) if s not in scenes]
-    problems += [f"场景 {s} 的短信内容是空的" for s, t in rows if s in scenes and not t]
+    problems += [f"场景 {s} 的短信还没写完（正文不到 {MIN_BODY} 个字）" for s, t in rows
+                 if s in scenes and unfinished(t)]
     if not problems:
         return ctx.ok(f"{len(scenes)} 个场景各有一条短信")
-    good = sum(1 for s in scenes if found.count(s) == 1 and all(t for sc, t in rows if sc == s))
+    good = sum(1 for s in scenes if found.count(s) == 1 and not any(unfinished(t) for sc, t in rows if sc == s))
     return ctx.fail("场景不对：" + "；".join(problems[:3]), details=problems, fraction=good / len(scenes),
                     hint="每个场景写一行，场景名称按题目给出的写：" + "、".join(scenes))
 
 
 # -- signature ---------------------------------------------------------------------------------
 @check("sms-signature", title="短信签名", applies_to=("table",))
+@gated
 def sms_signature(ctx: CheckContext, *, min_length: int = 2, max_length: int = 16, same: bool = True,
                   scene_column: str = "场景", text_column: str = "短信内容") -> CheckResult:
     """【签名】 at the very start, 2–16 characters inside, 【】 nowhere else; one signature for all."""
@@ -115,6 +147,7 @@ def sms_signature(ctx: CheckContext, *, min_length: int = 2, max_length: int = 1
 
 # -- placeholders ------------------------------------------------------------------------------
 @check("sms-placeholders", title="变量（占位符）", applies_to=("table",))
+@gated
 def sms_placeholders(ctx: CheckContext, *, placeholders: dict, scene_column: str = "场景",
                      text_column: str = "短信内容") -> CheckResult:
     """Only placeholders of the allowed set, written as {名称}; no stray braces."""
@@ -136,6 +169,7 @@ def sms_placeholders(ctx: CheckContext, *, placeholders: dict, scene_column: str
 
 # -- length ------------------------------------------------------------------------------------
 @check("sms-length", title="按一条短信计费", applies_to=("table",))
+@gated
 def sms_length(ctx: CheckContext, *, placeholders: dict, limit: int = SINGLE_SMS, scene_column: str = "场景",
                text_column: str = "短信内容") -> CheckResult:
     """At most ``limit`` characters with every placeholder at its maximum length."""
@@ -164,6 +198,7 @@ def _ends_with_optout(text: str, optouts: list[str]) -> bool:
 
 
 @check("sms-optout", title="退订提示", applies_to=("table",))
+@gated
 def sms_optout(ctx: CheckContext, *, marketing: list, optouts: list, scene_aliases: dict | None = None,
                scene_column: str = "场景", text_column: str = "短信内容") -> CheckResult:
     """Marketing scenes end with an opt-out phrase; the other scenes carry none."""
@@ -199,6 +234,7 @@ def _hits(text: str, words: list[str]) -> list[str]:
 
 
 @check("sms-banned-words", title="广告法禁用词", applies_to=("table",))
+@gated
 def sms_banned_words(ctx: CheckContext, *, words: list, scene_column: str = "场景",
                      text_column: str = "短信内容") -> CheckResult:
     """None of the absolute terms banned by 广告法 第9条 (the course's list)."""
@@ -226,6 +262,7 @@ def review_requests(text: str, *, askers: list[str], targets: list[str], changer
 
 
 @check("sms-review-request", title="不索要好评", applies_to=("table",))
+@gated
 def sms_review_request(ctx: CheckContext, *, askers: list, targets: list, changers: list, change_targets: list,
                        phrases: list, window: int = 4, scene_column: str = "场景",
                        text_column: str = "短信内容") -> CheckResult:
@@ -245,6 +282,7 @@ def sms_review_request(ctx: CheckContext, *, askers: list, targets: list, change
 
 
 @check("sms-promo-words", title="通知不夹带营销", applies_to=("table",))
+@gated
 def sms_promo_words(ctx: CheckContext, *, marketing: list, words: list, scene_aliases: dict | None = None,
                     scene_column: str = "场景", text_column: str = "短信内容") -> CheckResult:
     """Notification and service scenes carry no promotion (else they would be marketing SMS)."""
@@ -258,4 +296,4 @@ def sms_promo_words(ctx: CheckContext, *, marketing: list, words: list, scene_al
                     hint="带优惠券、活动的短信就是营销短信，需要买家同意并带退订；通知和售后短信只说订单和服务的事")
 
 
-__all__ = ["SEGMENT", "SINGLE_SMS", "expanded_length", "review_requests", "segments", "split_signature"]
+__all__ = ["MIN_BODY", "SEGMENT", "SINGLE_SMS", "expanded_length", "review_requests", "segments", "split_signature", "unfinished"]
