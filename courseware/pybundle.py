@@ -1,0 +1,154 @@
+"""The Python bundle the browser worker loads: ``grader``, ``datasets`` and ``exercises/`` in one zip.
+
+Written after the build into ``site/assets/courseware/py/`` as ``courseware-py.zip`` plus ``manifest.json``
+(bundle hash, per-file hashes, dataset table names and the list of exercises for 我的进度). In an exam
+build (plugin option ``solutions: false``) no ``solution.py`` goes into the zip. The zip is byte-deterministic:
+sorted entries, fixed timestamps, so an unchanged course gives an unchanged hash (and a warm browser cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from courseware import buildsteps
+from courseware.buildsteps import config_step
+
+SITE_PY = "assets/courseware/py"
+SITE_DATA = "data"
+BUNDLE_NAME = "courseware-py.zip"
+MANIFEST_NAME = "manifest.json"
+PACKAGES = ("grader", "datasets")
+EXERCISE_FILES = ("spec.yml", "instructions.md", "starter.py", "solution.py")
+SOLUTION_FILE = "solution.py"
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+SKIP_PARTS = {"__pycache__", "tests", ".pytest_cache"}
+
+
+@dataclass
+class ExerciseEntry:
+    """One exercise as listed in the manifest (read by 我的进度)."""
+
+    id: str
+    title: str
+    hash: str
+    """``grader.spec.spec_hash`` of the exercise folder; a saved record with another hash is announced."""
+    page: str | None
+    """URL of the page embedding the exercise, relative to the site root (None if no page shows it)."""
+
+
+@dataclass
+class Manifest:
+    """``manifest.json``: what the worker and 我的进度 need to know about the bundle."""
+
+    bundle: str
+    hash: str
+    """sha256 of the zip (the worker fetches ``bundle?v=hash``)."""
+    solutions: bool
+    tables: list[str]
+    """Dataset tables shipped as ``site/data/<name>.csv`` (the worker's default data)."""
+    exercises: list[ExerciseEntry]
+    files: dict[str, str] = field(default_factory=dict)
+    """Path inside the zip → sha256."""
+
+
+def package_dir(name: str) -> Path:
+    """Where an installed (editable) package's sources are; the bundle ships exactly what the grader runs."""
+    found = importlib.util.find_spec(name)
+    if found is None or not found.submodule_search_locations:
+        raise PluginError(f"找不到 Python 包 {name}：请运行 make setup（pip install -e .）后再构建。")
+    return Path(next(iter(found.submodule_search_locations)))
+
+
+def bundle_files(exercises_dir: Path, *, solutions: bool) -> dict[str, Path]:
+    """Archive path → source file, sorted. Only what the browser runs: no tests, no wrong solutions."""
+    found: dict[str, Path] = {}
+    for package in PACKAGES:
+        root = package_dir(package)
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root.parent)
+            if path.is_file() and not SKIP_PARTS.intersection(rel.parts) and path.suffix != ".pyc":
+                found[rel.as_posix()] = path
+    if exercises_dir.is_dir():
+        for folder in sorted(p for p in exercises_dir.iterdir() if (p / "spec.yml").is_file()):
+            for name in EXERCISE_FILES:
+                if name == SOLUTION_FILE and not solutions:
+                    continue
+                if (folder / name).is_file():
+                    found[f"exercises/{folder.name}/{name}"] = folder / name
+    return dict(sorted(found.items()))
+
+
+def build_zip(files: dict[str, Path]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for arcname, path in files.items():
+            info = zipfile.ZipInfo(arcname, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    return buf.getvalue()
+
+
+def page_url(src: str, *, directory_urls: bool) -> str:
+    """``p1-archive/index.md`` → ``p1-archive/``; ``glossary.md`` → ``glossary/`` (or ``glossary.html``)."""
+    stem = src[: -len(".md")] if src.endswith(".md") else src
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def dataset_tables(site_dir: Path) -> list[str]:
+    """Tables the worker copies into data/: the CSVs the datasets build step wrote into ``site/data/``."""
+    return sorted(p.stem for p in (site_dir / SITE_DATA).glob("*.csv"))
+
+
+def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes, files: dict[str, Path]) -> Manifest:
+    specs: dict[str, Any] = plugin.state.get("exercises", {})
+    hashes: dict[str, str] = plugin.state.get("exercise_hashes", {})
+    pages: dict[str, str] = plugin.state.get("exercise_pages", {})
+    entries = [
+        ExerciseEntry(
+            id=ex_id,
+            title=spec.title,
+            hash=hashes.get(ex_id, ""),
+            page=page_url(pages[ex_id], directory_urls=config.use_directory_urls) if ex_id in pages else None,
+        )
+        for ex_id, spec in sorted(specs.items())
+    ]
+    return Manifest(
+        bundle=BUNDLE_NAME,
+        hash=hashlib.sha256(zip_bytes).hexdigest()[:16],
+        solutions=bool(plugin.config.solutions),
+        tables=dataset_tables(site_dir),
+        exercises=entries,
+        files={arc: hashlib.sha256(path.read_bytes()).hexdigest() for arc, path in files.items()},
+    )
+
+
+def write_bundle(plugin: Any, config: Any, site_dir: Path) -> None:
+    exercises_dir = plugin.project_path(plugin.config.exercises_dir)
+    files = bundle_files(exercises_dir, solutions=bool(plugin.config.solutions))
+    data = build_zip(files)
+    out = site_dir / SITE_PY
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BUNDLE_NAME).write_bytes(data)
+    manifest = make_manifest(plugin, config, site_dir, data, files)
+    (out / MANIFEST_NAME).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@config_step
+def schedule_bundle_last(plugin: Any, config: Any) -> None:
+    """Run ``write_bundle`` after every other post-build step: runtime_assets replaces the folder it writes into."""
+    steps = buildsteps.POST_BUILD_STEPS
+    if write_bundle in steps:
+        steps.remove(write_bundle)
+    steps.append(write_bundle)

@@ -1,0 +1,103 @@
+// 我的进度: every exercise of the course with its status; export and import of all progress as JSON.
+import { el } from "./output.js";
+import { exportAll, getStudent, importAll, loadRecord, PREFIX } from "./store.js";
+
+function statusOf(record, exercise) {
+  if (!record || record.code === null) return ["todo", "未开始"];
+  if (record.passed) return ["passed", "已通过"];
+  if (record.attempts > 0) return ["failed", `未通过（已检查 ${record.attempts} 次）`];
+  return ["started", "已开始"];
+}
+
+function when(ts) {
+  if (!ts) return "—";
+  const d = new Date(ts);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function exerciseTable(manifest, siteRoot) {
+  const rows = manifest.exercises.map((ex) => {
+    const record = loadRecord(ex.id);
+    const [state, label] = statusOf(record, ex);
+    const best = record?.best ? `${record.best.points} / ${record.best.max_points}` : "—";
+    const changed = record && record.code !== null && record.hash && record.hash !== ex.hash;
+    const title = ex.page
+      ? el("a", { href: new URL(ex.page, siteRoot).href }, ex.title || ex.id)
+      : document.createTextNode(ex.title || ex.id);
+    return el(
+      "tr",
+      { "data-exercise": ex.id, "data-status": state },
+      el("td", {}, title, el("div", { class: "cw-muted", text: ex.id })),
+      el("td", { class: `cw-progress-${state}` }, label, changed ? el("div", { class: "cw-muted", text: "（练习已更新）" }) : null),
+      el("td", { text: best }),
+      el("td", { text: when(record?.ts) }),
+    );
+  });
+  const head = el("tr", {}, ...["练习", "状态", "最好成绩", "最近保存"].map((h) => el("th", { text: h })));
+  const passed = manifest.exercises.filter((ex) => loadRecord(ex.id)?.passed).length;
+  return el(
+    "div",
+    {},
+    el("p", { class: "cw-progress-summary", text: `已通过 ${passed} / ${manifest.exercises.length} 个练习。` }),
+    el("div", { class: "cw-table-wrap" }, el("table", { class: "cw-progress-table" }, el("thead", {}, head), el("tbody", {}, ...rows))),
+  );
+}
+
+function quizCount() {
+  let n = 0;
+  for (let i = 0; i < localStorage.length; i += 1) if (localStorage.key(i)?.startsWith(`${PREFIX}quiz:`)) n += 1;
+  return n;
+}
+
+function downloadJSON(data) {
+  const name = `${getStudent() || "我的"}_课程进度_${new Date().toISOString().slice(0, 10)}.json`;
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function mountProgressPage(root, { loadManifest, siteRoot }) {
+  const list = el("div", { "data-role": "progress-list" }, el("p", { text: "正在读取练习清单……" }));
+  const message = el("p", { class: "cw-progress-message", "data-role": "progress-message", role: "status" });
+  const fileInput = el("input", { type: "file", accept: "application/json,.json", hidden: true, "data-role": "import-file" });
+  const exportButton = el("button", { type: "button", class: "md-button", "data-action": "export" }, "导出进度（JSON）");
+  const importButton = el("button", { type: "button", class: "md-button", "data-action": "import" }, "导入进度");
+  root.replaceChildren(list, el("div", { class: "cw-progress-actions" }, exportButton, importButton, fileInput), message);
+
+  let manifest = null;
+  const render = () => {
+    if (!manifest) return;
+    list.replaceChildren(exerciseTable(manifest, siteRoot));
+    const quizzes = quizCount();
+    if (quizzes) list.append(el("p", { text: `自测题记录：${quizzes} 条（也会一起导出）。` }));
+  };
+
+  exportButton.addEventListener("click", () => {
+    downloadJSON(exportAll());
+    message.textContent = "已导出。换电脑时在这一页点“导入进度”并选择这个文件。";
+  });
+  importButton.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files[0];
+    if (!file) return;
+    try {
+      const count = importAll(JSON.parse(await file.text()));
+      message.textContent = `已导入 ${count} 条记录。`;
+      render();
+    } catch (err) {
+      message.textContent = err instanceof SyntaxError ? `文件 ${file.name} 不是有效的 JSON，请选择导出的进度文件。` : err.message;
+    }
+    fileInput.value = "";
+  });
+
+  try {
+    manifest = await loadManifest();
+    render();
+  } catch (err) {
+    list.replaceChildren(el("p", { class: "cw-error", text: err.message }));
+  }
+}

@@ -1,0 +1,235 @@
+// One exercise widget: editor, buttons, status line, output and feedback, autosaved progress.
+import { createEditor } from "./editor.js";
+import { renderFeedback, renderMessage, renderRun } from "./output.js";
+import { STEPS } from "./runtime.js";
+import { emptyRecord, loadRecord, saveRecord } from "./store.js";
+
+const SAVE_DELAY_MS = 400;
+
+const STATUS_TEXT = {
+  ready: "就绪：可以运行代码（Ctrl+Enter 运行）。",
+  running: "正在运行……（代码停不下来时按“停止”）",
+  passed: "检查通过 ✔",
+  failed: "检查未通过，请看下面的提示后修改代码。",
+};
+
+function loadingText(step) {
+  const index = STEPS.findIndex(([name]) => name === step);
+  const label = index >= 0 ? STEPS[index][1] : "准备中";
+  return `正在准备运行环境（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……可以先阅读题目。`;
+}
+
+export class ExerciseWidget {
+  /**
+   * @param {HTMLElement} root  the `.exercise[data-exercise]` element rendered by the build
+   * @param {{runtime: import("./runtime.js").Runtime, student: () => string|null}} ctx
+   */
+  constructor(root, ctx) {
+    this.root = root;
+    this.ctx = ctx;
+    this.id = root.dataset.exercise;
+    this.hash = root.dataset.hash || "";
+    this.solutions = root.dataset.solutions === "true";
+    this.attemptsBeforeSolution = Number(root.dataset.attemptsBeforeSolution || "3");
+    this.starter = root.querySelector("[data-role=starter]")?.value ?? "";
+    this.status = root.querySelector("[data-role=status]");
+    this.output = root.querySelector("[data-role=output]");
+    this.feedback = root.querySelector("[data-role=feedback]");
+    this.notice = root.querySelector("[data-role=notice]");
+    this.buttons = Object.fromEntries([...root.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
+    this.record = loadRecord(this.id) || emptyRecord(this.hash);
+    this.saveTimer = null;
+    this.phase = "loading";
+
+    if (this.record.code !== null && this.record.hash && this.record.hash !== this.hash) {
+      this.showNotice("这个练习在你上次保存之后更新过。你的代码已保留；如果运行出错，可以点“重置”换成新的初始代码（重置后按 Ctrl+Z 可撤销）。");
+    }
+    const mount = root.querySelector("[data-role=editor]");
+    mount.replaceChildren();
+    this.editor = createEditor(mount, this.record.code ?? this.starter, {
+      onRun: () => this.run(),
+      onChange: () => this.scheduleSave(),
+      label: `练习 ${this.id} 的代码`,
+    });
+    this.bind();
+    this.updateSolutionButton();
+    ctx.runtime.onState((state) => this.onRuntimeState(state));
+    window.addEventListener("pagehide", () => this.flushSave());
+  }
+
+  bind() {
+    const actions = {
+      run: () => this.run(),
+      check: () => this.check(),
+      reset: () => this.reset(),
+      solution: () => this.showSolution(),
+      download: () => this.download(),
+      stop: () => this.stop(),
+    };
+    for (const [name, button] of Object.entries(this.buttons)) {
+      const action = actions[name];
+      if (action) button.addEventListener("click", () => action());
+    }
+  }
+
+  // -- state ---------------------------------------------------------------------------------
+
+  setStatus(state, text) {
+    this.phase = state;
+    this.status.dataset.state = state;
+    this.status.textContent = text;
+    const busy = state === "running" || state === "loading" || state === "error";
+    for (const name of ["run", "check", "download"]) if (this.buttons[name]) this.buttons[name].disabled = busy;
+    if (this.buttons.stop) this.buttons.stop.disabled = state !== "running";
+    this.root.dataset.state = state;
+  }
+
+  onRuntimeState(state) {
+    if (this.phase === "running" && state.phase === "loading") return; // restart after 停止: shown by stop()
+    if (state.phase === "loading") this.setStatus("loading", loadingText(state.step));
+    else if (state.phase === "ready") this.setStatus("ready", this.record.passed ? `${STATUS_TEXT.ready} 你已通过这个练习 ✔` : STATUS_TEXT.ready);
+    else if (state.phase === "error") this.setStatus("error", `运行环境启动失败：${state.message}`);
+  }
+
+  showNotice(text) {
+    if (!this.notice) return;
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+  }
+
+  // -- progress --------------------------------------------------------------------------------
+
+  scheduleSave() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.flushSave(), SAVE_DELAY_MS);
+  }
+
+  flushSave() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.record.code = this.editor.getCode();
+    this.record.hash = this.hash;
+    saveRecord(this.id, this.record);
+  }
+
+  updateSolutionButton() {
+    const button = this.buttons.solution;
+    if (!button) return;
+    const unlocked = this.solutions && (this.record.passed || this.record.attempts >= this.attemptsBeforeSolution);
+    button.hidden = !unlocked;
+    if (!unlocked && this.solutions) {
+      const left = Math.max(this.attemptsBeforeSolution - this.record.attempts, 0);
+      button.title = `再检查 ${left} 次未通过，或通过检查后可查看答案`;
+    }
+  }
+
+  // -- actions ---------------------------------------------------------------------------------
+
+  async execute(type, okState) {
+    if (this.phase === "running" || this.phase === "loading") return null;
+    this.flushSave();
+    this.setStatus("running", STATUS_TEXT.running);
+    this.feedback.replaceChildren();
+    try {
+      const payload = await this.ctx.runtime.exec(type, { exercise: this.id, code: this.editor.getCode() });
+      renderRun(this.output, payload);
+      if (payload.error?.kind === "interrupted") this.setStatus("ready", "已停止。你的代码都还在，可以修改后再运行。");
+      else if (payload.error) this.setStatus("ready", "代码出错了，请看下面的说明。");
+      else if (okState) this.setStatus(okState, STATUS_TEXT.ready);
+      return payload;
+    } catch (err) {
+      if (err.stopped) {
+        renderMessage(this.output, "error", "已停止。你的代码都还在，可以修改后再运行。");
+      } else {
+        renderMessage(this.output, "error", err.message);
+      }
+      await this.ctx.runtime.ready.catch(() => {});
+      this.onRuntimeState(this.ctx.runtime.state);
+      if (err.stopped && this.phase === "ready") this.status.textContent = "已停止。你的代码都还在，可以修改后再运行。";
+      return null;
+    }
+  }
+
+  run() {
+    return this.execute("run", "ready");
+  }
+
+  async check() {
+    const payload = await this.execute("check", null);
+    if (!payload || payload.error) return;
+    const report = payload.check;
+    renderFeedback(this.feedback, report);
+    if (!report || report.error || report.status === "error") {
+      this.setStatus("failed", report?.error || STATUS_TEXT.failed);
+      this.record.attempts += 1;
+    } else if (report.passed) {
+      this.record.passed = true;
+      this.setStatus("passed", `${STATUS_TEXT.passed} 得分 ${report.score} / ${report.max_score}。`);
+    } else {
+      this.record.attempts += 1;
+      this.setStatus("failed", `${STATUS_TEXT.failed} 得分 ${report.score} / ${report.max_score}。`);
+    }
+    if (report && !report.error) {
+      const best = this.record.best;
+      if (!best || Number(report.score) > Number(best.points)) {
+        this.record.best = { points: report.score, max_points: report.max_score };
+      }
+    }
+    this.flushSave();
+    this.updateSolutionButton();
+  }
+
+  reset() {
+    this.editor.setCode(this.starter);
+    this.flushSave();
+    this.output.replaceChildren();
+    this.feedback.replaceChildren();
+    if (this.phase !== "loading" && this.phase !== "error" && this.phase !== "running") {
+      this.setStatus("ready", "已恢复为初始代码。想找回刚才的代码，请在编辑器里按 Ctrl+Z。");
+    }
+  }
+
+  async showSolution() {
+    if (!this.solutions) return;
+    try {
+      const { code } = await this.ctx.runtime.ready.then(() => this.ctx.runtime.send("solution", { exercise: this.id }));
+      renderMessage(this.output, "solution", code);
+      this.output.firstChild.prepend(Object.assign(document.createElement("div"), { className: "cw-block-title", textContent: "参考答案（你的代码没有被替换）" }));
+    } catch (err) {
+      renderMessage(this.output, "error", err.message);
+    }
+  }
+
+  async download() {
+    const payload = await this.execute("download", "ready");
+    if (!payload || payload.error) return;
+    if (!payload.file) {
+      renderMessage(this.output, "error", payload.file_error || "无法生成提交文件。");
+      return;
+    }
+    const bytes = Uint8Array.from(atob(payload.file.b64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: payload.file.mime }));
+    const link = Object.assign(document.createElement("a"), { href: url, download: payload.file.name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const who = this.ctx.student() ? "" : "（还没有填写学号：请先在上方填写学号，文件名里才会带上学号）";
+    this.setStatus("ready", `已生成提交文件 ${payload.file.name}${who}`);
+  }
+
+  async stop() {
+    if (this.phase !== "running") return;
+    this.status.textContent = "正在停止……";
+    await this.ctx.runtime.stop();
+  }
+
+  getCode() {
+    return this.editor.getCode();
+  }
+
+  setCode(code) {
+    this.editor.setCode(code);
+    this.flushSave();
+  }
+}
