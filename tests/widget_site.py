@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-EXERCISES = FIXTURES / "exercises"
+EXERCISES = FIXTURES / "web-exercises"
 SITE_DATA = FIXTURES / "site-data"
 EXERCISE_ID = "fixture-buyers"
 
