@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from datasets import frames, sms, traffic
+from datasets.boundaries import plant_old_customer_boundary
 from datasets.catalog import products_table
 from datasets.constants import CUSTOMERS_PER_ORDER, DEFAULT_ORDERS, TABLES
 from datasets.orders import make_orders
@@ -29,9 +30,10 @@ def _build(seed: int, params: Params, n_orders: int) -> dict[str, pd.DataFrame]:
     n_customers = max(50, round(n_orders * CUSTOMERS_PER_ORDER))
     people = make_people(rng, n_customers, n_real, params)
     o = make_orders(rng, people, params)
+    plant_old_customer_boundary(o)
 
     first_order = np.full(n_customers, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first_order, o.buyer, o.created)
+    np.minimum.at(first_order, o.buyer.astype(np.intp), o.created)
     customers = customers_table(rng, people, first_order, params)
 
     orders, items = frames.order_frame(o, people, rng, n_test)

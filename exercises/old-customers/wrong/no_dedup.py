@@ -1,0 +1,13 @@
+# 错误示范：没有按订单编号去重，重复导出的行被算了两次
+import pandas as pd
+
+orders = pd.read_csv("data/orders.csv", dtype=str)
+orders.columns = orders.columns.str.strip()
+orders["买家实际支付金额"] = pd.to_numeric(orders["买家实际支付金额"], errors="coerce")
+
+sales = orders[(orders["订单状态"] == "交易成功")
+               & ~orders["买家会员名"].str.startswith("吃货美食团_测试")]
+per_buyer = sales.groupby("买家会员名").agg(
+    成交订单数=("订单编号", "count"), 成交金额=("买家实际支付金额", "sum")).reset_index()
+per_buyer["成交金额"] = per_buyer["成交金额"].round(2)
+result = per_buyer[(per_buyer["成交订单数"] >= 2) & (per_buyer["成交金额"] > 40)]

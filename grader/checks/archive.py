@@ -1,0 +1,304 @@
+"""Check kinds for the customer-archive exercises (customer-archive, potential-customers, old-customers,
+tier-assign).
+
+``order-mistakes`` recomputes the per-buyer figures from the student's *own* orders under the course
+rule and under each mistake students really make (and every pair of them). When the submission fits a
+mistake better than the course rule, the check names the mistake ("看起来把交易关闭的订单也算成交了")
+instead of only listing wrong cells. It needs no reference answer, so it also runs in exam builds.
+
+``masked-phone`` checks that phone numbers are masked as ``138****1234``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from grader.checks import CheckContext, CheckParamError, check
+from grader.compare import key_strings
+from grader.model import CheckResult
+from grader.normalize import norm_text, parse_number
+from grader.tiers import find_column
+
+SUCCESS = "交易成功"
+WAIT_PAY = "等待买家付款"
+CLOSED = ("交易关闭", "交易被淘宝关闭")
+PAID_OPEN = (norm_text("买家已付款，等待卖家发货"), norm_text("卖家已发货，等待买家确认"))
+"""Statuses as ``load_orders`` gives them: cells are NFKC-normalised, so "，" becomes ","."""
+TEST_PREFIX = "吃货美食团_测试"
+"""Staff accounts placing 0.01 元 test orders (not customers)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How per-buyer figures are computed. The defaults are the course rule; a mistake changes fields."""
+
+    statuses: tuple[str, ...] = (SUCCESS,)
+    """sales view: order statuses that count as 成交."""
+    amount: str = "actual"
+    """Amount column: ``actual`` (买家实际支付金额) or ``total`` (总金额)."""
+    dedup: bool = True
+    """Each 订单编号 once (False: repeated export rows counted again)."""
+    dedup_amount: bool = True
+    """False: orders counted once but amounts summed over repeated rows."""
+    drop_test: bool = True
+    """Leave out the shop's test accounts."""
+    amount_strict: bool = True
+    """Selection: amount > threshold (False: ≥)."""
+    orders_strict: bool = False
+    """Selection: orders ≥ threshold (True: >)."""
+    unpaid: str = "no-payment"
+    """unpaid view: which orders are unpaid (``no-payment``, ``wait-only``, ``wait-or-closed``)."""
+    exclude: str = "paid-any"
+    """unpaid view: buyers left out (``paid-any`` = any paid order, ``success`` = any 交易成功, ``none``)."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    changes: dict[str, Any]
+    message: str
+
+
+SALES_MISTAKES: dict[str, Mistake] = {
+    "closed": Mistake({"statuses": (SUCCESS, *CLOSED)}, "看起来把交易关闭的订单也算成交了（只有“交易成功”才算）"),
+    "all-status": Mistake({"statuses": ()}, "看起来把所有状态的订单都算成交了（只有“交易成功”才算）"),
+    "paid-status": Mistake({"statuses": (SUCCESS, *PAID_OPEN)},
+                           "看起来把已付款但还没确认收货的订单也算成交了（只有“交易成功”才算）"),
+    "total-amount": Mistake({"amount": "total"}, "看起来金额用了“总金额”，应该用“买家实际支付金额”"),
+    "no-dedup": Mistake({"dedup": False}, "看起来没有按订单编号去重：重复导出的行被算了不止一次"),
+    "dup-amount": Mistake({"dedup_amount": False},
+                          "看起来订单数去重了，金额却没有：重复导出的行的金额被加了两次"),
+    "test-orders": Mistake({"drop_test": False}, "看起来没有去掉店铺的测试账号（吃货美食团_测试…）"),
+    "amount-ge": Mistake({"amount_strict": False}, "看起来金额条件用了 ≥，本题要求大于（正好等于门槛的不算）"),
+    "orders-gt": Mistake({"orders_strict": True}, "看起来订单数条件用了 >，本题要求大于等于（正好等于门槛的也算）"),
+}
+
+UNPAID_MISTAKES: dict[str, Mistake] = {
+    "wait-only": Mistake({"unpaid": "wait-only"},
+                         "看起来只找了“等待买家付款”的订单，漏掉了付款前就关闭的订单"),
+    "wait-or-closed": Mistake({"unpaid": "wait-or-closed", "exclude": "success"},
+                              "看起来把付款后退款关闭的订单也当成了未付款；要看“订单付款时间”是否为空"),
+    "per-order": Mistake({"exclude": "none"},
+                         "看起来按订单筛选，没有去掉已经付过款的买家：潜在客户是一笔都没付过款的买家"),
+    "success-only": Mistake({"exclude": "success"},
+                            "看起来只去掉了有交易成功订单的买家；已付款待发货、已发货或付款后退款的买家也付过款，不算潜在客户"),
+    "actual-amount": Mistake({"amount": "actual"}, "看起来未付款金额用了“买家实际支付金额”（未付款订单是 0），应该用“总金额”"),
+    "no-dedup": Mistake({"dedup": False}, "看起来没有按订单编号去重：重复导出的行被算了不止一次"),
+    "test-orders": Mistake({"drop_test": False}, "看起来没有去掉店铺的测试账号（吃货美食团_测试…）"),
+}
+
+
+def load_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """The order export as typed columns: order, buyer, status, actual, total, created, paid (never raises
+    for messy text; headers are matched ignoring stray spaces)."""
+    wanted = {"order": "订单编号", "buyer": "买家会员名", "status": "订单状态", "actual": "买家实际支付金额",
+              "total": "总金额", "created": "订单创建时间", "paid": "订单付款时间"}
+    cols = {k: find_column(orders, v) for k, v in wanted.items()}
+    missing = [wanted[k] for k, c in cols.items() if c is None]
+    if missing:
+        raise CheckParamError(f"订单表缺少列 {'、'.join(missing)}")
+    text = {k: orders[c].astype(object).where(orders[c].notna(), "").astype(str).map(norm_text)
+            for k, c in cols.items()}
+    out = pd.DataFrame({k: text[k] for k in ("order", "buyer", "status")})
+    for k in ("actual", "total"):
+        out[k] = pd.to_numeric(text[k].map(lambda s: parse_number(s)[0]), errors="coerce").fillna(0.0)
+    for k in ("created", "paid"):
+        out[k] = pd.to_datetime(text[k].str.replace("/", "-", regex=False).replace("", None),
+                                format="mixed", errors="coerce")
+    return out[out["order"] != ""]
+
+
+def _clean(orders: pd.DataFrame, rule: Rule) -> pd.DataFrame:
+    df = orders
+    if rule.drop_test:
+        df = df[~df["buyer"].str.startswith(TEST_PREFIX)]
+    return df
+
+
+def sales_figures(orders: pd.DataFrame, rule: Rule, *, min_orders: int = 0,
+                  min_amount: float | None = None) -> pd.DataFrame:
+    """Per buyer (index): ``orders`` and ``amount`` over 成交 orders, then the selection."""
+    df = _clean(orders, rule)
+    if rule.statuses:
+        df = df[df["status"].isin(rule.statuses)]
+    column = rule.amount
+    once = df.drop_duplicates("order")
+    counted = once if rule.dedup else df
+    summed = once if rule.dedup and rule.dedup_amount else df
+    figures = pd.DataFrame({
+        "orders": counted.groupby("buyer")["order"].count(),
+        "amount": summed.groupby("buyer")[column].sum().round(2),
+    })
+    figures = figures[figures["orders"] > 0]
+    if min_orders:
+        figures = figures[figures["orders"] > min_orders if rule.orders_strict else figures["orders"] >= min_orders]
+    if min_amount is not None:
+        ok = figures["amount"] > min_amount + 1e-9 if rule.amount_strict else figures["amount"] >= min_amount - 1e-9
+        figures = figures[ok]
+    return figures
+
+
+def unpaid_figures(orders: pd.DataFrame, rule: Rule) -> pd.DataFrame:
+    """Per potential customer (index): ``orders``, ``amount`` left unpaid and ``last`` order time."""
+    df = _clean(orders, rule)
+    if rule.dedup:
+        df = df.drop_duplicates("order")
+    unpaid = {
+        "no-payment": df["paid"].isna(),
+        "wait-only": df["status"] == WAIT_PAY,
+        "wait-or-closed": df["status"].isin((WAIT_PAY, *CLOSED)),
+    }[rule.unpaid]
+    excluded = {
+        "paid-any": set(df.loc[df["paid"].notna(), "buyer"]),
+        "success": set(df.loc[df["status"] == SUCCESS, "buyer"]),
+        "none": set(),
+    }[rule.exclude]
+    picked = df[unpaid & ~df["buyer"].isin(excluded)]
+    amount = "actual" if rule.amount == "actual" else "total"
+    grouped = picked.groupby("buyer")
+    return pd.DataFrame({
+        "orders": grouped["order"].count(),
+        "amount": grouped[amount].sum().round(2),
+        "last": grouped["created"].max(),
+    })
+
+
+@dataclass(frozen=True)
+class View:
+    compute: Callable[..., pd.DataFrame]
+    base: Rule
+    mistakes: dict[str, Mistake]
+    selects: bool
+    """Takes the min_orders / min_amount selection."""
+
+
+VIEWS: dict[str, View] = {
+    "sales": View(sales_figures, Rule(), SALES_MISTAKES, True),
+    "unpaid": View(unpaid_figures, Rule(amount="total"), UNPAID_MISTAKES, False),
+}
+"""Per-buyer computations the check can diagnose, by name."""
+
+
+def fit(submission: pd.DataFrame, key: str, figures: pd.DataFrame, columns: dict[str, str],
+        tolerance: dict[str, float]) -> float:
+    """Share of rows (of the larger of submission and candidate) that agree on key and every figure."""
+    sub = pd.DataFrame({"_key": key_strings(submission, [key])}, index=submission.index)
+    for col in columns.values():
+        sub[col] = submission[col]
+    sub = sub.drop_duplicates("_key")
+    if sub.empty and figures.empty:
+        return 1.0
+    fig = figures.rename(columns=lambda c: f"_fig_{c}")
+    fig.index = fig.index.map(str)
+    merged = sub.merge(fig, left_on="_key", right_index=True, how="inner")
+    ok = pd.Series(True, index=merged.index)
+    for name, col in columns.items():
+        expected = merged[f"_fig_{name}"]
+        tol = tolerance.get(col, 0.0)
+        if pd.api.types.is_datetime64_any_dtype(expected):
+            got = pd.to_datetime(merged[col], errors="coerce")
+            ok &= (got - expected).abs().dt.total_seconds() <= tol
+        else:
+            got = pd.to_numeric(merged[col], errors="coerce")
+            ok &= (got - expected).abs() <= tol + 1e-9
+    return int(ok.sum()) / max(len(sub), len(figures), 1)
+
+
+def _validate(params: dict[str, Any]) -> list[str]:
+    problems = []
+    view = VIEWS.get(params.get("view", "sales"))
+    if view is None:
+        return [f"参数 view '{params.get('view')}' 未知（可用：{', '.join(VIEWS)}）"]
+    unknown = [m for m in params.get("mistakes", []) if m not in view.mistakes]
+    if unknown:
+        problems.append(f"参数 mistakes 里的 {', '.join(map(str, unknown))} 未知（可用：{', '.join(view.mistakes)}）")
+    figures = {"orders", "amount", "last"}
+    bad = [f for f in params.get("columns", {}) if f not in figures]
+    if bad or not params.get("columns"):
+        problems.append(f"参数 columns 应把 {', '.join(sorted(figures))} 中的若干项映射到提交的列名")
+    return problems
+
+
+@check("order-mistakes", title="常见错误诊断", applies_to=("table",), validate=_validate)
+def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mistakes: list = [],  # noqa: B006
+                   min_orders: int = 0, min_amount: float = -1.0, label: str = "客户") -> CheckResult:
+    """Name the common mistake whose figures the submission matches better than the course rule's."""
+    df = ctx.submission
+    if not isinstance(df, pd.DataFrame):
+        raise CheckParamError("这项检查只适用于表格提交")
+    key = ctx.spec.submission.key[0]
+    needed = [key, *columns.values()]
+    if any(c not in df.columns for c in needed):
+        return ctx.fail(f"缺少列 {'、'.join(c for c in needed if c not in df.columns)}，无法检查")
+    spec_view = VIEWS[view]
+    orders = load_orders(ctx.tables["orders"])
+    select = {"min_orders": min_orders, "min_amount": None if min_amount < 0 else min_amount} \
+        if spec_view.selects else {}
+    tolerance = dict(ctx.spec.submission.tolerance)
+
+    def score(rule: Rule) -> float:
+        return fit(df, key, spec_view.compute(orders, rule, **select), columns, tolerance)
+
+    right = score(spec_view.base)
+    if right >= 1.0 - 1e-9:
+        return ctx.ok(f"每位{label}的数字都和课程口径一致，没有发现常见错误")
+    codes = list(mistakes) or list(spec_view.mistakes)
+    best: tuple[float, tuple[str, ...]] = (right, ())
+    for size in (1, 2):
+        for combo in itertools.combinations(codes, size):
+            changes: dict[str, Any] = {}
+            for code in combo:
+                changes.update(spec_view.mistakes[code].changes)
+            rule = replace(spec_view.base, **changes)
+            if rule == spec_view.base:
+                continue
+            fitted = score(rule)
+            if fitted > best[0] + 1e-9:
+                best = (fitted, combo)
+        if best[0] >= 1.0 - 1e-9:
+            break  # one mistake explains the whole answer: no need to try pairs
+    if not best[1]:
+        return ctx.ok(f"没有发现常见的口径错误（有 {_pct(1 - right)} 的{label}对不上，请看其他检查的逐行提示）")
+    messages = [spec_view.mistakes[code].message for code in best[1]]
+    return ctx.fail("；另外，".join(messages),
+                    details=[f"按这种算法得到的结果和你的提交有 {_pct(best[0])} 的{label}完全一致，"
+                             f"按课程口径只有 {_pct(right)}"])
+
+
+def _pct(share: float) -> str:
+    """Percent that never shows 100% for less than all (99.9%)."""
+    text = f"{share * 100:.1f}".removesuffix(".0")
+    return "99.9%" if text == "100" and share < 1 else f"{text}%"
+
+
+PHONE_MASK = re.compile(r"^1\d{2}\*{4}\d{4}$")
+
+
+@check("masked-phone", title="手机号打码", applies_to=("table",))
+def masked_phone(ctx: CheckContext, *, column: str = "联系手机", label: str = "客户") -> CheckResult:
+    """Every phone number is shown as 3 digits, 4 asterisks, 4 digits (138****1234)."""
+    df = ctx.submission
+    if not isinstance(df, pd.DataFrame):
+        raise CheckParamError("这项检查只适用于表格提交")
+    if column not in df.columns:
+        return ctx.fail(f"缺少列 {column}")
+    keys = key_strings(df, list(ctx.spec.submission.key)) or [str(i + 1) for i in range(len(df))]
+    bad = []
+    for k, value in zip(keys, df[column], strict=False):
+        text = "" if pd.isna(value) else norm_text(value)
+        if not PHONE_MASK.match(text):
+            why = "没有打码" if re.fullmatch(r"1\d{10}", text) else "格式不对"
+            bad.append(f"{k} 的{column}“{text or '空'}”{why}")
+    if not bad:
+        return ctx.ok(f"{column}都已打码（前 3 位 + **** + 后 4 位）")
+    return ctx.fail(f"{column}要写成 138****1234 的样子：保留前 3 位和后 4 位，中间 4 位换成 *",
+                    details=bad, fraction=1 - len(bad) / max(len(df), 1))
+
+
+__all__ = ["SALES_MISTAKES", "UNPAID_MISTAKES", "VIEWS", "Rule", "fit", "load_orders", "sales_figures",
+           "unpaid_figures"]
