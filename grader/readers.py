@@ -110,8 +110,22 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _trailing_blank(rows: list[list[str]]) -> int:
+    count = 0
+    for row in reversed(rows):
+        if any(c.strip() for c in row):
+            break
+        count += 1
+    return count
+
+
 def _rows_to_frame(rows: list[list[str]], book: NoteBook, header_row: int, fmt: str) -> pd.DataFrame:
-    rows = [r for r in rows if any(c.strip() for c in r)] if rows else rows
+    kept = [r for r in rows if any(c.strip() for c in r)]
+    if kept and len(kept) < len(rows):
+        blank_inside = len(rows) - len(kept) - _trailing_blank(rows)
+        if blank_inside > 0:
+            book.add("empty_rows", f"跳过了 {blank_inside} 个空行")
+    rows = kept
     if not rows:
         raise ReadError(f"{FORMAT_NAMES[fmt]} 文件里没有任何数据；请确认保存的是结果表后再提交")
     if header_row:

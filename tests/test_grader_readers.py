@@ -1,0 +1,251 @@
+"""Readers and normalisation: messy real-world files read right, with notes; bad files one Chinese line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from grader.engine import read_answer
+from grader.normalize import parse_number
+from grader.readers import MAX_BYTES, ReadError, read_raw, sniff_format
+from grader.spec import parse_spec
+
+SPEC = parse_spec({
+    "id": "demo", "title": "演示", "chapter": "x.md", "datasets": ["orders"],
+    "submission": {
+        "kind": "table", "columns": ["买家会员名", "成交订单数", "成交金额"], "key": "买家会员名",
+        "aliases": {"买家会员名": ["客户", "客户名称", "顾客ID"], "成交订单数": ["实际成交次数", "订单数"],
+                    "成交金额": ["交易金额"]},
+        "dtypes": {"成交订单数": "int", "成交金额": "float"},
+    },
+    "checks": [{"kind": "columns", "points": 1}],
+}, Path("demo"))
+CONFIG_SPEC = parse_spec({
+    "id": "tiers", "title": "等级", "chapter": "x.md", "datasets": ["orders"],
+    "submission": {"kind": "tier-config", "tiers": {"names": ["银卡", "金卡"]}},
+    "checks": [{"kind": "tier-schema", "points": 1}],
+}, Path("tiers"))
+
+ROWS = [["买家会员名", "成交订单数", "成交金额"], ["张三", "3", "120.5"], ["李四", "2", "41"], ["007", "2", "50"]]
+
+
+def csv_text(rows: list[list[str]], sep: str = ",") -> str:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep).writerows(rows)
+    return buf.getvalue()
+
+
+def xlsx_bytes(rows: list[list[object]], title: str = "Sheet1", extra_sheet_first: bool = False) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    if extra_sheet_first:
+        ws.title = "空白"
+        ws = wb.create_sheet(title)
+    else:
+        ws.title = title
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def codes(answer) -> set[str]:
+    return {n.code for n in answer.notes}
+
+
+def expect_table(answer) -> None:
+    df = answer.value
+    assert list(df.columns) == ["买家会员名", "成交订单数", "成交金额"]
+    assert list(df["买家会员名"]) == ["张三", "李四", "007"]
+    assert list(df["成交订单数"]) == [3, 2, 2]
+    assert list(df["成交金额"]) == [120.5, 41.0, 50.0]
+
+
+@pytest.mark.parametrize(("encoding", "note"), [("utf-8", None), ("utf-8-sig", None), ("gbk", "encoding"),
+                                                 ("gb18030", "encoding"), ("utf-16", "encoding")])
+def test_csv_encodings(encoding, note):
+    answer = read_answer(SPEC, "2023001_demo.csv", csv_text(ROWS).encode(encoding))
+    expect_table(answer)
+    assert (note in codes(answer)) if note else "encoding" not in codes(answer)
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "，"])
+def test_csv_delimiters(sep):
+    expect_table(read_answer(SPEC, "a.csv", csv_text(ROWS, sep).encode("utf-8")))
+
+
+def test_aliases_fullwidth_amounts_spaces_title_row_and_extra_columns():
+    rows = [["吃货美食团 老客户名单", "", ""],
+            [" 客户 ", "订单数", "交易金额", "备注"],
+            ["张三", "３", "￥120.50", "x"],
+            ["李四 ", "2", "41元", ""],
+            ["", "", "", ""],
+            ["００７", "2", "50.00", ""]]
+    answer = read_answer(SPEC, "a.csv", csv_text(rows).encode("gbk"))
+    expect_table(answer)
+    got = codes(answer)
+    assert {"alias", "fullwidth", "amount_text", "whitespace", "header", "extra_columns", "empty_rows",
+            "encoding"} <= got
+    alias_note = next(n for n in answer.notes if n.code == "alias")
+    assert "客户 → 买家会员名" in alias_note.message
+
+
+def test_id_like_keys_stay_text():
+    rows = [["买家会员名", "成交订单数", "成交金额"], ["0012", "1", "1,280"], ["13800000000", "2", "3"]]
+    df = read_answer(SPEC, "a.csv", csv_text(rows).encode()).value
+    assert list(df["买家会员名"]) == ["0012", "13800000000"]
+    assert list(df["成交金额"]) == [1280.0, 3.0]
+
+
+def test_not_a_number_becomes_blank_with_note():
+    rows = [["买家会员名", "成交订单数", "成交金额"], ["张三", "两笔", "12"]]
+    answer = read_answer(SPEC, "a.csv", csv_text(rows).encode())
+    assert pd.isna(answer.value["成交订单数"].iloc[0])
+    assert "not_a_number" in codes(answer)
+
+
+def test_xlsx_values_numbers_and_named_sheet():
+    rows = [["客户名称", "实际成交次数", "成交金额"], ["张三", 3, 120.5], ["李四", 2, 41], ["007", 2.0, 50]]
+    expect_table(read_answer(SPEC, "a.xlsx", xlsx_bytes(rows)))
+    answer = read_answer(SPEC, "a.xlsx", xlsx_bytes(rows, extra_sheet_first=True))
+    expect_table(answer)
+    assert "sheet" in codes(answer)
+
+
+def test_xlsx_formula_with_cached_value_is_read(tmp_path):
+    # openpyxl cannot compute formulas; write a cached value into the sheet XML like Excel does
+    data = xlsx_bytes([["买家会员名", "成交订单数", "成交金额"], ["张三", 3, "=100+20.5"], ["李四", 2, 41],
+                       ["007", 2, 50]])
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<f>100+20.5</f><v></v>", b"<f>100+20.5</f><v>120.5</v>")
+                if b"<v>120.5</v>" not in content:
+                    content = content.replace(b"<f>100+20.5</f>", b"<f>100+20.5</f><v>120.5</v>")
+            dst.writestr(item, content)
+    answer = read_answer(SPEC, "a.xlsx", out.getvalue())
+    expect_table(answer)
+    assert "formula" in codes(answer)
+    with pytest.raises(ReadError, match=r"单元格 C2 是公式，但文件里没有保存计算结果"):
+        read_answer(SPEC, "a.xlsx", data)
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("a.csv", b"", "文件是空的"),
+    ("a.csv", b"   \r\n \r\n", "只有空白"),
+    ("a.csv", b"\x00\x01\x02binary\x00" * 20, "二进制"),
+    ("a.docx", b"whatever", "扩展名 .docx 不是本练习接受的格式"),
+    ("a", b"a,b\n1,2\n", "扩展名 （无扩展名）"),
+    ("a.yaml", b"a: 1\n", "本练习要提交 .csv、.xlsx 文件"),
+    ("a.xlsx", b"name,amount\n1,2\n", "内容却不是 Excel 工作簿"),
+    ("a.xls", b"x", "扩展名 .xls"),
+    ("a.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel 97-2003"),
+    ("a.csv", b"%PDF-1.4 ...", "PDF"),
+])
+def test_bad_files_give_one_chinese_line(name, data, expected):
+    with pytest.raises(ReadError) as err:
+        read_answer(SPEC, name, data)
+    assert expected in str(err.value)
+    assert "\n" not in str(err.value) and "；" in str(err.value)
+
+
+def test_truncated_xlsx_and_csv_with_wrong_extension():
+    data = xlsx_bytes([["买家会员名"], ["张三"]])
+    with pytest.raises(ReadError, match="不完整"):
+        read_answer(SPEC, "a.xlsx", data[: len(data) // 2])
+    with pytest.raises(ReadError, match="内容却是 Excel 工作簿"):
+        read_answer(SPEC, "a.csv", data)
+
+
+def test_huge_file_is_refused_before_parsing():
+    with pytest.raises(ReadError, match="超过上限"):
+        read_answer(SPEC, "a.csv", b"a" * (MAX_BYTES + 1))
+
+
+def test_yaml_and_json_errors_have_line_and_column():
+    with pytest.raises(ReadError, match=r"YAML 语法错误：第 5 行第 4 列"):
+        read_answer(CONFIG_SPEC, "a.yaml", "规则: 任一\n等级:\n  - 名称: 银卡\n    交易金额: 200\n   折扣: 0.98\n".encode())
+    with pytest.raises(ReadError, match=r"YAML 语法错误：第 3 行第 1 列"):
+        read_answer(CONFIG_SPEC, "a.yaml", "规则: 任一\n等级:\n\t- 名称: 银卡\n".encode())
+    with pytest.raises(ReadError, match=r"JSON 语法错误：第 2 行第 \d+ 列"):
+        read_answer(CONFIG_SPEC, "a.json", b'{"rule": "any",\n "tiers": [,]}')
+    with pytest.raises(ReadError, match=r"本练习要提交 \.yaml、\.json 文件，收到的是 CSV"):
+        read_answer(CONFIG_SPEC, "a.csv", b"a,b\n")
+
+
+def test_sniff_format():
+    assert sniff_format(xlsx_bytes([["a"]])) == "xlsx"
+    assert sniff_format("买家会员名".encode("gbk")) == "text"
+    assert sniff_format(b"\x00\x00") == "binary"
+
+
+@pytest.mark.parametrize(("text", "value", "code"), [
+    ("12", 12.0, None), ("1,280元", 1280.0, "amount_text"), ("¥35.5", 35.5, "amount_text"),
+    ("9.8折", 0.98, "discount_text"), ("85折", 0.85, "discount_text"), ("12.5%", 0.125, "amount_text"),
+    ("abc", None, None), ("", None, None),
+])
+def test_parse_number(text, value, code):
+    got, got_code = parse_number(text)
+    if value is None:
+        assert got is None or math.isnan(got)  # None (not a number) or NaN (blank)
+    else:
+        assert got == pytest.approx(value) and got_code == code
+    assert parse_number("12.5%", percent_units=True)[0] == 12.5
+
+
+# ---- properties: no input makes the readers raise anything but ReadError -------------------------
+NAMES = st.sampled_from(["a.csv", "a.xlsx", "a.yaml", "a.json", "a.txt", "a", "a.CSV", "数据.csv"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=2000), name=NAMES)
+def test_any_bytes_only_read_error(data, name):
+    for spec in (SPEC, CONFIG_SPEC):
+        try:
+            read_answer(spec, name, data)
+        except ReadError as exc:
+            assert str(exc) and "\n" not in str(exc)
+
+
+CELL = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(CELL, min_size=0, max_size=5), max_size=8),
+       header=st.lists(st.sampled_from(["买家会员名", "客户", "成交金额", "订单数", "", "x", "成交订单数"]), max_size=5),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]), sep=st.sampled_from([",", ";", "\t"]))
+def test_any_csv_table_reads_or_read_error(rows, header, encoding, sep):
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep).writerows([header, *rows])
+    try:
+        answer = read_answer(SPEC, "a.csv", buf.getvalue().encode(encoding, errors="replace"))
+    except ReadError as exc:
+        assert str(exc)
+        return
+    assert set(answer.value.columns) <= {"买家会员名", "成交订单数", "成交金额"}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=st.recursive(st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | CELL,
+                        lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
+                            st.sampled_from(["规则", "rule", "等级", "tiers", "名称", "交易金额", "交易笔数", "折扣", "x"]),
+                            kids, max_size=5), max_leaves=20))
+def test_any_config_document_reads_or_read_error(doc):
+    import json
+
+    raw = read_raw(json.dumps(doc, ensure_ascii=False).encode(), "a.json", ["json"])
+    assert raw.format == "json"
+    read_answer(CONFIG_SPEC, "a.json", json.dumps(doc, ensure_ascii=False).encode())
