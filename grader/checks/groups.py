@@ -7,7 +7,10 @@ its own message; the exact assignment is compared with the reference by the gene
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +23,24 @@ def _frame(ctx: CheckContext, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if not isinstance(df, pd.DataFrame) or c not in df.columns]
     if missing:
         raise CheckParamError(f"提交里缺少列 {'、'.join(missing)}")
+    if df.empty:
+        raise EmptySubmission
     return df[columns].astype(str).apply(lambda s: s.str.strip())
+
+
+class EmptySubmission(Exception):
+    """The submitted table has no rows: every group rule fails (nothing was grouped)."""
+
+
+def _nonempty(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+    @functools.wraps(fn)
+    def wrapper(ctx: CheckContext, **params: Any) -> CheckResult:
+        try:
+            return fn(ctx, **params)
+        except EmptySubmission:
+            return ctx.fail("提交的表是空的，还没有分组", hint="每位加入微信群的客户一行")
+
+    return wrapper
 
 
 def parse_group(name: str, prefix: str, kinds: list[str]) -> tuple[str, int] | None:
@@ -30,6 +50,7 @@ def parse_group(name: str, prefix: str, kinds: list[str]) -> tuple[str, int] | N
 
 
 @check("group-names", title="群名称格式", applies_to=("table",))
+@_nonempty
 def group_names(ctx: CheckContext, *, prefix: str = "吃货美食团·", kinds: tuple = ("VIP群", "会员群"),
                 group_column: str = "群名称") -> CheckResult:
     """Every name is prefix + kind + two-digit number; numbers of each kind run 01, 02, … without gaps."""
@@ -50,6 +71,7 @@ def group_names(ctx: CheckContext, *, prefix: str = "吃货美食团·", kinds: 
 
 
 @check("group-kind", title="按等级进群", applies_to=("table",))
+@_nonempty
 def group_kind(ctx: CheckContext, *, vip_tiers: tuple = ("钻石卡", "白金卡"), vip_kind: str = "VIP群",
                other_kind: str = "会员群", prefix: str = "吃货美食团·", key: str = "买家会员名",
                tier_column: str = "会员等级", group_column: str = "群名称") -> CheckResult:
@@ -70,6 +92,7 @@ def group_kind(ctx: CheckContext, *, vip_tiers: tuple = ("钻石卡", "白金卡
 
 
 @check("group-size", title="每群不超过 500 人", applies_to=("table",))
+@_nonempty
 def group_size(ctx: CheckContext, *, limit: int = 500, prefix: str = "吃货美食团·",
                kinds: tuple = ("VIP群", "会员群"), group_column: str = "群名称") -> CheckResult:
     """No group above ``limit``; groups are filled one after another (all but the last of a kind are full)."""
@@ -88,6 +111,7 @@ def group_size(ctx: CheckContext, *, limit: int = 500, prefix: str = "吃货美�
 
 
 @check("group-order", title="新入群的排在后面", applies_to=("table",))
+@_nonempty
 def group_order(ctx: CheckContext, *, table: str = "customers", time_column: str = "微信入群时间",
                 prefix: str = "吃货美食团·", kinds: tuple = ("VIP群", "会员群"), key: str = "买家会员名",
                 group_column: str = "群名称") -> CheckResult:

@@ -90,7 +90,9 @@ def rfm_r_direction(ctx: CheckContext, *, key: str = "买家会员名", r_column
                     m_column: str = "M", segment_column: str = "客户分层", threshold: float = 0.5) -> CheckResult:
     """Fails when most wrong segments are exactly those of the unreversed R (R ≥ mean → 近)."""
     table = _segment_table(ctx, key, (r_column, f_column, m_column), segment_column)
-    differs = table[table.expected != table.flipped] if not table.empty else table
+    if table.empty:
+        return ctx.fail("提交里没有可以判断的客户")
+    differs = table[table.expected != table.flipped]
     if differs.empty:
         return ctx.ok("无法判断，视为通过")
     flipped = int((differs.segment == differs.flipped).sum())
@@ -117,6 +119,8 @@ def repurchase_consistency(ctx: CheckContext, *, key: str = "月份", buyers: st
     df = ctx.submission
     if not isinstance(df, pd.DataFrame) or key not in df.columns:
         raise CheckParamError(f"提交里缺少列 {key}")
+    if df.empty:
+        return ctx.fail("提交的表是空的", hint="每个月一行，最后加一行“全部”")
     nums = _numbers(df, [buyers, repeat, rate, sales, aov, new, old])
     problems: list[str] = []
     bad_rows = 0
