@@ -107,7 +107,8 @@ def order_frame(o: Orders, people: People, rng: np.random.Generator, n_test: int
     rank[np.lexsort((np.arange(total), created))] = np.arange(total, dtype=np.int64)
     ids = 2_600_000_000_000_000_000 + rank * 10_000_000_000 + rng.integers(0, 10_000_000_000, total)
     both["订单编号"] = ids
-    both["店铺Id"] = np.where(both["店铺名称"] == STORE_TMALL, STORE_IDS[STORE_TMALL], STORE_IDS[STORE_TAOBAO])
+    both["店铺Id"] = np.where(both["店铺名称"] == STORE_TMALL, np.int64(STORE_IDS[STORE_TMALL]),
+                            np.int64(STORE_IDS[STORE_TAOBAO]))  # int64: the id overflows wasm32's default int
     both["订单创建时间"] = format_times(created)
     both[PAID_COL] = format_times(np.where(both[PAID_COL] >= 0, both[PAID_COL], -1))
     zero_t = np.zeros(total)
@@ -156,7 +157,7 @@ def add_full_width(orders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
 def add_duplicates(orders: pd.DataFrame, rng: np.random.Generator, rate: float) -> pd.DataFrame:
     """Mess: about ``rate`` of the orders repeated on the next line (overlapping export pages)."""
     twice = rng.random(len(orders)) < rate
-    rows = np.repeat(np.arange(len(orders), dtype=np.int64), 1 + twice.astype(np.int64))
+    rows = np.repeat(np.arange(len(orders), dtype=np.int64), 1 + twice.astype(np.intp))
     return orders.take(rows).reset_index(drop=True)
 
 

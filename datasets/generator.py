@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -22,30 +24,35 @@ class DatasetError(ValueError):
     """A request the generator cannot serve (message in Chinese, says what to do)."""
 
 
-def _build(seed: int, params: Params, n_orders: int) -> dict[str, pd.DataFrame]:
-    rng = np.random.default_rng(seed)
-    n_test = int(rng.integers(4, 9))
-    dup_rate = 0.006 + 0.009 * float(rng.random())
+def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> dict[str, pd.DataFrame]:
+    # One independent random stream per part: leaving a table out never changes the others.
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    rng_people, rng_orders, rng_customers, rng_frames, rng_sms, rng_traffic = streams
+    n_test = int(rng_frames.integers(4, 9))
+    dup_rate = 0.006 + 0.009 * float(rng_frames.random())
     n_real = n_orders - n_test
     n_customers = max(50, round(n_orders * CUSTOMERS_PER_ORDER))
-    people = make_people(rng, n_customers, n_real, params)
-    o = make_orders(rng, people, params)
+    people = make_people(rng_people, n_customers, n_real, params)
+    o = make_orders(rng_orders, people, params)
     plant_old_customer_boundary(o)
 
     first_order = np.full(n_customers, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_order, o.buyer.astype(np.intp), o.created)
-    customers = customers_table(rng, people, first_order, params)
+    customers = customers_table(rng_customers, people, first_order, params)
 
-    orders, items = frames.order_frame(o, people, rng, n_test)
-    orders = frames.add_full_width(orders, rng)
-    orders = frames.add_duplicates(orders, rng, dup_rate)
+    orders, items = frames.order_frame(o, people, rng_frames, n_test)
+    orders = frames.add_full_width(orders, rng_frames)
+    orders = frames.add_duplicates(orders, rng_frames, dup_rate)
 
     by_nick = customers.set_index("买家会员名")
-    consent = (by_nick.loc[people.nick, "是否订阅短信"] == "是").to_numpy()
-    birthday = by_nick.loc[people.nick, "生日"].to_numpy(dtype=object)
-    channel = by_nick.loc[people.nick, "来源渠道"].to_numpy(dtype=object)
-    sms_log = sms.sms_table(rng, people, o, consent, birthday)
-    visits = traffic.traffic_table(rng, o, traffic.order_sources(rng, o, channel))
+    sms_log = visits = None
+    if "sms_log" in wanted:
+        consent = (by_nick.loc[people.nick, "是否订阅短信"] == "是").to_numpy()
+        birthday = by_nick.loc[people.nick, "生日"].to_numpy(dtype=object)
+        sms_log = sms.sms_table(rng_sms, people, o, consent, birthday)
+    if "traffic" in wanted:
+        channel = by_nick.loc[people.nick, "来源渠道"].to_numpy(dtype=object)
+        visits = traffic.traffic_table(rng_traffic, o, traffic.order_sources(rng_traffic, o, channel))
 
     tables = {
         "orders": orders,
@@ -54,31 +61,39 @@ def _build(seed: int, params: Params, n_orders: int) -> dict[str, pd.DataFrame]:
         "sms_log": sms_log,
         "traffic": visits,
         "products": products_table(),
-        "orders_raw": frames.raw_frame(orders),
+        "orders_raw": frames.raw_frame(orders) if "orders_raw" in wanted else None,
     }
-    return {name: tables[name] for name in TABLES}
+    return {name: tables[name] for name in TABLES if name in wanted}
 
 
-def generate(student: str | None = None, n_orders: int | None = None) -> dict[str, pd.DataFrame]:
+def generate(student: str | None = None, n_orders: int | None = None,
+             tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the shop's data, as DataFrames keyed by table name (see ``TABLES``).
 
     ``student=None`` (or an empty 学号) gives the lessons' default dataset; a 学号 gives that student's
     variant: other names and numbers, proportions moved within the bands of ``datasets.params.BANDS``.
-    ``n_orders`` (default 10 000) sets the size. Same arguments → identical tables and CSV bytes.
+    ``n_orders`` (default 10 000) sets the size. ``tables`` limits the result to some table names
+    (faster in the browser); a table is the same whether or not others are asked for.
+    Same arguments → identical tables and CSV bytes on CPython and in Pyodide.
     A variant that would leave an exercise unsolvable (``datasets.stats.solvability_problems``) is
     redrawn from the next seed, so every student gets a usable dataset.
     """
     n = DEFAULT_ORDERS if n_orders is None else int(n_orders)
     if not MIN_ORDERS <= n <= MAX_ORDERS:
         raise DatasetError(f"订单数 {n} 不在允许范围内：请给出 {MIN_ORDERS} 到 {MAX_ORDERS} 之间的整数。")
-    from datasets.stats import solvability_problems  # noqa: PLC0415  stats imports constants only
+    wanted = frozenset(TABLES) if tables is None else frozenset(tables)
+    unknown = sorted(wanted - set(TABLES))
+    if unknown:
+        raise DatasetError(f"没有名为 {'、'.join(unknown)} 的数据表：可用的表有 {'、'.join(TABLES)}。")
+    from datasets.stats import solvability_problems  # noqa: PLC0415  stats imports the package constants
 
     base = seed_for(student)
     variant = normalize_student(student) is not None
+    result: dict[str, pd.DataFrame] = {}
     for attempt in range(8):
         seed = (base + attempt) % (1 << 64)
         params = draw_params(np.random.default_rng([seed, 1])) if variant else default_params()
-        tables = _build(seed, params, n)
-        if not solvability_problems(tables):
-            return tables
-    return tables
+        result = _build(seed, params, n, wanted | {"orders", "customers"})
+        if not solvability_problems(result):
+            break
+    return {name: df for name, df in result.items() if name in wanted}

@@ -96,7 +96,7 @@ def _tracking(rng: np.random.Generator, carrier: np.ndarray) -> np.ndarray:
 
 
 def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
-    buyer = np.repeat(np.arange(len(people.nick), dtype=np.int64), people.orders)
+    buyer = np.repeat(np.arange(len(people.nick), dtype=np.int64), people.orders.astype(np.intp))
     n = len(buyer)
     created, day = sample_times(rng, n, p.peak_1111)
     own_store = rng.random(n) < 0.86
@@ -104,23 +104,27 @@ def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
 
     # Baskets: 1–4 distinct products, quantities 1–3.
     lines = rng.choice(4, size=n, p=[0.58, 0.27, 0.1, 0.05]) + 1
-    line_order = np.repeat(np.arange(n, dtype=np.int64), lines)
+    line_order = np.repeat(np.arange(n, dtype=np.int64), lines.astype(np.intp))
     line_product = _pick_products(rng, is_gift_season(day)[line_order], p.gift_box_boost)
     keep = ~pd.DataFrame({"o": line_order, "p": line_product}).duplicated().to_numpy()
     line_order, line_product = line_order[keep], line_product[keep]
     m = len(line_order)
     line_qty = rng.choice(3, size=m, p=[0.78, 0.16, 0.06]).astype(np.int64) + 1
     line_qty = np.where(CATALOG.is_gift_box[line_product], np.minimum(line_qty, 2), line_qty)
+    # Company 年货 purchases: a few gift-box lines of 5–20 boxes (the orders over 1 000 元).
+    season_line = is_gift_season(day)[line_order]
+    bulk = CATALOG.is_gift_box[line_product] & season_line & (rng.random(m) < 0.02)
+    line_qty = np.where(bulk, rng.integers(5, 21, m), line_qty)
     line_option = (CATALOG.option_offset[line_product]
                    + rng.integers(0, 1 << 30, m) % CATALOG.option_count[line_product])
     line_cents = CATALOG.price_cents[line_product] * line_qty
-    goods = np.bincount(line_order, weights=line_cents, minlength=n).round().astype(np.int64)
-    quantity = np.bincount(line_order, weights=line_qty, minlength=n).round().astype(np.int64)
-    kinds = np.bincount(line_order, minlength=n).astype(np.int64)
+    goods = np.bincount(line_order.astype(np.intp), weights=line_cents, minlength=n).round().astype(np.int64)
+    quantity = np.bincount(line_order.astype(np.intp), weights=line_qty, minlength=n).round().astype(np.int64)
+    kinds = np.bincount(line_order.astype(np.intp), minlength=n).astype(np.int64)
     first_line = np.searchsorted(line_order, np.arange(n, dtype=np.int64))
     first_title = CATALOG.title[line_product[first_line]]
     title = np.where(kinds > 1, first_title + "等" + kinds.astype(str).astype(object) + "件宝贝", first_title)
-    has_gift = np.bincount(line_order, weights=CATALOG.is_gift_box[line_product], minlength=n) > 0
+    has_gift = np.bincount(line_order.astype(np.intp), weights=CATALOG.is_gift_box[line_product], minlength=n) > 0
 
     # Receiver: the buyer's own address, or a gift sent to someone else.
     gift_to_other = rng.random(n) < np.where(has_gift, 0.25, 0.05)

@@ -36,13 +36,13 @@ def traffic_table(rng: np.random.Generator, o: Orders, source: np.ndarray) -> pd
         inside = (day >= 0) & (day < N_DAYS)
         key = cell(day[inside], o.store_tmall[mask][inside], source[mask][inside])
         pairs = pd.DataFrame({"k": key, "b": o.buyer[mask][inside]}).drop_duplicates()
-        return np.bincount(pairs["k"].to_numpy(dtype=np.int64), minlength=cells)
+        return np.bincount(pairs["k"].to_numpy(dtype=np.intp), minlength=cells)
 
     paid = o.paid >= 0
     pay_buyers = buyers_per_cell(paid, o.paid)
     order_buyers = buyers_per_cell(np.ones(len(o.buyer), dtype=bool), o.created)
     pd_day = np.clip((o.paid[paid] - PERIOD_START_S) // DAY, 0, N_DAYS - 1)
-    amount = np.bincount(cell(pd_day, o.store_tmall[paid], source[paid]), weights=o.actual[paid], minlength=cells)
+    amount = np.bincount(cell(pd_day, o.store_tmall[paid], source[paid]).astype(np.intp), weights=o.actual[paid], minlength=cells)
 
     idx = np.arange(cells, dtype=np.int64)
     src = idx % n_src

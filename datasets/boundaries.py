@@ -1,0 +1,37 @@
+"""Buyers planted exactly on a rule's line, so that ">" and "≥" give different answers.
+
+Runs after the random draws and draws nothing itself, so it never shifts the rest of the data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from datasets.constants import ST_SUCCESS
+from datasets.orders import ST_CODES, Orders
+
+OLD_CUSTOMER_LINE = 4_000
+"""40.00 元 in 分: the lab's 老客户 need 成交金额 > 40 元 (exactly 40.00 元 is not enough)."""
+
+
+def plant_old_customer_boundary(o: Orders, n: int = 3) -> np.ndarray:
+    """Give up to ``n`` buyers with exactly two 交易成功 orders worth 40.01–50.00 元 in total a total of
+    exactly 40.00 元: the later order gets a shop red packet (买家实际支付金额 lowered, never raised).
+
+    Returns the buyer indices changed.
+    """
+    success = np.flatnonzero(o.status == ST_CODES.index(ST_SUCCESS))
+    buyers = o.buyer[success].astype(np.intp)
+    count = np.bincount(buyers, minlength=len(o.buyer))
+    total = np.bincount(buyers, weights=o.actual[success], minlength=len(o.buyer))
+    candidates = np.flatnonzero((count == 2) & (total > OLD_CUSTOMER_LINE) & (total <= OLD_CUSTOMER_LINE + 1_000))
+    picked = []
+    for buyer in candidates.tolist():
+        first, later = sorted(success[o.buyer[success] == buyer].tolist(), key=lambda i: (int(o.created[i]), i))
+        if o.actual[first] >= OLD_CUSTOMER_LINE - 100:  # the later order must keep at least 1 元
+            continue
+        o.actual[later] = OLD_CUSTOMER_LINE - o.actual[first]
+        picked.append(buyer)
+        if len(picked) == n:
+            break
+    return np.array(picked, dtype=np.int64)
