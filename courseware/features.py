@@ -8,4 +8,5 @@ from courseware import (
     pybundle,  # noqa: F401  Python bundle + manifest the browser worker loads (assets/courseware/py/)
     quiz,  # noqa: F401  ::quiz{id="…"} self-check quizzes
     runtime_assets,  # noqa: F401  Pyodide distribution + bundled browser runtime
+    sitedata,  # noqa: F401  default dataset CSVs in site/data/
 )
