@@ -87,7 +87,8 @@ def render_widget(
     lines = [
         f'<div class="exercise" data-exercise="{_attr(spec.id)}" data-hash="{_attr(exercise_hash)}"'
         f' data-solutions="{"true" if solutions else "false"}"'
-        f' data-attempts-before-solution="{attempts_before_solution}" data-format="{_attr(fmt)}">',
+        f' data-attempts-before-solution="{attempts_before_solution}" data-format="{_attr(fmt)}"'
+        f' data-datasets="{_attr(" ".join(spec.datasets))}">',
         '<div class="cw-head"><span class="cw-badge">练习</span>'
         f'<span class="cw-title">{html.escape(spec.title)}</span>'
         '<label class="cw-student">学号 <input type="text" data-role="student" inputmode="text"'

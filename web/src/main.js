@@ -78,7 +78,9 @@ async function startWidgets(roots) {
     readyReject(err);
     return;
   }
-  runtime = new Runtime({ siteRoot: SITE_ROOT, workerURL: WORKER_URL, manifest, getStudent });
+  // Only the tables this page's exercises read are copied into the worker (spec `datasets`).
+  const tables = new Set(roots.flatMap((root) => (root.dataset.datasets || "").split(/\s+/).filter(Boolean)));
+  runtime = new Runtime({ siteRoot: SITE_ROOT, workerURL: WORKER_URL, manifest, tables, getStudent });
   for (const root of roots) {
     try {
       widgets.set(root.dataset.exercise, new ExerciseWidget(root, { runtime, student: getStudent }));

@@ -11,7 +11,7 @@ const SIGINT = 2;
 
 export class Runtime {
   /**
-   * @param {{siteRoot: URL, workerURL: URL, manifest: object, getStudent: () => string|null}} options
+   * @param {{siteRoot: URL, workerURL: URL, manifest: object, tables?: Set<string>, getStudent: () => string|null}} options
    */
   constructor(options) {
     this.options = options;
@@ -53,7 +53,7 @@ export class Runtime {
         indexURL: new URL("pyodide/", siteRoot).href,
         bundleURL: bundleURL.href,
         dataURL: new URL("data/", siteRoot).href,
-        tables: manifest.tables || [],
+        tables: (manifest.tables || []).filter((name) => !this.options.tables || this.options.tables.has(name)),
         solutions: manifest.solutions !== false,
         student: this.options.getStudent(),
         interruptBuffer: this.interruptBuffer,

@@ -5,16 +5,22 @@ PyProxy for longer than one call. Student code runs in a fresh namespace each ti
 the variable ``result``. Nothing raised by student code escapes: it is turned into a Chinese message.
 """
 
+# ruff: noqa: PLC0415  grader and datasets are imported lazily: a broken one must not stop plain runs
+
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
 import linecache
 import os
+import shutil
 import sys
 import traceback
 from typing import Any
+
+import pandas as pd
 
 STUDENT_FILE = "<你的代码>"
 MAX_ROWS = 50
@@ -45,8 +51,6 @@ def _student_traceback(exc: BaseException) -> str:
 
 
 def _render_value(value: Any) -> dict[str, Any]:
-    import pandas as pd
-
     if isinstance(value, pd.Series):
         value = value.to_frame()
     if isinstance(value, pd.DataFrame):
@@ -82,7 +86,7 @@ def _execute(exercise_id: str, code: str) -> dict[str, Any]:
             }
         except SystemExit:
             error = {"kind": "exit", "text": "代码调用了 exit()，运行提前结束。"}
-        except BaseException as exc:  # noqa: BLE001  student code may raise anything
+        except BaseException as exc:  # student code may raise anything
             error = {"kind": "exception", "text": _student_traceback(exc)}
     has_result = "result" in namespace
     payload: dict[str, Any] = {"stdout": _clip(out.getvalue()), "error": error, "has_result": has_result}
@@ -90,7 +94,7 @@ def _execute(exercise_id: str, code: str) -> dict[str, Any]:
         _last_results[exercise_id] = namespace["result"]
         try:
             payload["result"] = _render_value(namespace["result"])
-        except Exception as exc:  # noqa: BLE001  a broken __repr__ must not kill the widget
+        except Exception as exc:  # a broken __repr__ must not kill the widget
             payload["result"] = {"kind": "text", "text": f"（无法显示 result：{exc}）", "type": "?"}
     namespace.clear()
     return payload
@@ -116,16 +120,16 @@ def check(exercise_id: str, code: str) -> str:
         from grader import browser
 
         try:
-            payload["check"] = browser.check(exercise_id, _last_results[exercise_id], _state["student"])
-        except Exception as exc:  # noqa: BLE001  grader.browser promises not to raise; be safe anyway
+            payload["check"] = browser.check(
+                exercise_id, _last_results[exercise_id], _state["student"], solutions=_state["solutions"]
+            )
+        except Exception as exc:  # grader.browser promises not to raise; be safe anyway
             payload["check"] = {"error": f"检查程序出错（{type(exc).__name__}）：请把这条信息告诉老师。"}
     return json.dumps(payload, ensure_ascii=False, default=str)
 
 
 def submission(exercise_id: str, code: str) -> str:
     """Run the code and build the 下载提交文件 file; bytes are returned base64-encoded."""
-    import base64
-
     payload = _execute(exercise_id, code)
     payload["file"] = None
     if payload["error"] is None and _state.get("grader_error"):
@@ -137,8 +141,11 @@ def submission(exercise_id: str, code: str) -> str:
             name, data, mime = browser.submission_file(
                 exercise_id, _last_results[exercise_id], _state["student"]
             )
-            payload["file"] = {"name": name, "mime": mime, "b64": base64.b64encode(data).decode("ascii")}
-        except Exception as exc:  # noqa: BLE001
+            if name:
+                payload["file"] = {"name": name, "mime": mime, "b64": base64.b64encode(data).decode("ascii")}
+            else:  # grader.browser puts the reason into the bytes when it cannot build the file
+                payload["file_error"] = data.decode("utf-8", "replace")
+        except Exception as exc:
             payload["file_error"] = f"无法生成提交文件：{exc}"
     elif payload["error"] is None:
         payload["file_error"] = _NO_RESULT
@@ -147,8 +154,6 @@ def submission(exercise_id: str, code: str) -> str:
 
 def use_data(student: str | None) -> str:
     """Put the right dataset variant into data/: the default CSVs, or the student's own variant."""
-    import shutil
-
     os.makedirs(DATA_DIR, exist_ok=True)
     for name in os.listdir(DATA_DIR):
         os.remove(os.path.join(DATA_DIR, name))
@@ -167,15 +172,16 @@ def setup(bundle_dir: str, solutions: bool) -> str:
     """Make the bundle importable and import what every run needs, so the first run is fast."""
     if bundle_dir not in sys.path:
         sys.path.insert(0, bundle_dir)
-    os.environ["COURSEWARE_EXERCISES"] = os.path.join(bundle_dir, "exercises")
     _state["solutions"] = solutions
     os.makedirs(DATA_DIR, exist_ok=True)
     os.chdir(HOME)
-    import pandas  # noqa: F401
-
     # Imported now so the first 检查 is fast; if it is broken, runs still work and 检查 says why.
     try:
-        import grader.browser  # noqa: F401
-    except Exception as exc:  # noqa: BLE001
+        from grader import browser
+
+        loaded = browser.init(os.path.join(bundle_dir, "exercises"))
+        if loaded.get("error"):
+            _state["grader_error"] = f"练习无法加载（{loaded['error']}）：请把这条信息告诉老师。"
+    except Exception as exc:
         _state["grader_error"] = f"检查程序无法加载（{type(exc).__name__}: {exc}）：请把这条信息告诉老师。"
     return json.dumps({"python": sys.version.split()[0], "grader_error": _state.get("grader_error")})
