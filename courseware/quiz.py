@@ -243,9 +243,9 @@ def render_quiz(quiz: Quiz) -> str:
         answer = ",".join(question.answer)
         parts.append(
             f'<li class="quiz__q" data-type="{question.kind}" data-answer="{answer}" data-index="{number}">'
-            f'<fieldset class="quiz__fieldset"><legend class="quiz__prompt">'
-            f'<span class="quiz__kind">{kind.label}</span>{_md(question.prompt, inline=True)}</legend>'
-            '<div class="quiz__options">'
+            f'<div class="quiz__prompt" id="quiz-{qid}-{number}-prompt">'
+            f'<span class="quiz__kind">{kind.label}</span>{_md(question.prompt, inline=True)}</div>'
+            f'<div class="quiz__options" role="group" aria-labelledby="quiz-{qid}-{number}-prompt">'
         )
         for letter, option in zip(LETTERS, question.options, strict=False):
             prefix = "" if question.kind == "truefalse" else f"{letter}. "
@@ -254,7 +254,7 @@ def render_quiz(quiz: Quiz) -> str:
                 f'value="{letter}"><span>{prefix}{_md(option, inline=True)}</span></label>'
             )
         parts.append(
-            "</div></fieldset>"
+            "</div>"
             '<div class="quiz__feedback" data-role="feedback" hidden>'
             '<p class="quiz__verdict" data-role="verdict"></p>'
             f'<div class="quiz__explanation">{_md(question.explanation)}</div></div></li>'

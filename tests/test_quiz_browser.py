@@ -20,24 +20,18 @@ CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]
-BUNDLE = """
-const {build} = require("esbuild");
-build({entryPoints: [{in: "web/src/main.js", out: "courseware"}, {in: "web/src/courseware.css", out: "courseware"}],
-       bundle: true, minify: true, format: "iife", target: ["es2020"], outdir: process.argv[1], logLevel: "error"})
-  .catch(() => process.exit(1));
-"""
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def quiz_site(tmp_path_factory) -> Path:
-    """A tiny site with one quiz page, using the real web/src bundle (built with esbuild into a temp folder)."""
+    """A tiny site with one quiz page and the real browser bundle (web/build.mjs into a temp folder)."""
     if shutil.which("node") is None or not (ROOT / "node_modules" / "esbuild").is_dir():
         pytest.fail("需要 node 和 node_modules/esbuild：请先运行 npm ci。")
     root = tmp_path_factory.mktemp("quiz-site")
     web = root / "bundle"
-    subprocess.run(["node", "-e", BUNDLE, str(web)], cwd=ROOT, check=True, timeout=120)
+    subprocess.run(["node", "web/build.mjs", str(web)], cwd=ROOT, check=True, timeout=120)
     page = "# 任务一\n\n正文。\n\n::quiz{id=\"demo\"}\n"
     return build_project(write_project(root, {"index.md": page}, {"demo": GOOD_QUIZ}, web_dir=web))
 
