@@ -127,6 +127,8 @@ def values_equal(expected: Any, actual: Any, tolerance: float = 0.0) -> bool:
         return diff <= tolerance
     num_e, num_a = _as_number(expected), _as_number(actual)
     if num_e is not None and num_a is not None:
+        if num_e == num_a:
+            return True
         return abs(num_e - num_a) <= tolerance + 1e-9 * max(1.0, abs(num_e))
     return str(expected) == str(actual)
 

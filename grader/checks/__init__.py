@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,7 +94,8 @@ class CheckContext:
         return CheckResult(
             name=self.check.display_name,
             passed=passed,
-            points=round_points(max_points if passed else max_points * fraction),
+            # a failed check never shows full points: round partial credit down to the cent
+            points=round_points(max_points if passed else math.floor(max_points * fraction * 100 + 1e-9) / 100),
             max_points=round_points(max_points),
             message=message,
             hint="" if passed else (hint if hint is not None else self.check.hint),
