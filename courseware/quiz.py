@@ -24,6 +24,8 @@ Quiz file format (YAML, one file per quiz in ``docs/quizzes/``; the id is the fi
         explanation: …
 
 A quiz holds 1–20 questions. Mistakes fail the build with the page, the quiz file and the question named.
+The build also writes ``assets/quizzes.json``: ``{"quizzes": [{"id", "title", "page", "total"}, …]}`` in
+page order (``page`` relative to the site root), so 我的进度 can list every quiz with its title and link.
 In the browser (``web/src/quiz.js``) the student answers, submits, sees each verdict and explanation;
 the last result is kept in ``localStorage["courseware:v1:quiz:<id>"]`` as JSON
 ``{"answers": [...], "correct": n, "total": n, "timestamp": "ISO-8601"}``.
@@ -32,6 +34,7 @@ the last result is kept in ``localStorage["courseware:v1:quiz:<id>"]`` as JSON
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +58,9 @@ TOP_KEYS = {"title", "questions"}
 QUESTION_KEYS = {"type", "question", "options", "answer", "explanation"}
 STATE_DIR = "quiz_dir"
 STATE_USED = "quiz_used"
+STATE_INFO = "quiz_info"
+MANIFEST = "assets/quizzes.json"
+"""Where the list of quizzes is written inside the site."""
 
 
 class QuizError(DirectiveError):
@@ -276,6 +282,8 @@ def prepare_quizzes(plugin: Any, config: Any) -> None:
     """Remember where quiz files live and forget which pages used them (fresh for every build)."""
     plugin.state[STATE_DIR] = Path(config["docs_dir"]) / QUIZ_DIR
     plugin.state[STATE_USED] = {}
+    plugin.state[STATE_INFO] = {}
+    plugin.state["quiz_directory_urls"] = bool(config["use_directory_urls"])
 
 
 def _quiz_path(plugin: Any, quiz_id: str) -> tuple[Path, str]:
@@ -297,7 +305,32 @@ def quiz_directive(attrs: dict[str, str], ctx: DirectiveContext) -> str:
     ctx.extra.setdefault("quiz_seen", set()).add(quiz_id)
     used[quiz_id] = ctx.page_src
     path, source = _quiz_path(ctx.plugin, quiz_id)
-    return render_quiz(load_quiz(path, source))
+    quiz = load_quiz(path, source)
+    directory_urls = ctx.plugin.state.get("quiz_directory_urls", True)
+    ctx.plugin.state.setdefault(STATE_INFO, {})[quiz_id] = {
+        "id": quiz_id,
+        "title": quiz.title,
+        "page": page_url(ctx.page_src, directory_urls=directory_urls),
+        "total": len(quiz.questions),
+    }
+    return render_quiz(quiz)
+
+
+def page_url(src: str, *, directory_urls: bool) -> str:
+    """``p1-archive/tiers.md`` → ``p1-archive/tiers/``; ``p1-archive/index.md`` → ``p1-archive/``."""
+    stem = src.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+@post_build_step
+def write_quiz_manifest(plugin: Any, config: Any, site_dir: Path) -> None:
+    """List every quiz shown in the site (page order) for the progress page."""
+    info = list(plugin.state.get(STATE_INFO, {}).values())
+    out = site_dir / MANIFEST
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"quizzes": info}, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @post_build_step

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -133,6 +134,18 @@ def test_site_build_renders_quiz(tmp_path):
     assert 'data-quiz="demo"' in page
     assert page.count('class="quiz__q"') == 3
     assert "<strong>交易成功</strong>" in page  # explanations are Markdown
+    manifest = json.loads((site / "assets" / "quizzes.json").read_text(encoding="utf-8"))
+    assert manifest == {"quizzes": [{"id": "demo", "title": "自测：订单与成交", "page": "", "total": 3}]}
+
+
+def test_quiz_manifest_lists_quizzes_with_page_urls(tmp_path):
+    pages = {"p1/index.md": "# 一\n\n::quiz{id=\"one\"}\n", "p1/task-b.md": "# 二\n\n::quiz{id=\"two\"}\n"}
+    config = write_project(tmp_path, pages, {"one": GOOD_QUIZ, "two": GOOD_QUIZ.replace("自测：订单与成交", "第二套")})
+    manifest = json.loads((build_project(config) / "assets" / "quizzes.json").read_text(encoding="utf-8"))
+    assert sorted((q["id"], q["page"], q["title"]) for q in manifest["quizzes"]) == [
+        ("one", "p1/", "自测：订单与成交"),
+        ("two", "p1/task-b/", "第二套"),
+    ]
 
 
 def build_error(config: Path, caplog: pytest.LogCaptureFixture) -> str:
