@@ -226,7 +226,8 @@ def _validate(params: dict[str, Any]) -> list[str]:
 
 @check("order-mistakes", title="常见错误诊断", applies_to=("table",), validate=_validate)
 def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mistakes: list = [],  # noqa: B006
-                   min_orders: int = 0, min_amount: float = -1.0, label: str = "客户") -> CheckResult:
+                   min_orders: int = 0, min_amount: float = -1.0, label: str = "客户",
+                   table: str = "orders") -> CheckResult:
     """Name the common mistake whose figures the submission matches better than the course rule's."""
     df = ctx.submission
     if not isinstance(df, pd.DataFrame):
@@ -235,8 +236,12 @@ def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mis
     needed = [key, *columns.values()]
     if any(c not in df.columns for c in needed):
         return ctx.fail(f"缺少列 {'、'.join(c for c in needed if c not in df.columns)}，无法检查")
+    if df.empty:
+        return ctx.fail("表格没有任何数据行，无法诊断")
     spec_view = VIEWS[view]
-    orders = load_orders(ctx.tables["orders"])
+    if table not in ctx.tables:
+        raise CheckParamError(f"数据里没有表 {table}")
+    orders = load_orders(ctx.tables[table])
     select = {"min_orders": min_orders, "min_amount": None if min_amount < 0 else min_amount} \
         if spec_view.selects else {}
     tolerance = dict(ctx.spec.submission.tolerance)
