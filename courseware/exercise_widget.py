@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -117,16 +118,31 @@ def render_markdown(text: str, plugin: Any) -> str:
     return md.convert(text)
 
 
+def pages_using(docs_dir: Path, exercise_id: str) -> list[str]:
+    """Pages whose Markdown embeds ``::exercise{id="exercise_id"}`` (to name them in build errors)."""
+    needle = f'::exercise{{id="{exercise_id}"}}'
+    return sorted(
+        f"docs/{page.relative_to(docs_dir).as_posix()}"
+        for page in docs_dir.rglob("*.md")
+        if needle in page.read_text(encoding="utf-8", errors="replace")
+    )
+
+
 @config_step
 def load_exercises(plugin: Any, config: Any) -> None:
     """Validate every exercise with the grader's schema before any page is built."""
-    from grader.spec import SpecError, load_all, spec_hash  # noqa: PLC0415  grader may be absent in quiz-only tests
+    from grader.spec import SpecError, exercise_folders, load_spec, spec_hash  # noqa: PLC0415
 
     exercises_dir = plugin.project_path(plugin.config.exercises_dir)
-    try:
-        specs = load_all(exercises_dir)
-    except SpecError as err:
-        raise PluginError(f"练习有错误，网站无法构建：{err}") from None
+    specs: dict[str, Any] = {}
+    for folder in exercise_folders(exercises_dir):
+        try:
+            spec = load_spec(folder)
+        except SpecError as err:
+            pages = pages_using(Path(config.docs_dir), folder.name)
+            where = f"（用在 {'、'.join(pages)}）" if pages else ""
+            raise PluginError(f"练习 '{folder.name}'{where}有错误，网站无法构建：{err}") from None
+        specs[spec.id] = spec
     plugin.state[STATE_KEY] = specs
     plugin.state["exercise_hashes"] = {ex_id: spec_hash(spec.folder) for ex_id, spec in specs.items()}
     plugin.state[USES_KEY] = {}

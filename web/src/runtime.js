@@ -1,4 +1,10 @@
 // Page side of the Pyodide worker: one worker per page, requests answered by id, stop and restart.
+//
+// 停止 has two paths. When the page is cross-origin isolated (the course server sends COOP/COEP),
+// SharedArrayBuffer works and Pyodide's interrupt buffer raises KeyboardInterrupt in the running code.
+// On a plain static host there is no SharedArrayBuffer: the busy worker is terminated and replaced.
+// So that replacement is quick, a spare worker is started (once the first one is ready, so they do not
+// compete for the CPU) and kept warm; 停止 swaps it in and starts a new spare.
 
 export const STEPS = [
   ["runtime", "启动 Python 运行环境"],
@@ -8,71 +14,26 @@ export const STEPS = [
 
 const INTERRUPT_GRACE_MS = 1500;
 const SIGINT = 2;
+const STOPPED = "代码已被停止，运行环境已重新启动。";
 
-export class Runtime {
-  /**
-   * @param {{siteRoot: URL, workerURL: URL, manifest: object, tables?: Set<string>, getStudent: () => string|null}} options
-   */
-  constructor(options) {
-    this.options = options;
-    this.listeners = new Set();
+/** One Web Worker running Pyodide, with its own request table. */
+class WorkerHandle {
+  constructor(workerURL, initPayload, onProgress) {
     this.pending = new Map();
     this.nextId = 1;
-    this.worker = null;
-    this.state = { phase: "loading", step: "runtime" };
-    this.canInterrupt = typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
-    this.interruptBuffer = this.canInterrupt ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    this.busy = 0;
-    this.ready = this.start();
-  }
-
-  onState(fn) {
-    this.listeners.add(fn);
-    fn(this.state);
-    return () => this.listeners.delete(fn);
-  }
-
-  setState(state) {
-    this.state = state;
-    for (const fn of this.listeners) fn(state);
-  }
-
-  start() {
-    const { siteRoot, workerURL, manifest } = this.options;
+    this.dead = false;
     this.worker = new Worker(workerURL);
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.fail(`运行环境脚本出错：${event.message || "未知错误"}。请刷新页面。`);
+      this.rejectAll(new Error(`运行环境脚本出错：${event.message || "未知错误"}。请刷新页面。`));
     };
-    this.setState({ phase: "loading", step: "runtime" });
-    const bundleURL = new URL(`assets/courseware/py/${manifest.bundle}?v=${manifest.hash}`, siteRoot);
-    const init = this.send(
-      "init",
-      {
-        indexURL: new URL("pyodide/", siteRoot).href,
-        bundleURL: bundleURL.href,
-        dataURL: new URL("data/", siteRoot).href,
-        tables: (manifest.tables || []).filter((name) => !this.options.tables || this.options.tables.has(name)),
-        solutions: manifest.solutions !== false,
-        student: this.options.getStudent(),
-        interruptBuffer: this.interruptBuffer,
-      },
-      (progress) => this.setState({ phase: "loading", step: progress.step }),
-    );
-    return init.then(
-      (value) => {
-        this.setState({ phase: "ready" });
-        return value;
-      },
-      (err) => {
-        this.setState({ phase: "error", message: err.message });
-        throw err;
-      },
-    );
+    this.ready = this.send("init", initPayload, onProgress);
+    this.ready.catch(() => {});
   }
 
   send(type, payload = {}, onProgress = null) {
+    if (this.dead) return Promise.reject(new Error("运行环境已关闭。"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress, type });
@@ -92,16 +53,111 @@ export class Runtime {
       entry.resolve(msg.value);
     } else {
       const err = new Error(msg.message);
-      err.fatal = Boolean(msg.fatal);
+      err.fatal = Boolean(msg.fatal) && entry.type !== "init";
       entry.reject(err);
-      if (msg.fatal && entry.type !== "init") this.restart(msg.message);
     }
   }
 
-  fail(message) {
-    for (const entry of this.pending.values()) entry.reject(new Error(message));
+  rejectAll(err) {
+    for (const entry of this.pending.values()) entry.reject(err);
     this.pending.clear();
-    this.setState({ phase: "error", message });
+  }
+
+  terminate(err) {
+    this.dead = true;
+    this.worker.terminate();
+    this.rejectAll(err || new Error("运行环境已关闭。"));
+  }
+}
+
+export class Runtime {
+  /**
+   * @param {{siteRoot: URL, workerURL: URL, manifest: object, tables?: Set<string>, getStudent: () => string|null}} options
+   */
+  constructor(options) {
+    this.options = options;
+    this.listeners = new Set();
+    this.state = { phase: "loading", step: "runtime" };
+    this.canInterrupt = typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
+    this.interruptBuffer = this.canInterrupt ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.busy = 0;
+    this.spare = null;
+    this.current = null;
+    this.ready = this.start();
+    this.ready.catch(() => {});
+  }
+
+  onState(fn) {
+    this.listeners.add(fn);
+    fn(this.state);
+    return () => this.listeners.delete(fn);
+  }
+
+  setState(state) {
+    this.state = state;
+    for (const fn of this.listeners) fn(state);
+  }
+
+  initPayload() {
+    const { siteRoot, manifest, tables } = this.options;
+    return {
+      indexURL: new URL("pyodide/", siteRoot).href,
+      bundleURL: new URL(`assets/courseware/py/${manifest.bundle}?v=${manifest.hash}`, siteRoot).href,
+      dataURL: new URL("data/", siteRoot).href,
+      tables: (manifest.tables || []).filter((name) => !tables || tables.has(name)),
+      solutions: manifest.solutions !== false,
+      student: this.options.getStudent(),
+      interruptBuffer: this.interruptBuffer,
+    };
+  }
+
+  /** Make ``handle`` the current worker; the UI follows its start-up steps. */
+  adopt(handle) {
+    this.current = handle;
+    this.setState({ phase: "loading", step: handle.lastStep || "runtime" });
+    const ready = handle.ready.then(
+      (value) => {
+        if (this.current === handle) this.setState({ phase: "ready" });
+        this.warmSpare();
+        return value;
+      },
+      (err) => {
+        if (this.current === handle) this.setState({ phase: "error", message: err.message });
+        throw err;
+      },
+    );
+    ready.catch(() => {});
+    return ready;
+  }
+
+  spawn() {
+    const handle = new WorkerHandle(this.options.workerURL, this.initPayload(), (progress) => {
+      handle.lastStep = progress.step;
+      if (this.current === handle) this.setState({ phase: "loading", step: progress.step });
+    });
+    return handle;
+  }
+
+  start() {
+    return this.adopt(this.spawn());
+  }
+
+  /** Plain hosts only: keep a second, idle worker ready to replace a stopped one. */
+  warmSpare() {
+    if (this.canInterrupt || this.spare) return;
+    this.spare = this.spawn();
+    this.spare.ready.catch(() => {
+      this.spare = null;
+    });
+  }
+
+  /** Resolves when a spare worker is ready (plain hosts); immediately when none is needed. */
+  get spareReady() {
+    return this.spare ? this.spare.ready.then(() => true) : Promise.resolve(false);
+  }
+
+  send(type, payload = {}) {
+    return this.ready.then(() => this.current.send(type, payload));
   }
 
   /** Run a request that executes student code; while it runs 停止 may interrupt it. */
@@ -109,8 +165,12 @@ export class Runtime {
     await this.ready;
     if (this.interruptBuffer) this.interruptBuffer[0] = 0;
     this.busy += 1;
+    const handle = this.current;
     try {
-      return await this.send(type, payload);
+      return await handle.send(type, payload);
+    } catch (err) {
+      if (err.fatal && this.current === handle) this.restart(err.message);
+      throw err;
     } finally {
       this.busy -= 1;
     }
@@ -119,34 +179,36 @@ export class Runtime {
   /** Stop running code: interrupt buffer when the page is cross-origin isolated, else a new worker. */
   stop() {
     if (this.busy === 0) return Promise.resolve("idle");
-    if (this.interruptBuffer) {
-      this.interruptBuffer[0] = SIGINT;
-      return new Promise((resolve) => {
-        const started = Date.now();
-        const poll = () => {
-          if (this.busy === 0) resolve("interrupted");
-          else if (Date.now() - started > INTERRUPT_GRACE_MS) this.restart("代码已被停止，运行环境重新启动。").then(() => resolve("restarted"), () => resolve("restarted"));
-          else setTimeout(poll, 50);
-        };
-        poll();
-      });
-    }
-    return this.restart("代码已被停止，运行环境重新启动。").then(() => "restarted", () => "restarted");
+    if (!this.interruptBuffer) return this.restart(STOPPED).then(() => "restarted", () => "restarted");
+    this.interruptBuffer[0] = SIGINT;
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const poll = () => {
+        if (this.busy === 0) resolve("interrupted");
+        else if (Date.now() - started > INTERRUPT_GRACE_MS) {
+          // Stuck in C code that never checks the buffer: fall back to a new worker.
+          this.restart(STOPPED).then(() => resolve("restarted"), () => resolve("restarted"));
+        } else setTimeout(poll, 50);
+      };
+      poll();
+    });
   }
 
   restart(reason) {
-    this.worker.terminate();
     const err = new Error(reason);
     err.stopped = true;
-    for (const entry of this.pending.values()) entry.reject(err);
-    this.pending.clear();
+    const old = this.current;
+    const next = this.spare && !this.spare.dead ? this.spare : this.spawn();
+    this.spare = null;
     this.busy = 0;
-    this.ready = this.start();
-    this.ready.catch(() => {});
+    this.ready = this.adopt(next);
+    old.terminate(err);
     return this.ready;
   }
 
   setStudent(student) {
-    return this.ready.then(() => this.send("setStudent", { student }));
+    const tasks = [this.send("setStudent", { student })];
+    if (this.spare) tasks.push(this.spare.ready.then(() => this.spare && this.spare.send("setStudent", { student })));
+    return Promise.all(tasks).then(([value]) => value);
   }
 }
