@@ -1,0 +1,69 @@
+"""Every exercise present: the spec validates; solution.py scores full marks and starter.py does not,
+on the default data and two student variants; every wrong/*.py scores less with a message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.engine import grade_result
+from grader.model import SubmissionResult
+from grader.reference import data_dir, run_script
+from grader.spec import ExerciseSpec, exercise_folders, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+STUDENTS = [None, "2023001", "2024117"]
+FOLDERS = exercise_folders(EXERCISES)
+WRONG = [(f, w) for f in FOLDERS for w in sorted((f / "wrong").glob("*.py"))]
+
+
+def run_and_grade(spec: ExerciseSpec, script: Path, student: str | None) -> SubmissionResult:
+    """Run a course script on ``student``'s data, then grade its ``result`` like the page does."""
+    result = run_script(script.read_text(encoding="utf-8"), data_dir(student), script.name)
+    return grade_result(spec, result, student)
+
+
+def explain(result: SubmissionResult) -> str:
+    lines = [f"{result.exercise} {result.student}: {result.status} {result.score}/{result.max_score} {result.error or ''}"]
+    lines += [f"  {c.name}: {c.points}/{c.max_points} {c.message} {c.details[:3]}" for c in result.checks if not c.passed]
+    return "\n".join(lines)
+
+
+def failure_messages(result: SubmissionResult) -> list[str]:
+    if result.status == "error":
+        return [result.error or ""]
+    return [c.message for c in result.checks if not c.passed and not c.skipped]
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_spec_validates_and_has_what_it_needs(folder):
+    spec = load_spec(folder)
+    assert spec.id == folder.name and spec.max_score > 0
+    assert (folder / "instructions.md").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+@pytest.mark.parametrize("student", STUDENTS, ids=["default", *STUDENTS[1:]])
+def test_solution_full_marks_starter_not(folder, student):
+    spec = load_spec(folder)
+    solved = run_and_grade(spec, folder / "solution.py", student)
+    assert solved.status == "graded" and solved.score == solved.max_score and solved.passed, explain(solved)
+    assert not any(c.skipped for c in solved.checks), explain(solved)
+    try:
+        started = run_and_grade(spec, folder / "starter.py", student)
+    except Exception:  # a starter that stops with an error clearly does not score full marks
+        return
+    assert started.score < started.max_score, explain(started)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("folder", "script"), WRONG, ids=[f"{f.name}/{w.name}" for f, w in WRONG])
+def test_wrong_solution_loses_points_with_a_message(folder, script):
+    spec = load_spec(folder)
+    graded = run_and_grade(spec, script, None)
+    assert graded.score < graded.max_score, explain(graded)
+    messages = failure_messages(graded)
+    assert messages and all(m.strip() for m in messages), explain(graded)
