@@ -102,8 +102,10 @@ def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
     own_store = rng.random(n) < 0.86
     store_tmall = np.where(own_store, people.tmall[buyer], ~people.tmall[buyer])
 
-    # Baskets: 1–4 distinct products, quantities 1–3.
-    lines = rng.choice(4, size=n, p=[0.58, 0.27, 0.1, 0.05]) + 1
+    # Baskets: 1–4 distinct products, quantities 1–3; loyal buyers (4+ orders) fill bigger baskets.
+    loyal = people.orders[buyer] >= 4
+    lines = np.where(loyal, rng.choice(4, size=n, p=[0.38, 0.32, 0.18, 0.12]),
+                     rng.choice(4, size=n, p=[0.64, 0.25, 0.08, 0.03])) + 1
     line_order = np.repeat(np.arange(n, dtype=np.int64), lines.astype(np.intp))
     line_product = _pick_products(rng, is_gift_season(day)[line_order], p.gift_box_boost)
     keep = ~pd.DataFrame({"o": line_order, "p": line_product}).duplicated().to_numpy()

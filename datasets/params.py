@@ -38,7 +38,7 @@ class Params:
 
 BANDS: dict[str, tuple[float, float, float]] = {
     "one_time_share": (0.56, 0.62, 0.68),
-    "tail_alpha": (1.15, 1.35, 1.6),
+    "tail_alpha": (1.0, 1.2, 1.45),
     "tmall_share": (0.5, 0.6, 0.7),
     "unpaid_rate": (0.05, 0.07, 0.1),
     "refund_rate": (0.035, 0.05, 0.07),

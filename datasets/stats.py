@@ -14,7 +14,6 @@ import pandas as pd
 from datasets.constants import (
     CLOSE_BEFORE_PAY,
     ST_CLOSED,
-    ST_CLOSED_BY_TAOBAO,
     ST_SUCCESS,
     ST_WAIT_PAY,
     TEST_TITLE,
@@ -101,5 +100,6 @@ def solvability_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     top5 = per["成交金额"].quantile(0.95)
     if (per["成交金额"] >= top5).sum() < 3 or per["成交订单数"].max() < 6:
         problems.append("缺少钻石卡候选客户")
-    _ = ST_CLOSED_BY_TAOBAO
+    if not ((per["成交订单数"] == 2) & (per["成交金额"].round(2) == 40.0)).any():
+        problems.append("缺少成交金额恰为 40 元的边界客户")
     return problems

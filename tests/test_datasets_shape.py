@@ -1,0 +1,48 @@
+"""Statistical shape of the default dataset and of 20 random variants, within the bands the course states.
+
+The data dictionary quotes these bands; the lessons (80/20, 复购率, status mix) rely on them.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import datasets
+from datasets.stats import sales, shape, solvability_problems
+
+BANDS = {
+    "repeat_share": (0.30, 0.50),
+    "top20_revenue_share": (0.55, 0.80),
+}
+STATUS_BANDS = {
+    "交易成功": (0.70, 0.87),
+    "交易关闭": (0.07, 0.20),
+    "卖家已发货，等待买家确认": (0.04, 0.13),
+    "买家已付款，等待卖家发货": (0.003, 0.03),
+    "等待买家付款": (0.0005, 0.01),
+    "交易被淘宝关闭": (0.0005, 0.01),
+}
+STUDENTS = [None] + [f"2023{random.Random(i).randrange(10**6):06d}" for i in range(20)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", STUDENTS)
+def test_shape_within_bands(student):
+    tables = datasets.generate(student, tables=["orders", "customers"])
+    s = shape(tables)
+    assert s.orders == 10_000
+    assert 3_800 <= len(tables["customers"]) <= 4_200
+    for field, (low, high) in BANDS.items():
+        assert low <= getattr(s, field) <= high, (field, getattr(s, field))
+    for status, (low, high) in STATUS_BANDS.items():
+        assert low <= s.status_share.get(status, 0.0) <= high, (status, s.status_share)
+    assert 0.40 <= s.consent_share <= 0.75
+    # every exercise stays meaningful: 老客户, 潜在客户, 钻石卡 candidates, buyers at the 40 元 line
+    assert s.old_customers >= 500 and s.potential_customers >= 100
+    assert solvability_problems(tables) == []
+    per = sales(tables["orders"])
+    assert per["成交订单数"].max() >= 10
+    assert (per["成交订单数"] == 1).mean() > 0.5  # most buyers buy once
+    assert ((per["成交订单数"] == 2) & (per["成交金额"].round(2) == 40.0)).sum() >= 1
