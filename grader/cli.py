@@ -24,10 +24,12 @@ from rich.table import Table
 import datasets
 from grader.collect import collect
 from grader.gradebook import build_gradebook
+from grader.reference import reference_answer
 from grader.render import RENDERERS
 from grader.render.common import fmt_points
 from grader.render.terminal import show
 from grader.report import load_gradebook, render_report
+from grader.serialize import serialize
 from grader.spec import SpecError, load_all
 
 __all__ = [
@@ -229,12 +231,8 @@ def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_d
 
 def answer_key(spec: Any, student: str) -> tuple[str, bytes]:
     """The instructor's answer for ``student``'s variant as a submission: (file name, bytes)."""
-    from grader.reference import reference_answer  # noqa: PLC0415  (lands with grader-core)
-    from grader.serialize import serialize  # noqa: PLC0415
-
-    result = reference_answer(spec, student)
-    name, data, _mime = serialize(spec, result, student)
-    return name, data
+    packed = serialize(spec, reference_answer(spec, student))
+    return spec.submission_name(student, packed.format), packed.data
 
 
 def main_key(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,

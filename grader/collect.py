@@ -214,7 +214,12 @@ def _from_zip(label: str, data: bytes, limits: Limits, depth: int) -> Iterator[S
                 budget = 0
                 continue
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-                yield Submission(shown, error=f"压缩包成员读取失败（{type(exc).__name__}）；请重新打包。")
+                if info.compress_size > max(info.file_size, 1) * 2:
+                    # zipfile stops at the declared size, so a bomb that under-declares ends in a CRC error
+                    yield Submission(shown, error="压缩后的数据比声明的解压大小还大（疑似压缩炸弹或文件损坏），"
+                                                  "已停止读取；请检查该文件。")
+                else:
+                    yield Submission(shown, error=f"压缩包成员读取失败（{type(exc).__name__}）；请重新打包。")
                 continue
             budget -= len(member)
             notes = ("压缩包内的文件名按 GBK 编码解码。",) if re_decoded else ()

@@ -250,9 +250,10 @@ def _engine() -> Any:
     return importlib.import_module("grader.engine")
 
 
-def _error_result(sub: Submission, message: str) -> SubmissionResult:
+def _error_result(sub: Submission, message: str, spec: Any = None) -> SubmissionResult:
     return SubmissionResult(file=sub.file, student=sub.student, exercise=sub.exercise or "",
-                            status="error", error=message)
+                            status="error", error=message,
+                            max_score=round_points(spec.max_score) if spec is not None else 0.0)
 
 
 def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionResult:
@@ -260,7 +261,7 @@ def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionRes
         result = _engine().grade_bytes(spec, sub.name, sub.data or b"", student)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
         return _error_result(
-            sub, f"评分程序内部出错（{type(exc).__name__}），该文件未评分；请把文件发给课程维护者。")
+            sub, f"评分程序内部出错（{type(exc).__name__}），该文件未评分；请把文件发给课程维护者。", spec)
     result.file = sub.file
     return result
 
@@ -279,7 +280,7 @@ def grade_submissions(
     entries: list[Entry] = []
     for sub in subs:
         if sub.error is not None:
-            result = _error_result(sub, sub.error)
+            result = _error_result(sub, sub.error, specs.get(sub.exercise or ""))
         elif sub.exercise not in specs:
             result = _error_result(sub, f"练习 {sub.exercise} 不存在；用 grader list 查看可用的练习编号。")
         else:
@@ -307,9 +308,17 @@ def flag_copies(
     roster = sorted(set(roster))
     by_ex: dict[str, set[str]] = {}
     for e in entries:
-        if e.result.exercise and e.result.student:
+        if e.result.status == "graded" and e.result.exercise and e.result.student:
             by_ex.setdefault(e.result.exercise, set()).add(e.result.student)
-    digest_of = _reference_digest_fn()
+    engine_digest = _reference_digest_fn()
+    digests: dict[tuple[str, str], str | None] = {}
+
+    def digest_of(spec: Any, student: str) -> str | None:
+        key = (spec.id, student)
+        if key not in digests and engine_digest is not None:
+            digests[key] = engine_digest(spec, student)
+        return digests.get(key)
+
     for e in entries:
         r = e.result
         if r.status != "graded" or _full_marks(r) or r.exercise not in specs:
@@ -320,7 +329,7 @@ def flag_copies(
         spec = specs[r.exercise]
         candidates = sorted((by_ex.get(r.exercise, set()) | set(roster)) - {r.student or ""})
         for other in candidates:
-            if digest_of is not None and r.answer_digest:
+            if engine_digest is not None and r.answer_digest:
                 ref = digest_of(spec, other)
                 if ref is not None and ref != r.answer_digest:
                     continue

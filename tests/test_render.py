@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -16,6 +18,8 @@ from grader.model import CheckResult, Note, SubmissionResult
 from grader.render import RENDERERS
 from grader.report import build_report, render_report
 
+GOLDENS = Path(__file__).resolve().parent / "goldens" / "grader"
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
@@ -127,3 +131,26 @@ def test_report_statistics(book):
     assert html.count("<svg") == len(report.distributions)
     assert "&lt;b&gt;李四&lt;/b&gt;" in html and "<b>李四</b>" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+@pytest.mark.parametrize(("fmt", "golden"), [("json", "book.json"), ("csv", "book.csv"), ("html", "book.html")])
+def test_goldens(book, fmt, golden):
+    """Exact renderings of a fixed gradebook (refresh with UPDATE_GOLDENS=1 after a reviewed change)."""
+    actual = RENDERERS[fmt](book, "zh")
+    path = GOLDENS / golden
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual)
+        if not UPDATE:
+            pytest.fail(f"golden {path} was missing and has been written; review it and run again")
+    assert actual == path.read_bytes(), f"{golden} differs from its golden (UPDATE_GOLDENS=1 to refresh)"
+
+
+def test_report_golden(book):
+    actual = render_report(book, "zh")
+    path = GOLDENS / "report.html"
+    if UPDATE or not path.exists():
+        path.write_bytes(actual)
+        if not UPDATE:
+            pytest.fail(f"golden {path} was missing and has been written; review it and run again")
+    assert actual == path.read_bytes()

@@ -1,0 +1,237 @@
+"""The ``grader`` CLI end to end on the fixture corpus: every output, exit codes, goldens, key/dataset/report.
+
+Goldens live in tests/goldens/grader/ (numbers that depend on the generated data are masked; the exact
+renderings of a fixed gradebook are golden-tested in test_render.py); refresh them after a reviewed change with
+``UPDATE_GOLDENS=1 .venv/bin/pytest -q tests/test_cli.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fixtures.build_corpus import EXERCISE, FIXTURE_EXERCISES, Answers, build
+from openpyxl import load_workbook
+
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDENS = ROOT / "tests" / "goldens" / "grader"
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
+VARYING_STAMP = ("created_at", "grader_version", "pandas_version")
+EX = ["--exercises", str(FIXTURE_EXERCISES)]
+
+
+@pytest.fixture(scope="module")
+def answers():
+    a = Answers()
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, answers):
+    """The corpus graded once with every output written; cwd-relative file names for the goldens."""
+    root = tmp_path_factory.mktemp("cli")
+    expect = build(root / "corpus", answers)
+    out = root / "out"
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        code = main(["grade", "corpus", *EX, "--json", "out/g.json", "--csv", "out/g.csv",
+                     "--xlsx", "out/g.xlsx", "--html", "out/g.html", "-q"])
+    finally:
+        os.chdir(cwd)
+    return {"code": code, "expect": expect, "out": out, "root": root,
+            "book": json.loads((out / "g.json").read_text(encoding="utf-8"))}
+
+
+def _golden(name: str, actual: str) -> None:
+    path = GOLDENS / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="")
+        if not UPDATE:
+            pytest.fail(f"golden {path} was missing and has been written; review it and run again")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden (UPDATE_GOLDENS=1 to refresh)"
+
+
+def test_every_file_is_in_every_output(graded):
+    files = {r["file"].removeprefix("corpus/") for r in graded["book"]["results"]}
+    assert files == set(graded["expect"])
+    rows = list(csv.reader(io.StringIO((graded["out"] / "g.csv").read_text(encoding="utf-8-sig"))))
+    assert {r[3].removeprefix("corpus/") for r in rows[1:]} == files
+    html = (graded["out"] / "g.html").read_text(encoding="utf-8")
+    for r in graded["book"]["results"]:
+        assert r["file"].replace("&", "&amp;") in html
+    wb = load_workbook(graded["out"] / "g.xlsx")
+    sheet_files = [row[1] for row in wb[EXERCISE].iter_rows(min_row=2, values_only=True)]
+    assert len(sheet_files) == sum(1 for r in graded["book"]["results"] if r["exercise"] == EXERCISE)
+
+
+def test_exit_code_one_when_some_file_fails(graded):
+    assert graded["code"] == 1
+    assert any(r["status"] == "error" for r in graded["book"]["results"])
+
+
+def test_outcomes_match_the_corpus(graded, answers):
+    by_file = {r["file"].removeprefix("corpus/"): r for r in graded["book"]["results"]}
+    for file, exp in graded["expect"].items():
+        if exp is None:
+            continue
+        r = by_file[file]
+        if exp.outcome == "error":
+            assert r["status"] == "error" and r["error"], file
+            continue
+        assert r["status"] == "graded", (file, r["error"])
+        full = r["score"] == r["max_score"]
+        assert full == (exp.outcome == "full"), (file, r["score"], [c["message"] for c in r["checks"]])
+        if exp.flag:
+            assert any(f"学号 {exp.flag} " in f for f in r["flags"]), (file, r["flags"])
+        else:
+            assert not r["flags"], (file, r["flags"])
+
+
+def test_wrong_answers_fail_the_right_checks(tmp_path, answers):
+    """The mistakes students make are caught by the check that names them."""
+    from fixtures.build_corpus import csv_bytes
+
+    from grader.engine import grade_bytes
+    from grader.spec import load_spec
+
+    spec = load_spec(FIXTURE_EXERCISES / EXERCISE)
+    cases = {"wrong/counts_closed.py": "rows", "wrong/greater_than.py": "rows", "wrong/total_amount.py": "values"}
+    for script, kind in cases.items():
+        data = csv_bytes(answers.answer("2023003", script))
+        result = grade_bytes(spec, f"2023003_{EXERCISE}.csv", data, "2023003")
+        failed = {c.kind for c in result.checks if not c.passed}
+        assert kind in failed, (script, [(c.kind, c.message) for c in result.checks])
+
+
+def test_reader_notes_reach_the_gradebook(graded):
+    by_file = {r["file"].removeprefix("corpus/"): r for r in graded["book"]["results"]}
+    assert by_file[f"2023003_王五_{EXERCISE}.csv"]["notes"], "GBK file must carry an encoding note"
+    assert by_file[f"2023002 李四 {EXERCISE} - 副本.csv"]["notes"], "alias headers must be noted"
+    assert by_file[f"２０２３００２_{EXERCISE}.csv"]["notes"], "full-width digits must be noted"
+    zipped = by_file[f"班级作业.zip/第一组/2023003_王五_{EXERCISE}.csv"]
+    assert any("GBK" in n for n in zipped["notes"])
+
+
+_DIGITS = re.compile(r"\d+(\.\d+)?")
+
+
+def _mask(text: str | None) -> str | None:
+    """Numbers in messages depend on the generated data; the golden keeps the wording."""
+    return None if text is None else _DIGITS.sub("#", text)
+
+
+def _stable_book(book: dict) -> dict:
+    """The gradebook without what the dataset generator decides (counts, partial scores, digests)."""
+    out = json.loads(json.dumps(book))
+    for key in VARYING_STAMP:
+        out["stamp"].pop(key)
+    out["stamp"]["input_sha256"] = sorted(out["stamp"]["input_sha256"])
+    for r in out["results"]:
+        if r["status"] == "graded" and r["score"] != r["max_score"]:
+            r["score"] = "partial"
+        r["answer_digest"] = "<digest>" if r["answer_digest"] else None
+        r["notes"] = [_mask(n) for n in r["notes"]]
+        for c in r["checks"]:
+            c["message"] = _mask(c["message"])
+            if not c["passed"]:
+                c["points"] = "partial"
+    for ex in out["summary"]["exercises"].values():
+        for key in ("mean", "median", "min"):
+            ex[key] = "#"
+    return out
+
+
+def test_json_golden(graded):
+    book = _stable_book(graded["book"])
+    _golden("corpus_gradebook.json", json.dumps(book, ensure_ascii=False, indent=2) + "\n")
+
+
+def test_csv_golden(graded):
+    text = (graded["out"] / "g.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows[1:]:
+        if row[5] != row[6]:
+            row[5] = "partial"
+        row[7], row[8] = _mask(row[7]), _mask(row[8])
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    _golden("corpus_gradebook.csv", buffer.getvalue())
+
+
+def test_same_input_same_gradebook(graded, tmp_path):
+    """Grading is deterministic: the same files give the same JSON, byte for byte (but the time)."""
+    cwd = Path.cwd()
+    os.chdir(graded["root"])
+    try:
+        main(["grade", "corpus", *EX, "--json", str(tmp_path / "again.json"), "-q"])
+    finally:
+        os.chdir(cwd)
+    again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    first = json.loads(json.dumps(graded["book"]))
+    again["stamp"].pop("created_at")
+    first["stamp"].pop("created_at")
+    assert again == first
+
+
+def test_report(graded, tmp_path):
+    html = tmp_path / "r.html"
+    assert main(["report", str(graded["out"] / "g.json"), "--html", str(html)]) == 0
+    text = html.read_text(encoding="utf-8")
+    assert "<svg" in text and "相同的错误答案" in text
+    cluster = text.split("相同的错误答案", 1)[1]
+    assert "2023003" in cluster and "2023004" in cluster  # one wrong answer handed in by both
+    assert "疑似抄袭" in text
+
+
+def test_key_is_full_marks_and_dataset(tmp_path, capsys):
+    out = tmp_path / "key"
+    assert main(["key", EXERCISE, "--student", "2023002", "--out", str(out), *EX]) == 0
+    [key_file] = list(out.iterdir())
+    assert key_file.name.startswith(f"2023002_{EXERCISE}.")
+    assert main(["grade", str(out), *EX, "--json", str(tmp_path / "k.json")]) == 0
+    [result] = json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))["results"]
+    assert result["status"] == "graded" and result["score"] == result["max_score"] > 0
+    assert main(["dataset", EXERCISE, "--student", "2023002", "--out", str(tmp_path / "ds"), *EX]) == 0
+    assert (tmp_path / "ds" / "data" / "orders.csv").stat().st_size > 0
+
+
+def test_usage_and_config_errors(tmp_path, capsys):
+    assert main(["grade", str(tmp_path), "--exercise", "nope", *EX]) == 2
+    assert "练习 nope 不存在" in capsys.readouterr().err
+    assert main(["frobnicate"]) == 2
+    broken = tmp_path / "exercises"
+    shutil.copytree(FIXTURE_EXERCISES / EXERCISE, broken / EXERCISE)
+    spec = broken / EXERCISE / "spec.yml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("kind: rows", "kind: rowz"), encoding="utf-8")
+    assert main(["list", "--exercises", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "spec.yml" in err and "kind" in err and "Traceback" not in err
+    assert main(["report", str(tmp_path / "missing.json"), "--html", str(tmp_path / "r.html")]) == 2
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert main(["report", str(tmp_path / "bad.json"), "--html", str(tmp_path / "r.html")]) == 2
+    assert "JSON" in capsys.readouterr().err
+    assert main(["list", "--exercises", str(tmp_path / "empty"), "--lang", "en"]) == 2
+    assert "No exercises" in capsys.readouterr().err
+
+
+def test_installed_entry_point_never_shows_a_traceback(tmp_path):
+    exe = Path(sys.executable).with_name("grader")
+    (tmp_path / "2023001_fixture-old-customers.csv").write_bytes(bytes(range(256)) * 8)  # binary: cannot be graded
+    proc = subprocess.run([str(exe), "grade", str(tmp_path), *EX], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    proc = subprocess.run([str(exe), "grade"], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and "缺少参数" in proc.stderr and "Traceback" not in proc.stderr
