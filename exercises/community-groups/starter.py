@@ -2,7 +2,7 @@
 import pandas as pd
 
 # 会员等级表（任一：成交金额或成交笔数满足其一即可）
-TIERS = [("钻石卡", 1000, 8), ("白金卡", 500, 5), ("金卡", 200, 3), ("银卡", 80, 2)]
+TIERS = [("钻石卡", 2000, 12), ("白金卡", 1000, 8), ("金卡", 500, 5), ("银卡", 200, 3)]
 
 orders = pd.read_csv("data/orders.csv", dtype=str)
 orders.columns = orders.columns.str.strip()

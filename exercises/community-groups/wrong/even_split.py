@@ -2,7 +2,7 @@
 import pandas as pd
 
 # 会员等级表（任一：成交金额或成交笔数满足其一即可），从高到低判断
-TIERS = [("钻石卡", 1000, 8), ("白金卡", 500, 5), ("金卡", 200, 3), ("银卡", 80, 2)]
+TIERS = [("钻石卡", 2000, 12), ("白金卡", 1000, 8), ("金卡", 500, 5), ("银卡", 200, 3)]
 VIP_TIERS = {"钻石卡", "白金卡", "金卡"}
 GROUP_SIZE = 500
 
@@ -32,7 +32,7 @@ def tier_of(amount, count):
     for name, min_amount, min_count in TIERS:
         if amount >= min_amount or count >= min_count:
             return name
-    return "普通会员"
+    return "非会员"
 
 
 members["会员等级"] = [tier_of(a, c) for a, c in zip(members["金额"], members["笔数"])]
