@@ -25,7 +25,7 @@ Quiz file format (YAML, one file per quiz in ``docs/quizzes/``; the id is the fi
 
 A quiz holds 1–20 questions. Mistakes fail the build with the page, the quiz file and the question named.
 The build also writes ``assets/quizzes.json``: ``{"quizzes": [{"id", "title", "page", "total"}, …]}`` in
-page order (``page`` relative to the site root), so 我的进度 can list every quiz with its title and link.
+nav order (``page`` relative to the site root), so 我的进度 can list every quiz with its title and link.
 In the browser (``web/src/quiz.js``) the student answers, submits, sees each verdict and explanation;
 the last result is kept in ``localStorage["courseware:v1:quiz:<id>"]`` as JSON
 ``{"answers": [...], "correct": n, "total": n, "timestamp": "ISO-8601"}``.
@@ -312,6 +312,7 @@ def quiz_directive(attrs: dict[str, str], ctx: DirectiveContext) -> str:
         "title": quiz.title,
         "page": page_url(ctx.page_src, directory_urls=directory_urls),
         "total": len(quiz.questions),
+        "src": ctx.page_src,
     }
     return render_quiz(quiz)
 
@@ -324,10 +325,23 @@ def page_url(src: str, *, directory_urls: bool) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
+def nav_order(nav: Any) -> list[str]:
+    """Source paths of the pages in ``mkdocs.yml`` nav, in reading order."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [src for value in nav.values() for src in nav_order(value)]
+    if isinstance(nav, list):
+        return [src for item in nav for src in nav_order(item)]
+    return []
+
+
 @post_build_step
 def write_quiz_manifest(plugin: Any, config: Any, site_dir: Path) -> None:
-    """List every quiz shown in the site (page order) for the progress page."""
-    info = list(plugin.state.get(STATE_INFO, {}).values())
+    """List every quiz shown in the site, in nav order (pages outside the nav last), for the progress page."""
+    order = {src: i for i, src in enumerate(nav_order(config["nav"]))}
+    entries = sorted(plugin.state.get(STATE_INFO, {}).values(), key=lambda q: (order.get(q["src"], len(order)), q["src"]))
+    info = [{key: value for key, value in entry.items() if key != "src"} for entry in entries]
     out = site_dir / MANIFEST
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"quizzes": info}, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -139,12 +139,18 @@ def test_site_build_renders_quiz(tmp_path):
 
 
 def test_quiz_manifest_lists_quizzes_with_page_urls(tmp_path):
-    pages = {"p1/index.md": "# 一\n\n::quiz{id=\"one\"}\n", "p1/task-b.md": "# 二\n\n::quiz{id=\"two\"}\n"}
+    pages = {
+        "index.md": "# 首页\n",
+        "p1/a-last.md": "# 二\n\n::quiz{id=\"two\"}\n",
+        "p1/b-first.md": "# 一\n\n::quiz{id=\"one\"}\n",
+    }
     config = write_project(tmp_path, pages, {"one": GOOD_QUIZ, "two": GOOD_QUIZ.replace("自测：订单与成交", "第二套")})
+    with config.open("a", encoding="utf-8") as fh:  # nav order differs from file-name order
+        fh.write("nav:\n  - index.md\n  - 项目一:\n      - 任务一: p1/b-first.md\n      - 任务二: p1/a-last.md\n")
     manifest = json.loads((build_project(config) / "assets" / "quizzes.json").read_text(encoding="utf-8"))
-    assert sorted((q["id"], q["page"], q["title"]) for q in manifest["quizzes"]) == [
-        ("one", "p1/", "自测：订单与成交"),
-        ("two", "p1/task-b/", "第二套"),
+    assert [(q["id"], q["page"], q["title"]) for q in manifest["quizzes"]] == [
+        ("one", "p1/b-first/", "自测：订单与成交"),
+        ("two", "p1/a-last/", "第二套"),
     ]
 
 
