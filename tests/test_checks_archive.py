@@ -16,6 +16,7 @@ from grader.checks.archive import (
     Rule,
     load_orders,
     sales_figures,
+    tiers_by_rule,
     unpaid_figures,
 )
 from grader.spec import CheckSpec, load_spec
@@ -179,3 +180,45 @@ def test_masked_phone():
     assert not result.passed and result.points == 0
     assert any("阿甲" in d and "没有打码" in d for d in result.details)
     assert any("阿丙" in d and "空" in d for d in result.details)
+
+
+# ---- tier-rule-mistakes -------------------------------------------------------------------------------
+TIERS = [{"名称": "银卡", "交易金额": 200, "交易笔数": 3}, {"名称": "金卡", "交易金额": 500, "交易笔数": 5}]
+# (买家, 金额, 笔数, 课程规则下的等级) — worked out by hand: 任一, ≥, highest tier reached
+CUSTOMERS = [("甲", 620.0, 2, "金卡"), ("乙", 180.0, 6, "金卡"), ("丙", 500.0, 1, "金卡"), ("丁", 499.0, 4, "银卡"),
+             ("戊", 200.0, 1, "银卡"), ("己", 50.0, 3, "银卡"), ("庚", 199.99, 2, "非会员")]
+
+
+def tier_table(tiers: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"买家会员名": [c[0] for c in CUSTOMERS], "累计成交金额": [c[1] for c in CUSTOMERS],
+                         "累计成交笔数": [c[2] for c in CUSTOMERS], "会员等级": tiers})
+
+
+def test_tiers_by_rule_matches_the_hand_worked_table():
+    df = tier_table([c[3] for c in CUSTOMERS])
+    table = [(t["名称"], t["交易金额"], t["交易笔数"]) for t in TIERS]
+    got = tiers_by_rule(df["累计成交金额"], df["累计成交笔数"], table, none_label="非会员")
+    assert list(got) == [c[3] for c in CUSTOMERS]
+    strict = tiers_by_rule(df["累计成交金额"], df["累计成交笔数"], table, none_label="非会员", strict=True)
+    assert list(strict) == ["金卡", "金卡", "银卡", "银卡", "非会员", "非会员", "非会员"]
+
+
+@pytest.mark.parametrize(("tiers", "words"), [
+    (["金卡", "金卡", "金卡", "银卡", "银卡", "银卡", "非会员"], None),
+    (["金卡", "金卡", "银卡", "银卡", "非会员", "非会员", "非会员"], "门槛用了 >"),
+    (["非会员", "银卡", "非会员", "非会员", "非会员", "非会员", "非会员"], "同时达到"),
+    (["金卡", "非会员", "金卡", "银卡", "银卡", "非会员", "非会员"], "只看了累计成交金额"),
+    (["银卡", "银卡", "银卡", "银卡", "银卡", "银卡", "非会员"], "最高等级"),
+])
+def test_tier_rule_mistakes_names_the_wrong_reading(tiers, words):
+    result = run("tier-assign", "tier-rule-mistakes", tier_table(tiers), tiers=TIERS)
+    if words is None:
+        assert result.passed and result.points == 1
+    else:
+        assert not result.passed and result.points == 0 and words in result.message, result.message
+
+
+def test_tier_rule_mistakes_treats_a_blank_tier_as_no_tier():
+    df = tier_table([c[3] for c in CUSTOMERS])
+    df.loc[6, "会员等级"] = None
+    assert run("tier-assign", "tier-rule-mistakes", df, tiers=TIERS).passed
