@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
 
 KEY_SEP = " / "
 
@@ -161,29 +162,68 @@ def compare_tables(expected: pd.DataFrame, actual: pd.DataFrame, key: list[str],
         if k in seen and k not in diff.duplicates:
             diff.duplicates.append(k)
         seen.add(k)
-    value_cols = [c for c in (columns if columns is not None else expected.columns) if c not in key]
-    exp_rows = _first_rows(expected, exp_keys)
-    act_rows = _first_rows(actual, act_keys)
-    for k in dict.fromkeys(exp_keys):
-        if k not in act_rows:
-            continue
-        e_row, a_row = exp_rows[k], act_rows[k]
-        for col in value_cols:
-            if col not in expected.columns:
-                continue
-            diff.cells_checked += 1
-            e_val = expected.at[e_row, col]
-            a_val = actual.at[a_row, col] if col in actual.columns else None
-            if not values_equal(e_val, a_val, tolerance.get(col, 0.0)):
-                diff.mismatches.append(Mismatch(k, col, e_val, a_val))
+    value_cols = [c for c in (columns if columns is not None else expected.columns)
+                  if c not in key and c in expected.columns]
+    exp_pos = _first_positions(exp_keys)
+    act_pos = _first_positions(act_keys)
+    common = [k for k in exp_pos if k in act_pos]
+    if not common or not value_cols:
+        return diff
+    e_at = [exp_pos[k] for k in common]
+    a_at = [act_pos[k] for k in common]
+    columns_data = []
+    for col in value_cols:
+        e = expected[col].iloc[e_at].reset_index(drop=True)
+        if col in actual.columns:
+            a = actual[col].iloc[a_at].reset_index(drop=True)
+        else:
+            a = pd.Series([None] * len(common), dtype=object)
+        columns_data.append((col, e, a, ~equal_series(e, a, tolerance.get(col, 0.0))))
+        diff.cells_checked += len(common)
+    wrong_rows = np.flatnonzero(np.logical_or.reduce([w for *_, w in columns_data]))
+    for i in wrong_rows:  # row by row, so all findings about one row stay together
+        for col, e, a, wrong in columns_data:
+            if wrong[i]:
+                diff.mismatches.append(Mismatch(common[i], col, e.iloc[i], a.iloc[i]))
     return diff
 
 
-def _first_rows(df: pd.DataFrame, keys: list[str]) -> dict[str, Any]:
-    rows: dict[str, Any] = {}
-    for index, k in zip(df.index, keys, strict=False):
-        rows.setdefault(k, index)
+def _first_positions(keys: list[str]) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for pos, k in enumerate(keys):
+        rows.setdefault(k, pos)
     return rows
 
 
-__all__ = ["Mismatch", "TableDiff", "compare_tables", "format_value", "key_strings", "values_equal"]
+def _missing_mask(s: pd.Series) -> np.ndarray:
+    mask = s.isna().to_numpy(dtype=bool)
+    if s.dtype == object:
+        mask |= s.map(lambda v: isinstance(v, str) and v == "").to_numpy(dtype=bool)
+    return mask
+
+
+def _all_text(s: pd.Series) -> bool:
+    return s.dtype == object and infer_dtype(s, skipna=True) in ("string", "empty")
+
+
+def _numeric(s: pd.Series) -> bool:
+    return is_numeric_dtype(s.dtype) and not is_bool_dtype(s.dtype)
+
+
+def equal_series(expected: pd.Series, actual: pd.Series, tolerance: float = 0.0) -> np.ndarray:
+    """Element-wise :func:`values_equal` of two aligned Series, vectorised for numeric columns."""
+    e_missing, a_missing = _missing_mask(expected), _missing_mask(actual)
+    if _numeric(expected) and _numeric(actual):
+        ev = expected.to_numpy(dtype="float64", na_value=np.nan)
+        av = actual.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            eq = (ev == av) | (np.abs(ev - av) <= tolerance + 1e-9 * np.maximum(1.0, np.abs(ev)))
+    elif _all_text(expected) and _all_text(actual):
+        eq = expected.to_numpy(dtype=object) == actual.to_numpy(dtype=object)
+    else:
+        eq = np.fromiter((values_equal(x, y, tolerance) for x, y in zip(expected, actual, strict=True)),
+                         dtype=bool, count=len(expected))
+    return (e_missing & a_missing) | (~(e_missing | a_missing) & eq)
+
+
+__all__ = ["Mismatch", "TableDiff", "compare_tables", "equal_series", "format_value", "key_strings", "values_equal"]

@@ -11,10 +11,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import is_float_dtype
 
 from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_check
-from grader.compare import format_value, key_strings
 from grader.model import CheckResult, Note, SubmissionResult, round_points
 from grader.normalize import NoteBook, to_canonical
 from grader.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
@@ -84,18 +85,22 @@ def answer_digest(spec: ExerciseSpec, value: Any) -> str | None:
     if isinstance(value, pd.DataFrame):
         cols = [c for c in spec.submission.columns if c in value.columns]
         key = [k for k in spec.submission.key if k in value.columns]
-        keys = key_strings(value, key) if key else [""] * len(value)
-        lines = []
-        for k, (_, row) in zip(keys, value[cols].iterrows(), strict=True):
-            cells = [f"{v:.2f}" if isinstance(v, float) else format_value(v) for v in row.tolist()]
-            lines.append(k + "\x1f" + "\x1f".join(cells))
-        text = "\x1e".join(sorted(lines)) + "\x1d" + "\x1f".join(cols)
+        frame = value[cols].copy()
+        for col in cols:
+            if is_float_dtype(frame[col].dtype):
+                frame[col] = frame[col].round(2)
+        frame = frame.astype(str)
+        if key:
+            frame = frame.sort_values(key + [c for c in cols if c not in key], kind="stable")
+        hashes = pd.util.hash_pandas_object(frame.reset_index(drop=True), index=False).to_numpy()
+        digest = hashlib.sha256("\x1f".join(cols).encode("utf-8"))
+        digest.update(np.sort(hashes).tobytes() if not key else hashes.tobytes())
+        return digest.hexdigest()
     elif isinstance(value, ParsedConfig) and value.config is not None:
         cfg = value.config
         text = cfg.rule + "".join(f"|{t.name},{t.min_amount:g},{t.min_orders:g},{t.discount:g}" for t in cfg.tiers)
-    else:
-        return None
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return None
 
 
 def reference_digest(spec: ExerciseSpec, student: str | None) -> str | None:

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from grader.model import Note
@@ -120,6 +121,10 @@ def parse_number(text: str, *, discount: bool = False, percent_units: bool = Fal
 
 def _convert_numeric(series: pd.Series, col: str, book: NoteBook, *, integer: bool,
                      percent_units: bool = False) -> pd.Series:
+    fast = pd.to_numeric(series.where(series != "", None), errors="coerce")
+    if not (fast.isna() & (series != "")).any():  # plain numbers (the usual case): no per-cell parsing
+        out = fast.astype("float64")
+        return _as_int(out) if integer else out
     values: list[float] = []
     for text in series:
         value, code = parse_number(text, discount="折" in col or "折" in text, percent_units=percent_units)
@@ -132,10 +137,15 @@ def _convert_numeric(series: pd.Series, col: str, book: NoteBook, *, integer: bo
             book.add(code, "折扣写法已换算", f"'{text}' → {_fmt(value)}")
         values.append(value)
     out = pd.Series(values, index=series.index, dtype="float64")
-    if integer:
-        frac = out.dropna()
-        if len(frac) and ((frac - frac.round()).abs() < 1e-9).all():
-            return out.round().astype("Int64")
+    return _as_int(out) if integer else out
+
+
+def _as_int(out: pd.Series) -> pd.Series:
+    """Whole numbers as nullable Int64; a column with fractions stays float so the check can say so."""
+    whole = out.dropna()
+    if len(whole) and np.isfinite(whole).all() and ((whole - whole.round()).abs() < 1e-9).all() \
+            and (whole.abs() < 2**53).all():
+        return out.round().astype("Int64")
     return out
 
 
@@ -172,7 +182,7 @@ def normalize_cells(df: pd.DataFrame, book: NoteBook) -> pd.DataFrame:
     out = {}
     for col in df.columns:
         raw = df[col].fillna("").astype(str)
-        clean = raw.map(norm_text)
+        clean = raw.str.normalize("NFKC").str.strip()
         changed = raw[raw != clean]
         for before in changed:
             if FULLWIDTH_ALNUM_RE.search(before):

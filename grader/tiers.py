@@ -212,6 +212,21 @@ def find_column(df: pd.DataFrame, name: str) -> str | None:
     return next((c for c in df.columns if norm_header(c) == want), None)
 
 
+def _text_column(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.normalize("NFKC").str.strip()
+
+
+def _number_column(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.astype("float64")
+    text = _text_column(s)
+    fast = pd.to_numeric(text, errors="coerce")
+    slow = fast.isna() & (text != "")
+    if slow.any():
+        fast[slow] = [parse_number(t)[0] for t in text[slow]]
+    return pd.to_numeric(fast, errors="coerce")
+
+
 def customer_totals(orders: pd.DataFrame, status: str = "交易成功") -> pd.DataFrame:
     """Per buyer: 累计成交金额 (sum of 买家实际支付金额) and 累计成交笔数 over ``status`` orders.
 
@@ -222,11 +237,10 @@ def customer_totals(orders: pd.DataFrame, status: str = "交易成功") -> pd.Da
     if missing:
         raise ValueError(f"订单表缺少列 {'、'.join(missing)}")
     df = pd.DataFrame({
-        "order": orders[cols["订单编号"]].astype(str).map(norm_text),
-        BUYER: orders[cols[BUYER]].astype(str).map(norm_text),
-        "paid": pd.to_numeric(orders[cols["买家实际支付金额"]].astype(str).map(
-            lambda s: parse_number(norm_text(s))[0]), errors="coerce"),
-        "status": orders[cols["订单状态"]].astype(str).map(norm_text),
+        "order": _text_column(orders[cols["订单编号"]]),
+        BUYER: _text_column(orders[cols[BUYER]]),
+        "paid": _number_column(orders[cols["买家实际支付金额"]]),
+        "status": _text_column(orders[cols["订单状态"]]),
     })
     df = df[df["status"] == norm_text(status)].drop_duplicates("order")
     grouped = df.groupby(BUYER, sort=True).agg(**{AMOUNT: ("paid", "sum"), ORDERS: ("order", "count")})

@@ -96,3 +96,20 @@ def test_compare_never_raises_and_scores_are_fractions(exp, act, drop):
     self_diff = compare_tables(e, e, KEY)
     assert not self_diff.missing and not self_diff.extra and self_diff.recall == 1.0
     assert not self_diff.mismatches
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pairs=st.lists(st.tuples(VALUES, VALUES), max_size=8), tol=st.sampled_from([0.0, 0.01, 1.0]),
+       dtype=st.sampled_from([None, "float64", "Int64", "str"]))
+def test_vectorised_equality_agrees_with_values_equal(pairs, tol, dtype):
+    from grader.compare import equal_series
+
+    e = pd.Series([p[0] for p in pairs], dtype=object)
+    a = pd.Series([p[1] for p in pairs], dtype=object)
+    if dtype is not None:
+        try:
+            e, a = e.astype(dtype), a.astype(dtype)
+        except (TypeError, ValueError, OverflowError):
+            return
+    got = list(equal_series(e, a, tol))
+    assert got == [values_equal(x, y, tol) for x, y in zip(e, a, strict=True)]

@@ -183,13 +183,15 @@ def tier_assignment(ctx: CheckContext, *, tiers: list, rule: str = "任一", amo
         return ctx.fail("表格没有任何数据行")
     discounts = {t.name: t.discount for t in config.tiers}
     df = ctx.submission
+    given = (pd.to_numeric(df[discount_column], errors="coerce").tolist()
+             if discount_column and discount_column in df.columns else None)
     wrong = []
     for i, (k, exp, got, why) in enumerate(rows):
         if exp != got:
             cause = f"（{why}）" if why else ""
             wrong.append(f"{label} {k} 应为{_show(exp, none_label)}，提交为{_show(got, none_label)}{cause}")
-        elif discount_column and discount_column in df.columns and exp in discounts:
-            got_disc = pd.to_numeric(pd.Series([df[discount_column].iloc[i]]), errors="coerce").iloc[0]
+        elif given is not None and exp in discounts:
+            got_disc = given[i]
             if pd.isna(got_disc) or abs(float(got_disc) - discounts[exp]) > 1e-6:
                 wrong.append(f"{label} {k} 是{exp}，折扣应为 {discounts[exp]:g}，提交为 {format_value(got_disc)}")
     if not wrong:
