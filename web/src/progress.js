@@ -1,8 +1,8 @@
 // 我的进度: every exercise of the course with its status; export and import of all progress as JSON.
 import { el } from "./output.js";
-import { exportAll, getStudent, importAll, loadRecord, PREFIX } from "./store.js";
+import { exportAll, getStudent, importAll, loadRecord, quizRecord } from "./store.js";
 
-function statusOf(record, exercise) {
+function statusOf(record) {
   if (!record || record.code === null) return ["todo", "未开始"];
   if (record.passed) return ["passed", "已通过"];
   if (record.attempts > 0) return ["failed", `未通过（已检查 ${record.attempts} 次）`];
@@ -19,7 +19,7 @@ function when(ts) {
 function exerciseTable(manifest, siteRoot) {
   const rows = manifest.exercises.map((ex) => {
     const record = loadRecord(ex.id);
-    const [state, label] = statusOf(record, ex);
+    const [state, label] = statusOf(record);
     const best = record?.best ? `${record.best.points} / ${record.best.max_points}` : "—";
     const changed = record && record.code !== null && record.hash && record.hash !== ex.hash;
     const title = ex.page
@@ -44,10 +44,31 @@ function exerciseTable(manifest, siteRoot) {
   );
 }
 
-function quizCount() {
-  let n = 0;
-  for (let i = 0; i < localStorage.length; i += 1) if (localStorage.key(i)?.startsWith(`${PREFIX}quiz:`)) n += 1;
-  return n;
+// Quizzes come from content-A's assets/quizzes.json ({quizzes: [{id, title, page, total}]});
+// their records are localStorage["courseware:v1:quiz:<id>"] = {answers, correct, total, timestamp}.
+function quizTable(quizzes, siteRoot) {
+  const rows = quizzes.map((quiz) => {
+    const record = quizRecord(quiz.id);
+    const done = record && Number.isFinite(Number(record.correct));
+    const title = quiz.page ? el("a", { href: new URL(quiz.page, siteRoot).href }, quiz.title || quiz.id) : quiz.title || quiz.id;
+    const when = record?.timestamp ? String(record.timestamp).slice(0, 16).replace("T", " ") : "—";
+    return el(
+      "tr",
+      { "data-quiz": quiz.id, "data-status": done ? "done" : "todo" },
+      el("td", {}, title),
+      el("td", { text: done ? `答对 ${record.correct} / ${record.total ?? quiz.total}` : "未作答" }),
+      el("td", { text: when }),
+    );
+  });
+  const head = el("tr", {}, ...["自测题", "结果", "最近作答"].map((h) => el("th", { text: h })));
+  return el("div", { class: "cw-table-wrap" }, el("table", { class: "cw-progress-table" }, el("thead", {}, head), el("tbody", {}, ...rows)));
+}
+
+function loadQuizzes(siteRoot) {
+  return fetch(new URL("assets/quizzes.json", siteRoot))
+    .then((resp) => (resp.ok ? resp.json() : { quizzes: [] }))
+    .then((data) => (Array.isArray(data.quizzes) ? data.quizzes : []))
+    .catch(() => []);
 }
 
 function downloadJSON(data) {
@@ -69,11 +90,11 @@ export async function mountProgressPage(root, { loadManifest, siteRoot }) {
   root.replaceChildren(list, el("div", { class: "cw-progress-actions" }, exportButton, importButton, fileInput), message);
 
   let manifest = null;
+  let quizzes = [];
   const render = () => {
     if (!manifest) return;
-    list.replaceChildren(exerciseTable(manifest, siteRoot));
-    const quizzes = quizCount();
-    if (quizzes) list.append(el("p", { text: `自测题记录：${quizzes} 条（也会一起导出）。` }));
+    list.replaceChildren(el("h2", { text: "练习" }), exerciseTable(manifest, siteRoot));
+    if (quizzes.length) list.append(el("h2", { text: "自测题" }), quizTable(quizzes, siteRoot));
   };
 
   exportButton.addEventListener("click", () => {
@@ -95,7 +116,7 @@ export async function mountProgressPage(root, { loadManifest, siteRoot }) {
   });
 
   try {
-    manifest = await loadManifest();
+    [manifest, quizzes] = await Promise.all([loadManifest(), loadQuizzes(siteRoot)]);
     render();
   } catch (err) {
     list.replaceChildren(el("p", { class: "cw-error", text: err.message }));
