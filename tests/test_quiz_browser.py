@@ -80,6 +80,9 @@ def test_answering_quiz_shows_explanations_and_stores_record(base_url):
             assert "只有交易成功的订单才计入成交" in feedback.nth(0).inner_text()
             assert quiz.locator('[data-role="verdict"]').nth(1).inner_text() == "回答错误。正确答案：A、B、D。"
             assert quiz.locator(".quiz__q").nth(1).get_attribute("data-state") == "wrong"
+            assert quiz.locator('[data-action="submit"]').is_hidden()
+            assert quiz.locator(".quiz__option--answer").count() == 5  # B; A, B, D; 错
+            assert quiz.locator(".quiz__option--wrong").count() == 0  # Q2 only missed D
 
             record = json.loads(page.evaluate("localStorage.getItem('courseware:v1:quiz:demo')"))
             assert record["answers"] == [["B"], ["A", "B"], ["B"]]
@@ -98,6 +101,17 @@ def test_answering_quiz_shows_explanations_and_stores_record(base_url):
             assert feedback.nth(0).is_hidden()
             assert quiz.locator("input:checked").count() == 0
             assert page.evaluate("localStorage.getItem('courseware:v1:quiz:demo')") is not None
+
+            # A second attempt replaces the record; a wrongly chosen option is marked as such.
+            quiz.locator("label", has_text="A. 等待买家付款").click()
+            for text in ("A. 收货人姓名", "B. 联系手机", "D. 收货地址"):
+                quiz.locator("label", has_text=text).click()
+            quiz.locator(".quiz__q").nth(2).locator("label", has_text="错").click()
+            quiz.locator('[data-action="submit"]').click()
+            assert quiz.locator('[data-role="score"]').inner_text() == "答对 2 / 3 题"
+            assert quiz.locator(".quiz__option--wrong").all_inner_texts() == ["A. 等待买家付款"]
+            record = json.loads(page.evaluate("localStorage.getItem('courseware:v1:quiz:demo')"))
+            assert record["answers"] == [["A"], ["A", "B", "D"], ["B"]]
             assert errors == []
         finally:
             browser.close()

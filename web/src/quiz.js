@@ -78,7 +78,9 @@ function showResult(root, answers) {
     q.querySelectorAll("input").forEach((input) => {
       input.disabled = true;
       const label = input.closest("label");
-      label.classList.toggle("quiz__option--answer", expected(q).includes(input.value));
+      const isAnswer = expected(q).includes(input.value);
+      label.classList.toggle("quiz__option--answer", isAnswer);
+      label.classList.toggle("quiz__option--wrong", input.checked && !isAnswer);
     });
   });
   const total = questions(root).length;
@@ -96,7 +98,7 @@ function clearResult(root) {
     q.querySelectorAll("input").forEach((input) => {
       input.disabled = false;
       input.checked = false;
-      input.closest("label").classList.remove("quiz__option--answer");
+      input.closest("label").classList.remove("quiz__option--answer", "quiz__option--wrong");
     });
   });
   delete root.dataset.state;
