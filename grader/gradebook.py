@@ -7,7 +7,6 @@ and :meth:`Gradebook.from_dict` reads it back for ``grader report``.
 
 from __future__ import annotations
 
-import importlib
 import statistics
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from grader import engine
 from grader.collect import Submission
 from grader.model import CheckResult, Note, SubmissionResult, round_points
 from grader.spec import spec_hash
@@ -245,11 +245,6 @@ def summarise(entries: list[Entry], titles: Mapping[str, str]) -> Summary:
 # ---------------------------------------------------------------------- grading
 
 
-def _engine() -> Any:
-    # imported on first use: collecting and rendering work without loading the engine's readers
-    return importlib.import_module("grader.engine")
-
-
 def _error_result(sub: Submission, message: str, spec: Any = None) -> SubmissionResult:
     return SubmissionResult(file=sub.file, student=sub.student, exercise=sub.exercise or "",
                             status="error", error=message,
@@ -258,7 +253,7 @@ def _error_result(sub: Submission, message: str, spec: Any = None) -> Submission
 
 def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionResult:
     try:
-        result = _engine().grade_bytes(spec, sub.name, sub.data or b"", student)
+        result = engine.grade_bytes(spec, sub.name, sub.data or b"", student)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
         return _error_result(
             sub, f"评分程序内部出错（{type(exc).__name__}），该文件未评分；请把文件发给课程维护者。", spec)
@@ -340,7 +335,7 @@ def flag_copies(
 
 def _reference_digest_fn() -> Callable[[Any, str], str | None] | None:
     """The engine's ``reference_digest(spec, student)`` when it exists (a fast pre-filter)."""
-    fn = getattr(_engine(), "reference_digest", None)
+    fn = getattr(engine, "reference_digest", None)
     if fn is None:
         return None
 

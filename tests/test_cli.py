@@ -235,3 +235,16 @@ def test_installed_entry_point_never_shows_a_traceback(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
     proc = subprocess.run([str(exe), "grade"], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2 and "缺少参数" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_roster_finds_a_copy_from_a_student_not_in_the_run(graded, tmp_path):
+    copied = graded["root"] / "corpus" / f"2023004_{EXERCISE} (2).csv"  # holds 2023001's answer
+    assert main(["grade", str(copied), *EX, "--json", str(tmp_path / "a.json"), "-q"]) == 0
+    [alone] = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["results"]
+    assert alone["score"] < alone["max_score"] and alone["flags"] == []
+    roster = tmp_path / "名单.csv"
+    roster.write_text("学号,姓名\n2023001,张三\n2023002,李四\n", encoding="gbk")
+    assert main(["grade", str(copied), *EX, "--roster", str(roster), "--json", str(tmp_path / "b.json"),
+                 "-q", "--lang", "en"]) == 0
+    [flagged] = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["results"]
+    assert flagged["flags"] == ["与学号 2023001 的数据版本一致，疑似抄袭"]
