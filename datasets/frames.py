@@ -189,5 +189,4 @@ def raw_frame(orders: pd.DataFrame) -> pd.DataFrame:
                 part[col] = format_times_excel(secs)
         blocks.append(part)
     blank = pd.DataFrame({c: [None, None] for c in RAW_COLUMNS})
-    out = pd.concat([blocks[0], blank, blocks[1], blank.iloc[:1]], ignore_index=True)
-    return out.astype(object).where(out.notna(), None)
+    return pd.concat([blocks[0], blank, blocks[1], blank.iloc[:1]], ignore_index=True)

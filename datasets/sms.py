@@ -38,7 +38,7 @@ _CAMPAIGNS = (
 def _frame(time: np.ndarray, nick: np.ndarray, phone: np.ndarray, scene: tuple[str, str],
            text: np.ndarray) -> pd.DataFrame:
     scene, kind = scene
-    return pd.DataFrame({"t": np.asarray(time, dtype=np.int64), "买家会员名": nick, "手机号": mask_mobile(phone),
+    return pd.DataFrame({"t": np.asarray(time, dtype=np.int64), "买家会员名": nick, "手机号": phone,
                          "场景": scene, "短信类型": kind, "短信内容": text})
 
 
@@ -83,14 +83,15 @@ def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.n
 
     log = pd.concat(parts, ignore_index=True)
     log = log.loc[log["t"] < EXPORT_S]
-    log = log.take(np.lexsort((log["买家会员名"].to_numpy(dtype=str), log["t"].to_numpy()))).reset_index(drop=True)
+    # Sorted by time; ties keep the order above (stable), which is itself deterministic.
+    log = log.take(np.argsort(log["t"].to_numpy(), kind="stable")).reset_index(drop=True)
     length = log["短信内容"].str.len().to_numpy(dtype=np.int64)
     segments = np.where(length <= 70, 1, -(-length // 67))
     status = np.where(rng.random(len(log)) < 0.965, "成功", "失败").astype(object)
     return pd.DataFrame({
         "发送时间": format_times(log["t"].to_numpy()),
         "买家会员名": log["买家会员名"].to_numpy(dtype=object),
-        "手机号": log["手机号"].to_numpy(dtype=object),
+        "手机号": mask_mobile(log["手机号"].to_numpy(dtype=object)),
         "场景": log["场景"].to_numpy(dtype=object),
         "短信类型": log["短信类型"].to_numpy(dtype=object),
         "短信内容": log["短信内容"].to_numpy(dtype=object),

@@ -55,7 +55,7 @@ class Shape:
     old_customers: int
     """Buyers with ≥ 2 交易成功 orders and > 40 元 (the lab's 老客户)."""
     potential_customers: int
-    """Buyers who ordered but never had a paid, successful order."""
+    """Buyers who ordered but never paid for any order (潜在客户)."""
     status_share: dict[str, float]
     """Share of distinct orders per 订单状态."""
     consent_share: float
@@ -74,7 +74,7 @@ def shape(tables: Mapping[str, pd.DataFrame]) -> Shape:
         repeat_share=float((per["成交订单数"] >= 2).mean()),
         top20_revenue_share=float(revenue[:top].sum() / revenue.sum()),
         old_customers=int(((per["成交订单数"] >= 2) & (per["成交金额"] > 40)).sum()),
-        potential_customers=len(all_buyers - set(per.index)),
+        potential_customers=len(all_buyers - set(orders.loc[orders["订单付款时间"].notna(), "买家会员名"])),
         status_share={k: float(v) for k, v in orders["订单状态"].value_counts(normalize=True).items()},
         consent_share=float((tables["customers"]["是否订阅短信"] == "是").mean()),
     )
