@@ -6,9 +6,11 @@ first (:func:`grade_result`), so the browser and the CLI grade exactly the same 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,9 +21,17 @@ from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_chec
 from grader.model import CheckResult, Note, SubmissionResult, round_points
 from grader.normalize import NoteBook, to_canonical
 from grader.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
-from grader.reference import ReferenceFailed, reference_answer, student_tables
+from grader.reference import (
+    ReferenceFailed,
+    cache_dir,
+    cache_get,
+    cache_put,
+    datasets_fingerprint,
+    reference_answer,
+    student_tables,
+)
 from grader.serialize import SerializeError, serialize
-from grader.spec import ExerciseSpec
+from grader.spec import ExerciseSpec, spec_hash
 from grader.tiers import ParsedConfig, parse_config
 
 _LOCK = threading.RLock()
@@ -61,16 +71,35 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
         raise ReadError(f"整理表格内容时出错（{type(exc).__name__}）；请按练习要求的列重新保存后再提交") from None
 
 
+def _reference_cache_key(spec: ExerciseSpec, student: str | None) -> str:
+    ident = f"{_folder_hash(spec.folder)}|{datasets_fingerprint()}|{'' if student is None else student}"
+    return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
+
+
+@functools.cache
+def _folder_hash(folder: Path) -> str:
+    return spec_hash(folder)
+
+
 def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
-    """The reference answer for this variant, serialised and read back like a submission (cached)."""
+    """The reference answer for this variant, serialised and read back like a submission (cached).
+
+    The serialised bytes are also kept in the persistent cache (CPython), so grading the same class
+    again needs neither the variant nor a run of solution.py.
+    """
     key = (str(spec.folder), spec.id, "" if student is None else str(student))
     with _LOCK:
         if key in _REFERENCES:
             return _REFERENCES[key]
+    fmt = spec.submission.format
+    disk_key = f"{_reference_cache_key(spec, student)}.{fmt}" if cache_dir() is not None else ""
+    data = cache_get("references", disk_key) if disk_key else None
     try:
-        answer = reference_answer(spec, student)
-        ser = serialize(spec, answer)
-        value = read_answer(spec, spec.submission_name(student, ser.format), ser.data).value
+        if data is None:
+            data = serialize(spec, reference_answer(spec, student)).data
+            if disk_key:
+                cache_put("references", disk_key, data)
+        value = read_answer(spec, spec.submission_name(student, fmt), data).value
     except ReferenceFailed as exc:
         raise ReferenceUnavailable(str(exc)) from None
     except (SerializeError, ReadError) as exc:

@@ -317,3 +317,22 @@ def test_reference_submission_is_normalised_like_a_submission(old):
     assert list(ref.columns) == ["买家会员名", "成交订单数", "成交金额"]
     assert str(ref["成交订单数"].dtype) == "Int64"
     assert answer_digest(old, ref) == reference_digest(old, None)
+
+
+def test_reference_bytes_are_cached_on_disk(tmp_path, monkeypatch):
+    from grader import engine, reference
+
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
+    spec = load_spec(make(tmp_path / "ex", {**OLD_SPEC, "id": "cached-demo"}, OLD_SOLUTION))
+    first = reference_digest(spec, STUDENT)
+    stored = list((tmp_path / "cache" / "references").glob("*.csv"))
+    assert len(stored) == 1 and stored[0].read_bytes().startswith(b"\xef\xbb\xbf")
+    engine.clear_caches()
+
+    def no_solution_runs(*_args):
+        raise AssertionError("solution.py ran although the answer was cached")
+
+    monkeypatch.setattr(engine, "reference_answer", no_solution_runs)
+    assert reference_digest(spec, STUDENT) == first
+    monkeypatch.setenv("GRADER_CACHE_DIR", "off")
+    assert reference.cache_dir() is None
