@@ -24,8 +24,8 @@ _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 _JUNK_DIRS = {"__macosx", ".git"}
 
 _COPY_SUFFIX = re.compile(r"(\s*(\(\d+\)|-\s*(副本|copy)(\s*\(\d+\))?|副本|copy))+$", re.IGNORECASE)
-_SEP = re.compile(r"[_\s]+")
-_STUDENT_ID = re.compile(r"^[A-Za-z]{0,3}\d[A-Za-z0-9-]*$")
+_SEP = re.compile(r"[_\s-]+")
+_STUDENT_ID = re.compile(r"^[A-Za-z]{0,3}\d[A-Za-z0-9]*$")
 _UTF8_FLAG = 0x800
 _CHUNK = 1 << 16
 

@@ -22,7 +22,9 @@ IDS = ["old-customers", "customers", "tier-config", "rfm"]
         ("2023001 张三 old-customers (1).csv", ("2023001", "old-customers")),
         ("2023001_old-customers（2）.csv", ("2023001", "old-customers")),
         ("2023001_old-customers - 副本.csv", ("2023001", "old-customers")),
-        ("2023001_customers.csv", ("2023001", "customers")),  # longest id wins only when it is the suffix
+        ("2023001_customers.csv", ("2023001", "customers")),
+        ("2023001-张三-old-customers.csv", ("2023001", "old-customers")),
+        ("S2023001_rfm.yaml", ("S2023001", "rfm")),  # longest id wins only when it is the suffix
         ("folder/sub/2023002_rfm.csv", ("2023002", "rfm")),
         ("2023001_oldcustomers.csv", ("2023001", None)),  # never guessed
         ("张三_rfm.csv", (None, "rfm")),

@@ -51,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
     "passed": {"zh": "通过", "en": "passed"},
     "not_passed": {"zh": "未通过", "en": "failed"},
     "message": {"zh": "说明", "en": "message"},
+    "all_passed": {"zh": "全部通过", "en": "all checks passed"},
 }
 
 

@@ -26,7 +26,7 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
         if r.status == "graded":
             score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}"
             failed = [c.name for c in r.checks if not c.passed]
-            text = ("未通过：" + "、".join(failed)) if failed else "全部通过"
+            text = (label("failed", lang) + "：" + "、".join(failed)) if failed else label("all_passed", lang)
             style = "green" if not failed else "yellow"
         else:
             score, text, style = "—", r.error or "", "red"
