@@ -28,6 +28,7 @@ from grader.reference import (
     cache_put,
     datasets_fingerprint,
     reference_answer,
+    student_key,
     student_tables,
 )
 from grader.serialize import SerializeError, serialize
@@ -72,7 +73,7 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
 
 
 def _reference_cache_key(spec: ExerciseSpec, student: str | None) -> str:
-    ident = f"{_folder_hash(spec.folder)}|{datasets_fingerprint()}|{'' if student is None else student}"
+    ident = f"{_folder_hash(spec.folder)}|{datasets_fingerprint()}|{student_key(student)}"
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
 
 
@@ -87,7 +88,7 @@ def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
     The serialised bytes are also kept in the persistent cache (CPython), so grading the same class
     again needs neither the variant nor a run of solution.py.
     """
-    key = (str(spec.folder), spec.id, "" if student is None else str(student))
+    key = (str(spec.folder), spec.id, student_key(student))
     with _LOCK:
         if key in _REFERENCES:
             return _REFERENCES[key]

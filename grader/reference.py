@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -41,8 +42,9 @@ class ReferenceFailed(Exception):
     """The reference answer could not be computed; the message (Chinese) says why."""
 
 
-def _student_key(student: str | None) -> str:
-    return "" if student is None else str(student).strip()
+def student_key(student: str | None) -> str:
+    """The 学号 as the generator sees it (NFKC, no outer spaces); "" = default data."""
+    return "" if student is None else unicodedata.normalize("NFKC", str(student)).strip()
 
 
 # ---- persistent cache (CPython only): serialised reference answers -------------------------------
@@ -95,7 +97,7 @@ def cache_put(kind: str, key: str, data: bytes) -> None:
 
 def student_tables(student: str | None) -> dict[str, pd.DataFrame]:
     """``datasets.generate(student)``, cached (None / "" = the lessons' default data)."""
-    key = _student_key(student)
+    key = student_key(student)
     with _LOCK:
         if key in _TABLES:
             _TABLES.move_to_end(key)
@@ -121,7 +123,7 @@ def data_dir(student: str | None, tables: Iterable[str] | None = None) -> Path:
 
     ``tables`` limits the CSVs written to those an exercise reads (default: every table).
     """
-    key = _student_key(student)
+    key = student_key(student)
     with _LOCK:
         folder = _DIRS.get(key)
         if folder is None or not (folder / "data").is_dir():
@@ -163,7 +165,7 @@ def run_script(code: str, cwd: Path, filename: str = "solution.py") -> Any:
 
 def reference_answer(spec: ExerciseSpec, student: str | None) -> Any:
     """The ``result`` of the exercise's solution.py on this student's variant (cached)."""
-    key = (str(spec.folder.resolve()), spec.id, _student_key(student))
+    key = (str(spec.folder.resolve()), spec.id, student_key(student))
     with _LOCK:
         if key in _ANSWERS:
             return _ANSWERS[key]
