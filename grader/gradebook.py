@@ -227,7 +227,7 @@ def summarise(entries: list[Entry], titles: Mapping[str, str]) -> Summary:
         exercises.append(ExerciseSummary(
             exercise=ex, title=titles.get(ex, ex), files=len(group), graded=len(graded),
             errors=len(group) - len(graded),
-            max_score=max((r.max_score for r in graded), default=0.0),
+            max_score=max((e.result.max_score for e in group), default=0.0),
             mean=round_points(statistics.fmean(scores)) if scores else None,
             median=round_points(statistics.median(scores)) if scores else None,
             minimum=min(scores) if scores else None, maximum=max(scores) if scores else None,
