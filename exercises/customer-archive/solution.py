@@ -33,8 +33,8 @@ archive = sales.groupby("买家会员名").agg(
 archive["成交金额"] = archive["成交金额"].round(2)
 archive["客单价"] = (archive["成交金额"] / archive["成交订单数"]).round(2)
 
-# 联系信息取最近一笔成交订单（付款时间最晚）
-latest = sales.sort_values("订单付款时间").groupby("买家会员名").tail(1).set_index("买家会员名")
+# 联系信息取最近一笔成交订单（付款时间最晚；同一秒付款的取订单编号大的）
+latest = sales.sort_values(["订单付款时间", "订单编号"]).groupby("买家会员名").tail(1).set_index("买家会员名")
 contact = latest[["收货人姓名", "联系手机", "省份", "城市"]]
 
 result = contact.join(archive).reset_index()
