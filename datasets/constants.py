@@ -29,8 +29,6 @@ CAMPAIGNS: Final = {
 
 DEFAULT_ORDERS: Final = 10_000
 """Orders in the lessons' default dataset (before duplicated export rows are added)."""
-CUSTOMERS_PER_ORDER: Final = 0.4
-"""Buyers per order: 10 000 orders ↔ about 4 000 buyers."""
 
 STORE_TAOBAO: Final = "吃货美食团"
 STORE_TMALL: Final = "吃货美食团旗舰店"

@@ -10,7 +10,7 @@ import pandas as pd
 from datasets import frames, sms, traffic
 from datasets.boundaries import plant_old_customer_boundary
 from datasets.catalog import products_table
-from datasets.constants import CUSTOMERS_PER_ORDER, DEFAULT_ORDERS, TABLES
+from datasets.constants import DEFAULT_ORDERS, TABLES
 from datasets.orders import make_orders
 from datasets.params import Params, default_params, draw_params
 from datasets.people import customers_table, make_people
@@ -31,7 +31,7 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
     n_test = int(rng_frames.integers(4, 9))
     dup_rate = 0.006 + 0.009 * float(rng_frames.random())
     n_real = n_orders - n_test
-    n_customers = max(50, round(n_orders * CUSTOMERS_PER_ORDER))
+    n_customers = max(50, round(n_orders * params.buyers_per_order))
     people = make_people(rng_people, n_customers, n_real, params)
     o = make_orders(rng_orders, people, params)
     plant_old_customer_boundary(o)
@@ -72,7 +72,7 @@ def generate(student: str | None = None, n_orders: int | None = None,
 
     ``student=None`` (or an empty 学号) gives the lessons' default dataset; a 学号 gives that student's
     variant: other names and numbers, proportions moved within the bands of ``datasets.params.BANDS``.
-    ``n_orders`` (default 10 000) sets the size. ``tables`` limits the result to some table names
+    ``n_orders`` sets the size; left out, it is 10 000 for the default and 9 200–10 800 for a variant. ``tables`` limits the result to some table names
     (faster in the browser); a table is the same whether or not others are asked for.
     Same arguments → identical tables and CSV bytes on CPython and in Pyodide.
     A variant that would leave an exercise unsolvable (``datasets.stats.solvability_problems``) is
@@ -93,7 +93,8 @@ def generate(student: str | None = None, n_orders: int | None = None,
     for attempt in range(8):
         seed = (base + attempt) % (1 << 64)
         params = draw_params(np.random.default_rng([seed, 1])) if variant else default_params()
-        result = _build(seed, params, n, wanted | {"orders", "customers"})
+        size = round(DEFAULT_ORDERS * params.size_factor) if n_orders is None else n
+        result = _build(seed, params, size, wanted | {"orders", "customers"})
         if not solvability_problems(result):
             break
     return {name: df for name, df in result.items() if name in wanted}

@@ -34,6 +34,10 @@ class Params:
     """Orders on 11 November relative to a normal day."""
     wechat_rate: float
     """Share of buyers in a 微信群 (more for repeat buyers)."""
+    size_factor: float
+    """Orders relative to the requested size, when the size is not given explicitly (10 000 × factor)."""
+    buyers_per_order: float
+    """Buyers per order (0.4: 10 000 orders ↔ 4 000 buyers)."""
 
 
 BANDS: dict[str, tuple[float, float, float]] = {
@@ -47,6 +51,8 @@ BANDS: dict[str, tuple[float, float, float]] = {
     "gift_box_boost": (2.0, 3.0, 4.0),
     "peak_1111": (6.0, 8.0, 11.0),
     "wechat_rate": (0.15, 0.22, 0.3),
+    "size_factor": (0.92, 1.0, 1.08),
+    "buyers_per_order": (0.37, 0.4, 0.43),
 }
 
 
