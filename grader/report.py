@@ -187,7 +187,7 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         mean = fmt_points(d.mean)
         out.append(f"<h3>{escape(d.exercise)} {escape(d.title)}</h3>"
                    f"<p>满分 {fmt_points(d.max_score)}，已评分 {d.graded}，无法评分 {d.errors}，平均 {mean}</p>")
-        out.append(histogram_svg(d))
+        out.append(histogram_svg(d) if d.graded else "<p>没有可评分的文件，无法画分布图。</p>")
     out.append("<h2>最常未通过的检查</h2>")
     if report.failed_checks:
         rows = [[escape(f.exercise), escape(f.check), f"{f.failed} / {f.graded}",
