@@ -64,6 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "No exercises found in {dir}; point --exercises at the exercises folder."},
     "unknown_exercise": {"zh": "练习 {id} 不存在（可用：{ids}）；用 grader list 查看。",
                          "en": "Unknown exercise {id} (available: {ids}); see grader list."},
+    "missing_path": {"zh": "找不到 {paths}；请检查路径是否写对。", "en": "Not found: {paths}; check the path."},
     "no_paths": {"zh": "没有找到要评分的文件；请检查路径。", "en": "No files to grade; check the paths."},
     "written": {"zh": "已写入 {path}", "en": "Wrote {path}"},
     "cannot_write": {"zh": "无法写入 {path}（{why}）；请检查文件夹是否存在、文件是否被 Excel 打开。",
@@ -181,6 +182,9 @@ def main_grade(
     specs = load_specs(exercises_dir, lang)
     if exercise is not None:
         _spec(specs, exercise, lang)
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(msg("missing_path", lang, paths="、".join(missing)))
     console = console or _console()
     subs = collect(paths, specs, exercise=exercise, student=student)
     if not subs:
@@ -276,6 +280,14 @@ _ARGPARSE_ZH = (
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises UsageError (in Chinese) instead of printing English and exiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
     def error(self, message: str) -> NoReturn:
         for pattern, template in _ARGPARSE_ZH:

@@ -212,6 +212,8 @@ def test_usage_and_config_errors(tmp_path, capsys):
     assert main(["grade", str(tmp_path), "--exercise", "nope", *EX]) == 2
     assert "练习 nope 不存在" in capsys.readouterr().err
     assert main(["frobnicate"]) == 2
+    assert main(["grade", str(tmp_path / "typo"), *EX]) == 2
+    assert "找不到" in capsys.readouterr().err
     broken = tmp_path / "exercises"
     shutil.copytree(FIXTURE_EXERCISES / EXERCISE, broken / EXERCISE)
     spec = broken / EXERCISE / "spec.yml"
