@@ -169,8 +169,8 @@ def reference_answer(spec: ExerciseSpec, student: str | None) -> Any:
     with _LOCK:
         if key in _ANSWERS:
             return _ANSWERS[key]
-    code = spec.file_text("solution.py")
     try:
+        code = spec.file_text("solution.py")
         answer = run_script(code, data_dir(student, spec.datasets), f"exercises/{spec.id}/solution.py")
     except ReferenceFailed:
         raise

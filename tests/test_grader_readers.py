@@ -249,3 +249,15 @@ def test_any_config_document_reads_or_read_error(doc):
     raw = read_raw(json.dumps(doc, ensure_ascii=False).encode(), "a.json", ["json"])
     assert raw.format == "json"
     read_answer(CONFIG_SPEC, "a.json", json.dumps(doc, ensure_ascii=False).encode())
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(st.binary(max_size=1500), CELL.map(lambda t: t.encode("utf-8"))), name=NAMES)
+def test_every_file_gets_a_result(data, name):
+    from grader.engine import grade_bytes
+
+    for spec in (SPEC, CONFIG_SPEC):
+        result = grade_bytes(spec, name, data, None)
+        assert result.status in ("graded", "error") and result.exercise == spec.id
+        assert (result.error is None) == (result.status == "graded")
+        assert 0 <= result.score <= result.max_score
