@@ -10,7 +10,7 @@ STAMPS := .stamps
 
 PY_SOURCES := $(shell find courseware grader datasets -name '*.py' 2>/dev/null)
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/build.mjs
-SITE_SOURCES := mkdocs.yml $(shell find docs exercises overrides -type f 2>/dev/null) $(PY_SOURCES)
+SITE_SOURCES := mkdocs.yml $(shell find docs exercises overrides includes -type f 2>/dev/null) $(PY_SOURCES)
 
 .PHONY: setup build serve test bench lint clean
 
@@ -37,7 +37,7 @@ $(STAMPS)/web: $(STAMPS)/npm $(WEB_SOURCES)
 	node web/build.mjs
 	@touch $@
 
-$(STAMPS)/site: setup $(SITE_SOURCES)
+$(STAMPS)/site: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/pyodide $(STAMPS)/web $(SITE_SOURCES)
 	$(VENV)/bin/mkdocs build --strict --quiet
 	@touch $@
 
