@@ -65,14 +65,14 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
                                              for ex in exercises], label("total", lang), label("flags", lang)])
     for student in gradebook.students:
         scores: list[Any] = []
-        flags: list[str] = []
         for ex in exercises:
             e = best.get((student, ex))
             if e is None or e.result.status != "graded":
                 scores.append(None if e is None else label("errored", lang))
                 continue
             scores.append(e.result.score)
-            flags.extend(f"{ex}：{f}" for f in e.flags)
+        flags = [f"{e.result.exercise}：{f}" for e in gradebook.entries
+                 if e.result.student == student for f in e.flags]
         total = sum(s for s in scores if isinstance(s, float | int))
         _put(summary, [student, *scores, total, "；".join(flags)])
     for cell in summary[1]:
