@@ -227,6 +227,17 @@ def test_stop_with_interrupt_buffer_keeps_code_and_reload_restores_it(browser, i
     page.reload()
     wait_ready(page)
     assert get_code(page) == "result = 6 * 7\nprint('再次运行')"
+    assert page.is_hidden("[data-role=notice]")
+
+    # A saved record from an older version of the exercise is announced, and the code is kept.
+    page.evaluate(f"""() => {{
+        const key = 'courseware:v1:{EXERCISE_ID}';
+        localStorage.setItem(key, JSON.stringify({{...JSON.parse(localStorage.getItem(key)), hash: 'old'}}));
+    }}""")
+    page.reload()
+    page.wait_for_selector("[data-role=notice]", state="visible")
+    assert "更新过" in page.inner_text("[data-role=notice]")
+    assert get_code(page) == "result = 6 * 7\nprint('再次运行')"
     recorder.assert_only(isolated_url)
     context.close()
 

@@ -40,10 +40,11 @@ function exerciseTable(manifest, siteRoot) {
     "div",
     {},
     el("p", { class: "cw-progress-summary", text: `已通过 ${passed} / ${manifest.exercises.length} 个练习。` }),
-    el("div", { class: "cw-table-wrap" }, el("table", { class: "cw-progress-table" }, el("thead", {}, head), el("tbody", {}, ...rows))),
+    el("div", { class: "cw-progress-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows))),
   );
 }
 
+// Tables carry no class so mkdocs-material styles them like any table in the course text.
 // Quizzes come from content-A's assets/quizzes.json ({quizzes: [{id, title, page, total}]});
 // their records are localStorage["courseware:v1:quiz:<id>"] = {answers, correct, total, timestamp}.
 function quizTable(quizzes, siteRoot) {
@@ -61,7 +62,7 @@ function quizTable(quizzes, siteRoot) {
     );
   });
   const head = el("tr", {}, ...["自测题", "结果", "最近作答"].map((h) => el("th", { text: h })));
-  return el("div", { class: "cw-table-wrap" }, el("table", { class: "cw-progress-table" }, el("thead", {}, head), el("tbody", {}, ...rows)));
+  return el("div", { class: "cw-progress-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)));
 }
 
 function loadQuizzes(siteRoot) {
