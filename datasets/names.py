@@ -83,8 +83,10 @@ def mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def mask_mobile(phone: np.ndarray) -> np.ndarray:
     """138****1234: first three and last four digits kept, as in the export's masked columns."""
-    s = pd.Series(phone, dtype=object)
-    return (s.str[:3] + "****" + s.str[-4:]).to_numpy(dtype=object)
+    fixed = np.asarray(phone, dtype="<U11")  # every number has exactly 11 digits
+    if len(fixed):
+        fixed.view(np.uint32).reshape(len(fixed), 11)[:, 3:7] = ord("*")  # in place, no Python loop
+    return fixed.astype(object)
 
 
 def emails(rng: np.random.Generator, nick: np.ndarray, phone: np.ndarray) -> np.ndarray:

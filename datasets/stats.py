@@ -62,8 +62,9 @@ class Shape:
     """Share of customers with 是否订阅短信 = 是."""
 
 
-def shape(tables: Mapping[str, pd.DataFrame]) -> Shape:
-    orders = clean_orders(tables["orders"])
+def shape(tables: Mapping[str, pd.DataFrame], *, cleaned: pd.DataFrame | None = None) -> Shape:
+    """The figures of ``tables``; ``cleaned`` may pass ``clean_orders(tables["orders"])`` if already at hand."""
+    orders = clean_orders(tables["orders"]) if cleaned is None else cleaned
     per = sales(orders, cleaned=True)
     revenue = np.sort(per["成交金额"].to_numpy())[::-1]
     top = max(1, round(len(revenue) * 0.2))
@@ -83,8 +84,8 @@ def shape(tables: Mapping[str, pd.DataFrame]) -> Shape:
 def solvability_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """Reasons an exercise could become meaningless on these tables (empty list = all fine)."""
     problems = []
-    s = shape(tables)
     orders = clean_orders(tables["orders"])
+    s = shape(tables, cleaned=orders)
     per = sales(orders, cleaned=True)
     if s.old_customers < 20:
         problems.append("老客户太少")
