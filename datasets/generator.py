@@ -16,7 +16,7 @@ from datasets.params import Params, default_params, draw_params
 from datasets.people import customers_table, make_people
 from datasets.seeding import normalize_student, seed_for
 
-MIN_ORDERS = 500
+MIN_ORDERS = 1_000
 MAX_ORDERS = 2_000_000
 
 
@@ -78,7 +78,10 @@ def generate(student: str | None = None, n_orders: int | None = None,
     A variant that would leave an exercise unsolvable (``datasets.stats.solvability_problems``) is
     redrawn from the next seed, so every student gets a usable dataset.
     """
-    n = DEFAULT_ORDERS if n_orders is None else int(n_orders)
+    try:
+        n = DEFAULT_ORDERS if n_orders is None else int(n_orders)
+    except (TypeError, ValueError):
+        raise DatasetError(f"订单数应为整数，收到的是 {n_orders!r}：请给出 {MIN_ORDERS} 到 {MAX_ORDERS} 之间的整数。") from None
     if not MIN_ORDERS <= n <= MAX_ORDERS:
         raise DatasetError(f"订单数 {n} 不在允许范围内：请给出 {MIN_ORDERS} 到 {MAX_ORDERS} 之间的整数。")
     wanted = frozenset(TABLES) if tables is None else frozenset(tables)
