@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
+from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, foreign_requests, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,3 +119,36 @@ def test_chapter_first_screens(site_dir):
         finally:
             browser.close()
     assert not problems, "\n".join(problems)
+
+
+def test_print_page_holds_the_whole_course(site_dir):
+    """mkdocs-print-site's 打印/导出 PDF page contains every chapter page, in nav order."""
+    html = (site_dir / "print_page" / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="print-page" id="([^"]+)"', html)
+    for chapter in ("p4-analysis-classify", "p4-analysis-rfm", "p5-communication-presale", "p6-crm-case-study",
+                    "glossary", "teacher-deploy"):
+        assert chapter in sections, f"打印页缺少 {chapter}"
+    assert sections.index("p4-analysis-classify") < sections.index("p5-communication-presale") < sections.index(
+        "p6-crm-case-study"
+    )
+
+
+@pytest.mark.browser
+def test_a_chapter_prints_to_pdf_offline(site_dir, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    with serve(site_dir) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            urls: list[str] = []
+            page.on("request", lambda request: urls.append(request.url))
+            page.goto(base + "p5-communication/presale/", wait_until="load")
+            page.wait_for_selector("div.mermaid", state="attached", timeout=20_000)
+            pdf = tmp_path / "presale.pdf"
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+        finally:
+            browser.close()
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2
+    assert foreign_requests(urls, base) == []
