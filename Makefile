@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMPS := .stamps
+export NO_MKDOCS_2_WARNING := 1
 
 PY_SOURCES := $(shell find courseware grader datasets -name '*.py' 2>/dev/null)
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/build.mjs
