@@ -1,19 +1,38 @@
 """Benchmark: generating the shop's dataset (all tables) and writing its CSVs, at 10 000 and 100 000 orders.
 
-    .venv/bin/python bench/bench_datasets.py [--sizes 10000 100000] [--repeat 3]
+    .venv/bin/python bench/bench_datasets.py [--sizes 10000 100000] [--repeat 3] [--pyodide]
 
 Prints a table: orders, generate seconds (best of N, wall clock and CPU), orders per second, CSV write
 seconds and the total CSV size. The machine is shared, so CPU seconds are the steadier figure.
+``--pyodide`` adds the browser's case: a student's variant (10 000 orders) generated and written inside
+Pyodide under Node.js (needs build/pyodide from ``make build``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import datasets
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_CODE = """
+import json, time
+import datasets
+datasets.generate("warm-up", n_orders=1000)
+rows = []
+for student in ("20230101", "20230102", "20230103"):
+    t0 = time.perf_counter()
+    tables = datasets.generate(student)
+    t1 = time.perf_counter()
+    datasets.write_csvs(tables, "data")
+    rows.append([student, t1 - t0, time.perf_counter() - t1])
+print(json.dumps(rows))
+"""
 
 
 def measure(n_orders: int, repeat: int, out: Path) -> dict[str, float]:
@@ -37,10 +56,22 @@ def measure(n_orders: int, repeat: int, out: Path) -> dict[str, float]:
     }
 
 
+def pyodide_rows() -> list[list]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pyodide_harness import PyodideSession  # noqa: PLC0415  test helper, only for this option
+
+    session = PyodideSession()
+    try:
+        return json.loads(session.run(PYODIDE_CODE).strip().splitlines()[-1])
+    finally:
+        session.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pyodide", action="store_true", help="also time a student's variant inside Pyodide")
     args = parser.parse_args()
     print(f"{'orders':>8} | {'generate s':>10} | {'cpu s':>6} | {'orders/s':>9} | {'write CSV s':>11} | {'CSV MB':>6}")
     print(f"{'-' * 8}-+-{'-' * 10}-+-{'-' * 6}-+-{'-' * 9}-+-{'-' * 11}-+-{'-' * 6}")
@@ -49,6 +80,12 @@ def main() -> None:
             r = measure(n, args.repeat, Path(tmp) / str(n))
             print(f"{r['orders']:>8} | {r['wall']:>10.2f} | {r['cpu']:>6.2f} | {r['rate']:>9.0f} | "
                   f"{r['write']:>11.2f} | {r['mb']:>6.1f}")
+    if args.pyodide:
+        print()
+        print(f"{'Pyodide, 学号':>14} | {'generate s':>10} | {'write CSV s':>11}")
+        print(f"{'-' * 14}-+-{'-' * 10}-+-{'-' * 11}")
+        for student, gen, write in pyodide_rows():
+            print(f"{student:>14} | {gen:>10.2f} | {write:>11.2f}")
 
 
 if __name__ == "__main__":

@@ -279,3 +279,12 @@ def test_sms_log_respects_consent_and_hours(tables):
     # the sms-plan exercise needs customers near the caps (6 marketing SMS in 30 days)
     jan = marketing[marketing["发送时间"] >= "2026-01-02"]
     assert (jan.groupby("买家会员名").size() >= 6).sum() > 5
+
+
+def test_csv_bytes_are_pandas_to_csv(tables):
+    """The fast writer prints exactly what pandas' to_csv prints (quoting, missing values, two decimals)."""
+    edge = pd.DataFrame({"金额": [1.5, np.nan, -2.345], "文字": ["x,y", 'q"z', None], "整数": [1, 2, 3],
+                         "真假": [True, False, True], "混合": [np.nan, "w\nv", 3]})
+    for df in [*tables.values(), edge, edge.iloc[:0]]:
+        expected = ("\ufeff" + df.to_csv(index=False, lineterminator="\n", float_format="%.2f")).encode("utf-8")
+        assert datasets.csv_bytes(df) == expected
