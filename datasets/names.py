@@ -35,8 +35,17 @@ def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int) -> np.ndarray
     return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
 
 
+def zero_padded(values: np.ndarray, width: int) -> np.ndarray:
+    """Non-negative integers below 10**width as zero-padded strings (object array), without a Python loop:
+    print 10**width + v (a leading "1"), then drop that first character through a code-point view."""
+    n = len(values)
+    text = (np.asarray(values, dtype=np.int64) + 10**width).astype(f"<U{width + 1}")
+    codes = text.view(np.uint32).reshape(n, width + 1)[:, 1:].copy()
+    return codes.view(f"<U{width}").reshape(n).astype(object)
+
+
 def _digits(rng: np.random.Generator, n: int, width: int) -> np.ndarray:
-    return pd.Series(rng.integers(0, 10**width, n)).astype(str).str.zfill(width).to_numpy(dtype=object)
+    return zero_padded(rng.integers(0, 10**width, n), width)
 
 
 def genders(rng: np.random.Generator, n: int) -> np.ndarray:

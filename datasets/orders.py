@@ -90,9 +90,9 @@ def _pick_products(rng: np.random.Generator, gift_season: np.ndarray, boost: flo
 def _tracking(rng: np.random.Generator, carrier: np.ndarray) -> np.ndarray:
     n = len(carrier)
     digits = np.array(_TRACK_DIGITS, dtype=np.int64)[carrier]
-    body = pd.Series(rng.integers(0, 10**13, n)).astype(str).str.zfill(13)
-    body = pd.Series([b[:k] for b, k in zip(body.tolist(), digits.tolist(), strict=True)], dtype=object)
-    return (np.array(_TRACK_PREFIX, dtype=object)[carrier] + body.to_numpy(dtype=object))
+    body = names.zero_padded(rng.integers(0, 10**13, n), 13)
+    body = np.array([b[:k] for b, k in zip(body.tolist(), digits.tolist(), strict=True)], dtype=object)
+    return np.array(_TRACK_PREFIX, dtype=object)[carrier] + body
 
 
 def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
