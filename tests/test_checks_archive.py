@@ -14,6 +14,7 @@ from grader.checks.archive import (
     SALES_MISTAKES,
     UNPAID_MISTAKES,
     Rule,
+    archive_figures,
     load_orders,
     sales_figures,
     tiers_by_rule,
@@ -222,3 +223,54 @@ def test_tier_rule_mistakes_treats_a_blank_tier_as_no_tier():
     df = tier_table([c[3] for c in CUSTOMERS])
     df.loc[6, "会员等级"] = None
     assert run("tier-assign", "tier-rule-mistakes", df, tiers=TIERS).passed
+
+
+# ---- the archive view ----------------------------------------------------------------------------------
+def export_with_contacts() -> pd.DataFrame:
+    df = export()
+    n = len(df)
+    df["收货人姓名"] = [f"收件人{i}" for i in range(n)]
+    df.loc[1, "收货人姓名"] = "王\u3000芳"  # order 2 of 阿甲, typed with a full-width space
+    df["联系手机"] = [f"138****{i:04d}" for i in range(n)]
+    df["收货地址 "] = ["广东省 广州市 天河区 人民路1号"] * n
+    df.loc[1, "收货地址 "] = "北京 北京市 朝阳区 建设路２号"
+    return df
+
+
+def test_archive_figures_take_contacts_from_the_latest_successful_order():
+    df = archive_figures(load_orders(export_with_contacts()), Rule())
+    jia = df.loc["阿甲"]
+    assert (jia["orders"], jia["amount"]) == (2, 40.0)
+    assert jia["first"] == pd.Timestamp("2025-11-01 10:01:00") and jia["last"] == pd.Timestamp("2025-11-03 09:06:00")
+    assert (jia["name"], jia["phone"], jia["province"], jia["city"]) == ("王芳", "138****0001", "北京", "北京市")
+    first = archive_figures(load_orders(export_with_contacts()), Rule(contact="first")).loc["阿甲"]
+    assert (first["name"], first["province"]) == ("收件人0", "广东省")
+    created = archive_figures(load_orders(export_with_contacts()), Rule(time="created")).loc["阿甲"]
+    assert created["last"] == pd.Timestamp("2025-11-03 09:05:00")
+    assert set(df.index) == {"阿甲", "阿乙", "阿丙", "阿丁"}
+
+
+ARCHIVE = {"view": "archive", "columns": {"orders": "成交订单数", "amount": "成交金额", "first": "首次购买时间",
+                                          "last": "最近购买时间", "name": "收货人姓名", "phone": "联系手机",
+                                          "province": "省份", "city": "城市"}}
+
+
+def archive_table(rule: Rule) -> pd.DataFrame:
+    df = archive_figures(load_orders(export_with_contacts()), rule)
+    names = {"orders": "成交订单数", "amount": "成交金额", "first": "首次购买时间", "last": "最近购买时间",
+             "name": "收货人姓名", "phone": "联系手机", "province": "省份", "city": "城市"}
+    return df.rename(columns=names).rename_axis("买家会员名").reset_index()
+
+
+@pytest.mark.parametrize(("changes", "words"), [({}, None), ({"contact": "first"}, "第一笔"),
+                                                ({"time": "created"}, "订单创建时间"), ({"dedup": False}, "去重")])
+def test_archive_diagnosis(changes, words):
+    spec = load_spec(ROOT / "exercises" / "customer-archive")
+    check = CheckSpec(kind="order-mistakes", points=1, params=ARCHIVE)
+    ctx = CheckContext(spec, check, archive_table(replace(Rule(), **changes)), None,
+                       tables_provider=lambda: {"orders": export_with_contacts()})
+    result = run_check(REGISTRY["order-mistakes"], ctx)
+    if words is None:
+        assert result.passed, result.message
+    else:
+        assert not result.passed and words in result.message, result.message

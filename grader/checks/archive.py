@@ -58,6 +58,10 @@ class Rule:
     """unpaid view: which orders are unpaid (``no-payment``, ``wait-only``, ``wait-or-closed``)."""
     exclude: str = "paid-any"
     """unpaid view: buyers left out (``paid-any`` = any paid order, ``success`` = any 交易成功, ``none``)."""
+    time: str = "paid"
+    """archive view: purchase time column (``paid`` = 订单付款时间, ``created`` = 订单创建时间)."""
+    contact: str = "latest"
+    """archive view: contact details from the ``latest`` or the ``first`` 成交 order (by payment time)."""
 
 
 MIN_FIT = 0.5
@@ -131,6 +135,9 @@ def load_orders(orders: pd.DataFrame) -> pd.DataFrame:
     for k in ("created", "paid"):
         out[k] = pd.to_datetime(text[k].str.replace("/", "-", regex=False).replace("", None),
                                 format="mixed", errors="coerce")
+    for k, name in (("receiver", "收货人姓名"), ("phone", "联系手机"), ("address", "收货地址")):
+        col = find_column(orders, name)
+        out[k] = _norm_unique(orders[col]) if col is not None else ""
     out = out[out["order"] != ""].reset_index(drop=True)
     out["code"] = pd.factorize(out["buyer"])[0]
     out["first"] = ~out["order"].duplicated()
@@ -216,6 +223,39 @@ def unpaid_figures(orders: pd.DataFrame, rule: Rule) -> pd.DataFrame:
                         index=pd.Index(names[chosen], name="buyer"))
 
 
+ARCHIVE_MISTAKES: dict[str, Mistake] = {
+    **{code: SALES_MISTAKES[code] for code in ("closed", "all-status", "paid-status", "total-amount", "no-dedup",
+                                                "dup-amount", "test-orders")},
+    "created-time": Mistake({"time": "created"}, "看起来购买时间用了“订单创建时间”，本课程约定看“订单付款时间”"),
+    "first-contact": Mistake({"contact": "first"},
+                             "看起来联系信息取了第一笔成交订单；本课程约定取最近一笔（付款时间最晚的那笔）"),
+}
+
+
+def archive_figures(orders: pd.DataFrame, rule: Rule) -> pd.DataFrame:
+    """Per 成交 buyer (index): the customer-archive row — orders, amount, first / last purchase time,
+    and name / phone / province / city of the latest (or first) 成交 order."""
+    sales = sales_figures(orders, rule)
+    keep = ~orders["test"] if rule.drop_test else pd.Series(True, index=orders.index)
+    if rule.statuses:
+        keep &= orders["status"].isin(rule.statuses)
+    if rule.dedup:
+        keep &= orders["first"]
+    rows = orders[keep].sort_values(["paid", "order"], kind="stable")
+    grouped = rows.groupby("buyer", sort=False)
+    times = grouped[rule.time]
+    pick = grouped.tail(1) if rule.contact == "latest" else grouped.head(1)
+    pick = pick.set_index("buyer")
+    parts = pick["address"].str.split()
+    out = pd.DataFrame({
+        "orders": sales["orders"], "amount": sales["amount"],
+        "first": times.min(), "last": times.max(),
+        "name": pick["receiver"].str.replace(r"\s", "", regex=True),
+        "phone": pick["phone"], "province": parts.str[0], "city": parts.str[1],
+    })
+    return out.loc[sales.index]
+
+
 @dataclass(frozen=True)
 class View:
     compute: Callable[..., pd.DataFrame]
@@ -228,8 +268,13 @@ class View:
 VIEWS: dict[str, View] = {
     "sales": View(sales_figures, Rule(), SALES_MISTAKES, True),
     "unpaid": View(unpaid_figures, Rule(amount="total"), UNPAID_MISTAKES, False),
+    "archive": View(archive_figures, Rule(), ARCHIVE_MISTAKES, False),
 }
 """Per-buyer computations the check can diagnose, by name."""
+
+
+TIME_FIGURES = frozenset({"first", "last"})
+TEXT_FIGURES = frozenset({"name", "phone", "province", "city"})
 
 
 class Fitter:
@@ -245,8 +290,10 @@ class Fitter:
         self.values: dict[str, np.ndarray] = {}
         for name, col in columns.items():
             cells = submission.loc[keep.to_numpy(), col]
-            if name == "last":
+            if name in TIME_FIGURES:
                 self.values[name] = pd.to_datetime(cells, errors="coerce").to_numpy(dtype="datetime64[ns]")
+            elif name in TEXT_FIGURES:
+                self.values[name] = _norm_unique(cells).to_numpy(dtype=object)
             else:
                 self.values[name] = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
 
@@ -260,7 +307,9 @@ class Fitter:
         for name, got_all in self.values.items():
             got = got_all[pos[hit]]
             want = figures[name].to_numpy()[hit]
-            if name == "last":
+            if name in TEXT_FIGURES:
+                good = got == _norm_unique(pd.Series(want, dtype=object)).to_numpy(dtype=object)
+            elif name in TIME_FIGURES:
                 diff = np.abs((got - want.astype("datetime64[ns]")).astype("timedelta64[s]").astype(float))
                 good = ~np.isnat(got) & (diff <= self.tolerance[name])
             else:
@@ -283,7 +332,7 @@ def _validate(params: dict[str, Any]) -> list[str]:
     unknown = [m for m in params.get("mistakes", []) if m not in view.mistakes]
     if unknown:
         problems.append(f"参数 mistakes 里的 {', '.join(map(str, unknown))} 未知（可用：{', '.join(view.mistakes)}）")
-    figures = {"orders", "amount", "last"}
+    figures = {"orders", "amount"} | TIME_FIGURES | TEXT_FIGURES
     bad = [f for f in params.get("columns", {}) if f not in figures]
     if bad or not params.get("columns"):
         problems.append(f"参数 columns 应把 {', '.join(sorted(figures))} 中的若干项映射到提交的列名")
@@ -456,5 +505,5 @@ def tier_rule_mistakes(ctx: CheckContext, *, tiers: list, amount_column: str = "
                     details=[f"按这种规则得到的等级和你的提交有 {_pct(best[0])} 一致，按课程规则只有 {_pct(right)}"])
 
 
-__all__ = ["SALES_MISTAKES", "TIER_MISTAKES", "UNPAID_MISTAKES", "VIEWS", "Fitter", "Rule", "fit", "load_orders",
-           "sales_figures", "tiers_by_rule", "unpaid_figures"]
+__all__ = ["ARCHIVE_MISTAKES", "SALES_MISTAKES", "TIER_MISTAKES", "UNPAID_MISTAKES", "VIEWS", "Fitter", "Rule",
+           "archive_figures", "fit", "load_orders", "sales_figures", "tiers_by_rule", "unpaid_figures"]
