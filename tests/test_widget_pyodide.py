@@ -111,7 +111,7 @@ def test_missing_result_is_explained(rt):
 
 
 def test_download_for_a_student_variant_scores_full_marks_in_the_cli_grader(rt):
-    call(rt, "use_data", "2024001")
+    assert call(rt, "use_data", "2024001", ["orders"])["files"] == ["orders.csv"]  # only the page's tables
     try:
         out = call(rt, "submission", EXERCISE, source("solution.py"))
     finally:

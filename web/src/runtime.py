@@ -152,15 +152,31 @@ def submission(exercise_id: str, code: str) -> str:
     return json.dumps(payload, ensure_ascii=False)
 
 
-def use_data(student: str | None) -> str:
-    """Put the right dataset variant into data/: the default CSVs, or the student's own variant."""
+def _variant_tables(student: str) -> dict[str, pd.DataFrame]:
+    """The student's dataset variant, generated once and shared with the grader's reference cache."""
+    try:
+        from grader.reference import student_tables
+    except Exception:  # a broken grader must not stop plain runs
+        import datasets
+
+        return datasets.generate(student=student)
+    return student_tables(student)
+
+
+def use_data(student: str | None, tables: list[str] | None = None) -> str:
+    """Put the right dataset variant into data/: the default CSVs, or the student's own variant.
+
+    ``tables`` limits the variant to the tables this page's exercises read (None = all of them).
+    """
     os.makedirs(DATA_DIR, exist_ok=True)
     for name in os.listdir(DATA_DIR):
         os.remove(os.path.join(DATA_DIR, name))
     if student:
         import datasets
 
-        datasets.write_csvs(datasets.generate(student=student), DATA_DIR)
+        variant = _variant_tables(student)
+        wanted = variant if tables is None else {k: v for k, v in variant.items() if k in set(tables)}
+        datasets.write_csvs(wanted, DATA_DIR)
     else:
         for name in os.listdir(DEFAULT_DATA_DIR):
             shutil.copyfile(os.path.join(DEFAULT_DATA_DIR, name), os.path.join(DATA_DIR, name))

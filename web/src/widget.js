@@ -54,7 +54,8 @@ export class ExerciseWidget {
     this.bind();
     this.updateSolutionButton();
     ctx.runtime.onState((state) => this.onRuntimeState(state));
-    window.addEventListener("pagehide", () => this.flushSave());
+    // Only unsaved edits are written on leaving: merely viewing an exercise does not start it.
+    window.addEventListener("pagehide", () => this.saveTimer && this.flushSave());
   }
 
   bind() {

@@ -10,6 +10,7 @@ const PACKAGES = ["pandas", "openpyxl", "ruamel.yaml"];
 let pyodide = null;
 let rt = null; // the runtime.py module namespace (a PyProxy kept for the worker's lifetime)
 let queue = Promise.resolve();
+let pageTables = []; // tables this page's exercises read (spec `datasets`)
 
 function post(msg, transfer) {
   self.postMessage(msg, transfer || []);
@@ -36,6 +37,7 @@ function callJSON(fnName, ...args) {
     return JSON.parse(fn(...args));
   } finally {
     fn.destroy();
+    for (const arg of args) if (arg && typeof arg.destroy === "function") arg.destroy(); // toPy() proxies
   }
 }
 
@@ -71,7 +73,8 @@ const HANDLERS = {
     for (const [name, buf] of await dataP) {
       pyodide.FS.writeFile(`${DEFAULT_DATA_DIR}/${name}.csv`, new Uint8Array(buf));
     }
-    const data = callJSON("use_data", student || null);
+    pageTables = tables;
+    const data = callJSON("use_data", student || null, pyodide.toPy(tables));
     return { step: "ready", data };
   },
 
@@ -95,7 +98,7 @@ const HANDLERS = {
   },
 
   async setStudent(msg) {
-    return callJSON("use_data", msg.student || null);
+    return callJSON("use_data", msg.student || null, pyodide.toPy(pageTables));
   },
 };
 
