@@ -79,7 +79,12 @@ def customers_table(rng: np.random.Generator, people: People, first_order_s: np.
     follows = rng.random(n) < np.where(repeat, 0.7, 0.32)
     consent = rng.random(n) < np.clip(p.consent_rate + np.where(repeat, 0.12, -0.05), 0.05, 0.95)
     wechat = rng.random(n) < np.clip(p.wechat_rate * np.where(repeat, 2.0, 0.55), 0.0, 0.9)
-    joined_s = first_order_s + ((EXPORT_S - first_order_s) * rng.random(n)).astype(np.int64)
+    # Joined the 微信群 some time after the first order, in waking hours (the day's clock squeezed into
+    # 09:00–23:00), never before that order nor after the export.
+    moment = first_order_s + ((EXPORT_S - first_order_s) * rng.random(n)).astype(np.int64)
+    day_start = moment - moment % DAY
+    awake = day_start + 9 * 3600 + (moment - day_start) * 14 // 24
+    joined_s = np.minimum(np.maximum(awake, first_order_s + 300), EXPORT_S - 1)
     wangwang = rng.random(n) < np.where(repeat, 0.35, 0.12)
     email = names.emails(rng, people.nick, people.phone)
     email = np.where(rng.random(n) < 0.4, email, None)

@@ -288,3 +288,15 @@ def test_csv_bytes_are_pandas_to_csv(tables):
     for df in [*tables.values(), edge, edge.iloc[:0]]:
         expected = ("\ufeff" + df.to_csv(index=False, lineterminator="\n", float_format="%.2f")).encode("utf-8")
         assert datasets.csv_bytes(df) == expected
+
+
+def test_wechat_members_joined_after_their_first_order(tables):
+    c = tables["customers"].set_index("买家会员名")
+    members = c["是否加入微信群"] == "是"
+    assert 0.1 < members.mean() < 0.5
+    assert c.loc[~members, "微信入群时间"].isna().all()
+    joined = pd.to_datetime(c.loc[members, "微信入群时间"], format="%Y-%m-%d %H:%M:%S")
+    first = pd.to_datetime(tables["orders"].groupby("买家会员名")["订单创建时间"].min()).reindex(joined.index)
+    assert (joined > first).all()
+    assert joined.max() < pd.Timestamp(datasets.EXPORT_TIME)
+    assert joined.dt.hour.between(9, 22).all()
