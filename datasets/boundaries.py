@@ -35,3 +35,42 @@ def plant_old_customer_boundary(o: Orders, n: int = 3) -> np.ndarray:
         if len(picked) == n:
             break
     return np.array(picked, dtype=np.int64)
+
+
+ROUND_LINES = (20_000, 50_000, 100_000, 200_000)
+"""200, 500, 1 000 and 2 000 元 in 分: round figures that member-tier tables use as thresholds."""
+
+
+def plant_round_totals(o: Orders, exclude: np.ndarray, per_line: int = 2) -> np.ndarray:
+    """Give up to ``per_line`` buyers per line in ``ROUND_LINES`` a 交易成功 total of exactly that amount, so a
+    tier rule written with ">" instead of "≥" shows. A buyer within 5 % above a line gets the difference off
+    the latest 交易成功 order (which keeps at least 1 元). Buyers in ``exclude`` are left alone.
+
+    Returns the buyer indices changed.
+    """
+    success = np.flatnonzero(o.status == ST_CODES.index(ST_SUCCESS))
+    buyers = o.buyer[success].astype(np.intp)
+    total = np.bincount(buyers, weights=o.actual[success], minlength=len(o.buyer)).round().astype(np.int64)
+    # latest 交易成功 order of every buyer (by creation time, then position)
+    order = success[np.lexsort((success, o.created[success], o.buyer[success]))]
+    last_of_buyer = np.ones(len(order), dtype=bool)
+    last_of_buyer[:-1] = o.buyer[order][1:] != o.buyer[order][:-1]
+    latest = np.full(len(o.buyer), -1, dtype=np.int64)
+    latest[o.buyer[order][last_of_buyer]] = order[last_of_buyer]  # one write per buyer: no ordering question
+    taken = set(exclude.tolist())
+    picked = []
+    for line in ROUND_LINES:
+        excess = total - line
+        fits = (excess > 0) & (excess <= line // 20) & (latest >= 0)
+        fits &= o.actual[np.maximum(latest, 0)] - excess >= 100
+        done = 0
+        for buyer in np.flatnonzero(fits).tolist():
+            if buyer in taken:
+                continue
+            o.actual[latest[buyer]] -= excess[buyer]
+            taken.add(buyer)
+            picked.append(buyer)
+            done += 1
+            if done == per_line:
+                break
+    return np.array(picked, dtype=np.int64)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from datasets import frames, sms, traffic
-from datasets.boundaries import plant_old_customer_boundary
+from datasets.boundaries import plant_old_customer_boundary, plant_round_totals
 from datasets.catalog import products_table
 from datasets.constants import DEFAULT_ORDERS, TABLES
 from datasets.orders import make_orders
@@ -34,7 +34,8 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
     n_customers = max(50, round(n_orders * params.buyers_per_order))
     people = make_people(rng_people, n_customers, n_real, params)
     o = make_orders(rng_orders, people, params)
-    plant_old_customer_boundary(o)
+    at_40 = plant_old_customer_boundary(o)
+    plant_round_totals(o, exclude=at_40)
 
     first_order = np.full(n_customers, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_order, o.buyer.astype(np.intp), o.created)

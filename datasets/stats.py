@@ -103,4 +103,7 @@ def solvability_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
         problems.append("缺少钻石卡候选客户")
     if not ((per["成交订单数"] == 2) & (per["成交金额"].round(2) == 40.0)).any():
         problems.append("缺少成交金额恰为 40 元的边界客户")
+    for line in (200.0, 500.0, 1000.0):
+        if not (per["成交金额"].round(2) == line).any():
+            problems.append(f"缺少成交金额恰为 {line:.0f} 元的边界客户")
     return problems

@@ -46,3 +46,7 @@ def test_shape_within_bands(student):
     assert per["成交订单数"].max() >= 10
     assert (per["成交订单数"] == 1).mean() > 0.5  # most buyers buy once
     assert ((per["成交订单数"] == 2) & (per["成交金额"].round(2) == 40.0)).sum() >= 1
+    for line in (200, 500, 1000):  # round tier thresholds: "≥" and ">" must give different tiers
+        assert (per["成交金额"].round(2) == line).sum() >= 1, line
+    for count in (3, 5, 8):
+        assert (per["成交订单数"] == count).sum() >= 1, count
