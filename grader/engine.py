@@ -198,7 +198,7 @@ def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, 
 
     for check_spec in spec.checks:
         ctx = CheckContext(spec, check_spec, answer.value, student,
-                           reference_provider=reference if solutions or not check_spec.needs_reference else None,
+                           reference_provider=reference if solutions else None,
                            tables_provider=tables, extra={"raw_columns": answer.raw_columns})
         if check_spec.needs_reference and not solutions:
             result.checks.append(_skipped(ctx))

@@ -211,8 +211,10 @@ def _pick_sheet(wb: Any, sheet: str | None, book: NoteBook) -> Any:
     if sheet:
         book.add("sheet", f"找不到名为“{sheet}”的工作表，已读取第一个工作表“{wb.sheetnames[0]}”")
         return wb.worksheets[0]
-    for ws in wb.worksheets:
-        if ws.max_row and ws.max_row > 0 and any(any(c is not None for c in r) for r in ws.iter_rows(max_row=3, values_only=True)):
+    if len(wb.worksheets) == 1:
+        return wb.worksheets[0]
+    for ws in wb.worksheets:  # the first sheet that has something in its first rows
+        if any(any(c is not None for c in r) for r in ws.iter_rows(max_row=3, values_only=True)):
             if ws is not wb.worksheets[0]:
                 book.add("sheet", f"第一个工作表是空的，已读取工作表“{ws.title}”")
             return ws
