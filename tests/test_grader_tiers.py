@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.tiers import (
     TierConfig,
@@ -154,3 +156,38 @@ def test_customer_totals_count_each_order_once_and_only_success():
     totals = customer_totals(orders).set_index("买家会员名")
     assert totals.loc["张三", "累计成交金额"] == 45.5 and totals.loc["张三", "累计成交笔数"] == 2
     assert totals.loc["李四", "累计成交金额"] == 50 and totals.loc["李四", "累计成交笔数"] == 1
+
+
+# ---- properties of the assignment --------------------------------------------------------------
+
+
+@st.composite
+def configs(draw):
+    n = draw(st.integers(1, 4))
+    amounts = sorted(draw(st.sets(st.integers(1, 3000), min_size=n, max_size=n)))
+    orders = sorted(draw(st.sets(st.integers(1, 30), min_size=n, max_size=n)))
+    discounts = sorted(draw(st.sets(st.integers(70, 100), min_size=n, max_size=n)), reverse=True)
+    return [{"名称": NAMES[i], "交易金额": amounts[i], "交易笔数": orders[i], "折扣": discounts[i] / 100}
+            for i in range(n)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(tiers=configs(), people=st.lists(st.tuples(st.floats(0, 4000), st.integers(0, 40)), min_size=1, max_size=20))
+def test_assignment_properties(tiers, people):
+    any_cfg = parse_config({"规则": "任一", "等级": tiers}).config
+    all_cfg = parse_config({"规则": "全部", "等级": tiers}).config
+    assert order_problems(any_cfg) == []
+    rank = {t["名称"]: i + 1 for i, t in enumerate(tiers)} | {"": 0}
+    df = customers(people)
+    by_any = [rank[t] for t in assign_tiers(df, any_cfg)]
+    by_all = [rank[t] for t in assign_tiers(df, all_cfg)]
+    assert all(a >= b for a, b in zip(by_any, by_all, strict=True))  # 任一 never gives less than 全部
+    richer = customers([(a + 500, n + 5) for a, n in people])
+    assert all(r >= a for r, a in zip((rank[t] for t in assign_tiers(richer, any_cfg)), by_any, strict=True))
+    for cfg in (any_cfg, all_cfg):
+        for probe in boundary_probes(cfg):
+            assert rank[cfg.tier_of(probe.amount, probe.orders).name if cfg.tier_of(probe.amount, probe.orders)
+                        else ""] == rank[probe.expected]
+        # exactly at a tier's thresholds always reaches that tier (≥, not >)
+        for i, t in enumerate(cfg.tiers):
+            assert rank[cfg.tier_of(t.min_amount, t.min_orders).name] == i + 1
