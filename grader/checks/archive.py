@@ -64,6 +64,8 @@ class Rule:
     """archive view: contact details from the ``latest`` or the ``first`` 成交 order (by payment time)."""
 
 
+PAIR_POOL = 3
+"""Pairs of mistakes are tried among this many best single mistakes."""
 MIN_FIT = 0.5
 """A mistake is named only when it explains at least half of the rows (and more than the course rule)."""
 
@@ -139,6 +141,13 @@ def load_orders(orders: pd.DataFrame) -> pd.DataFrame:
         col = find_column(orders, name)
         out[k] = _norm_unique(orders[col]) if col is not None else ""
     out = out[out["order"] != ""].reset_index(drop=True)
+    out["name"] = out["receiver"].str.replace(r"\s", "", regex=True)
+    parts = out["address"].str.split()
+    out["province"], out["city"] = parts.str[0], parts.str[1]
+    rank = np.empty(len(out), dtype=np.int64)
+    rank[np.lexsort((out["order"].to_numpy(), out["paid"].to_numpy(dtype="datetime64[ns]").astype(np.int64)))] = \
+        np.arange(len(out))
+    out["rank"] = rank  # position by (订单付款时间, 订单编号): larger = later
     out["code"] = pd.factorize(out["buyer"])[0]
     out["first"] = ~out["order"].duplicated()
     out["test"] = out["buyer"].str.startswith(TEST_PREFIX)
@@ -160,9 +169,18 @@ def _loaded(table: pd.DataFrame) -> pd.DataFrame:
     return done
 
 
+_NAMES: list[tuple[pd.DataFrame, np.ndarray]] = []
+
+
 def _names(orders: pd.DataFrame) -> np.ndarray:
+    """Buyer name by ``code`` (cached per loaded table)."""
+    for frame, names in _NAMES:
+        if frame is orders:
+            return names
     names = np.empty(int(orders["code"].max()) + 1 if len(orders) else 0, dtype=object)
     names[orders["code"].to_numpy()] = orders["buyer"].to_numpy()
+    _NAMES.append((orders, names))
+    del _NAMES[:-4]
     return names
 
 
@@ -234,26 +252,40 @@ ARCHIVE_MISTAKES: dict[str, Mistake] = {
 
 def archive_figures(orders: pd.DataFrame, rule: Rule) -> pd.DataFrame:
     """Per 成交 buyer (index): the customer-archive row — orders, amount, first / last purchase time,
-    and name / phone / province / city of the latest (or first) 成交 order."""
+    and name / phone / province / city of the latest (or first) 成交 order by payment time."""
     sales = sales_figures(orders, rule)
-    keep = ~orders["test"] if rule.drop_test else pd.Series(True, index=orders.index)
+    keep = ~orders["test"].to_numpy() if rule.drop_test else np.ones(len(orders), dtype=bool)
     if rule.statuses:
-        keep &= orders["status"].isin(rule.statuses)
+        keep &= orders["status"].isin(rule.statuses).to_numpy()
     if rule.dedup:
-        keep &= orders["first"]
-    rows = orders[keep].sort_values(["paid", "order"], kind="stable")
-    grouped = rows.groupby("buyer", sort=False)
-    times = grouped[rule.time]
-    pick = grouped.tail(1) if rule.contact == "latest" else grouped.head(1)
-    pick = pick.set_index("buyer")
-    parts = pick["address"].str.split()
-    out = pd.DataFrame({
-        "orders": sales["orders"], "amount": sales["amount"],
-        "first": times.min(), "last": times.max(),
-        "name": pick["receiver"].str.replace(r"\s", "", regex=True),
-        "phone": pick["phone"], "province": parts.str[0], "city": parts.str[1],
-    })
-    return out.loc[sales.index]
+        keep &= orders["first"].to_numpy()
+    codes = orders["code"].to_numpy().astype(np.intp)[keep]
+    size = len(_names(orders))
+    times = orders[rule.time].to_numpy(dtype="datetime64[ns]").astype(np.int64)[keep]
+    nat = times == np.iinfo(np.int64).min
+    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes[~nat], times[~nat])
+    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, codes, times)
+    rank = orders["rank"].to_numpy()[keep]
+    if rule.contact == "latest":
+        best = np.full(size, -1, dtype=np.int64)
+        np.maximum.at(best, codes, rank)
+    else:
+        best = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best, codes, rank)
+    row_of_rank = np.empty(len(orders), dtype=np.int64)
+    row_of_rank[orders["rank"].to_numpy()] = np.arange(len(orders))
+    chosen = pd.Index(_names(orders)).get_indexer(sales.index)
+    rows = row_of_rank[best[chosen]]
+    first_t = first[chosen]
+    first_t[first_t == np.iinfo(np.int64).max] = np.iinfo(np.int64).min
+    return pd.DataFrame({
+        "orders": sales["orders"].to_numpy(), "amount": sales["amount"].to_numpy(),
+        "first": first_t.astype("datetime64[ns]"), "last": last[chosen].astype("datetime64[ns]"),
+        "name": orders["name"].to_numpy()[rows], "phone": orders["phone"].to_numpy()[rows],
+        "province": orders["province"].to_numpy()[rows], "city": orders["city"].to_numpy()[rows],
+    }, index=sales.index)
 
 
 @dataclass(frozen=True)
@@ -301,14 +333,14 @@ class Fitter:
         """Share of rows (of the larger of submission and candidate) that agree on key and every figure."""
         if len(self.keys) == 0 and figures.empty:
             return 1.0
-        pos = self.keys.get_indexer(figures.index.map(str))
+        pos = self.keys.get_indexer(figures.index.astype(str))
         hit = pos >= 0
         ok = hit.copy()
         for name, got_all in self.values.items():
             got = got_all[pos[hit]]
             want = figures[name].to_numpy()[hit]
             if name in TEXT_FIGURES:
-                good = got == _norm_unique(pd.Series(want, dtype=object)).to_numpy(dtype=object)
+                good = got == want  # both sides NFKC-normalised already (load_orders / __init__)
             elif name in TIME_FIGURES:
                 diff = np.abs((got - want.astype("datetime64[ns]")).astype("timedelta64[s]").astype(float))
                 good = ~np.isnat(got) & (diff <= self.tolerance[name])
@@ -373,20 +405,25 @@ def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mis
     if right >= 1.0 - 1e-9:
         return ctx.ok(f"每位{label}的数字都和课程口径一致，没有发现常见错误")
     codes = list(mistakes) or list(spec_view.mistakes)
+
+    def rule_of(combo: tuple[str, ...]) -> Rule:
+        changes: dict[str, Any] = {}
+        for code in combo:
+            changes.update(spec_view.mistakes[code].changes)
+        return replace(spec_view.base, **changes)
+
+    singles = {code: score(rule_of((code,))) for code in codes}
+    # Pairs only among the singles that explain more than the course rule (at most the best three):
+    # two mistakes at once are common, trying every pair is not needed to find them.
+    promising = sorted((c for c in codes if singles[c] > right + 1e-9), key=lambda c: -singles[c])[:PAIR_POOL]
+    candidates = [((code,), fitted) for code, fitted in singles.items()]
+    if max(singles.values(), default=0.0) < 1.0 - 1e-9:
+        candidates += [(combo, score(rule_of(combo))) for combo in itertools.combinations(promising, 2)
+                       if rule_of(combo) not in (spec_view.base, *(rule_of((c,)) for c in combo))]
     best: tuple[float, tuple[str, ...]] = (right, ())
-    for size in (1, 2):
-        for combo in itertools.combinations(codes, size):
-            changes: dict[str, Any] = {}
-            for code in combo:
-                changes.update(spec_view.mistakes[code].changes)
-            rule = replace(spec_view.base, **changes)
-            if rule == spec_view.base:
-                continue
-            fitted = score(rule)
-            if fitted > best[0] + 1e-9 and fitted >= MIN_FIT:
-                best = (fitted, combo)
-        if best[0] >= 1.0 - 1e-9:
-            break  # one mistake explains the whole answer: no need to try pairs
+    for combo, fitted in candidates:
+        if fitted > best[0] + 1e-9 and fitted >= MIN_FIT:
+            best = (fitted, combo)
     if not best[1]:
         return ctx.ok(f"没有发现常见的口径错误（有 {_pct(1 - right)} 的{label}对不上，请看其他检查的逐行提示）")
     messages = [spec_view.mistakes[code].message for code in best[1]]
