@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from grader.engine import grade_result
 from grader.model import SubmissionResult
-from grader.reference import data_dir, run_script
+from grader.reference import data_dir, run_script, student_tables
 from grader.spec import ExerciseSpec, exercise_folders, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,11 @@ def run_and_grade(spec: ExerciseSpec, script: Path, student: str | None) -> Subm
     """Run a course script on ``student``'s data, then grade its ``result`` like the page does."""
     result = run_script(script.read_text(encoding="utf-8"), data_dir(student), script.name)
     return grade_result(spec, result, student)
+
+
+def tables_fingerprint(student: str | None) -> dict[str, int]:
+    """Checks share the cached variant (also with the browser's data/): none may change it in place."""
+    return {name: int(pd.util.hash_pandas_object(df, index=True).sum()) for name, df in student_tables(student).items()}
 
 
 def explain(result: SubmissionResult) -> str:
@@ -49,9 +55,11 @@ def test_spec_validates_and_has_what_it_needs(folder):
 @pytest.mark.parametrize("student", STUDENTS, ids=["default", *STUDENTS[1:]])
 def test_solution_full_marks_starter_not(folder, student):
     spec = load_spec(folder)
+    before = tables_fingerprint(student)
     solved = run_and_grade(spec, folder / "solution.py", student)
     assert solved.status == "graded" and solved.score == solved.max_score and solved.passed, explain(solved)
     assert not any(c.skipped for c in solved.checks), explain(solved)
+    assert tables_fingerprint(student) == before, "a check changed the shared dataset tables in place"
     try:
         started = run_and_grade(spec, folder / "starter.py", student)
     except Exception:  # a starter that stops with an error clearly does not score full marks
