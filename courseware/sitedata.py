@@ -25,10 +25,13 @@ def write_default_data(site_dir: Path) -> dict[str, Path]:
     except datasets.DatasetError as err:
         raise PluginError(f"生成默认数据集失败：{err}") from None
     out = site_dir / SITE_DATA
-    for stale in out.glob("*.csv") if out.is_dir() else ():
-        if stale.stem not in tables:
-            stale.unlink()
-    return datasets.write_csvs(tables, out)
+    try:
+        for stale in out.glob("*.csv") if out.is_dir() else ():
+            if stale.stem not in tables:
+                stale.unlink()
+        return datasets.write_csvs(tables, out)
+    except OSError as err:
+        raise PluginError(f"无法写入 {out}（{err.strerror}）：请检查输出目录的权限和磁盘空间后重新构建。") from None
 
 
 @post_build_step

@@ -193,6 +193,7 @@ def test_phones_are_masked_in_the_export(tables):
     assert re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text) is None  # no unmasked mobile anywhere
     phones = tables["customers"]["手机号"]
     assert phones.str.fullmatch(r"1[3-9]\d{9}").all()
+    assert tables["sms_log"]["手机号"].map(lambda s: bool(MASKED.match(s))).all()
 
 
 def test_a_buyer_is_one_customer(tables):

@@ -34,6 +34,15 @@ def test_build_step_writes_the_default_csvs(tmp_path, tables):
         assert paths[name].read_bytes() == datasets.csv_bytes(df)
 
 
+def test_build_step_reports_an_unwritable_folder(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    (tmp_path / "data").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(PluginError) as err:
+        write_default_data(tmp_path)
+    assert "无法写入" in str(err.value) and "\n" not in str(err.value)
+
+
 def test_dictionary_documents_every_table_and_column(project_root, tables):
     text = (project_root / DICTIONARY).read_text(encoding="utf-8")
     for name, df in tables.items():
