@@ -301,3 +301,12 @@ def test_wechat_members_joined_after_their_first_order(tables):
     assert (joined > first).all()
     assert joined.max() < pd.Timestamp(datasets.EXPORT_TIME)
     assert joined.dt.hour.between(9, 22).all()
+
+
+@pytest.mark.parametrize("student", ["张三", "a" * 300, "😀 2023", "None", "0", "２０２３-０１", 20230101])
+def test_any_student_id_gives_a_usable_variant(student):
+    from datasets.stats import solvability_problems
+
+    got = datasets.generate(student, tables=["orders", "customers"])
+    assert solvability_problems(got) == []
+    assert datasets.seed_for(student) == datasets.seed_for(str(student))
