@@ -98,13 +98,20 @@ def format_value(value: Any) -> str:
     return text if text else "空"
 
 
+def _display_strings(col: pd.Series) -> list[str]:
+    """format_value for a whole column; text columns (the usual key) without a per-cell call."""
+    if _all_text(col):
+        return ["空" if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else v for v in col.tolist()]
+    return col.map(format_value).tolist()
+
+
 def key_strings(df: pd.DataFrame, key: list[str]) -> list[str]:
     """One display string per row: the key values joined with " / "."""
     if not key or any(k not in df.columns for k in key):
         return []
-    parts = [df[k].map(format_value) for k in key]
+    parts = [_display_strings(df[k]) for k in key]
     if len(parts) == 1:
-        return list(parts[0])
+        return parts[0]
     return [KEY_SEP.join(vals) for vals in zip(*parts, strict=True)]
 
 

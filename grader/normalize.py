@@ -177,11 +177,23 @@ def _fmt(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+_EDGE_SPACE_RE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+def _already_clean(raw: pd.Series) -> bool:
+    """True when no cell would change: one NFKC pass over the joined column instead of one per cell."""
+    joined = "\x00".join(raw.tolist())  # NUL: not whitespace, and a composition barrier for NFKC
+    return unicodedata.normalize("NFKC", joined) == joined and not _EDGE_SPACE_RE.search(joined)
+
+
 def normalize_cells(df: pd.DataFrame, book: NoteBook) -> pd.DataFrame:
     """NFKC + strip every cell of an all-text frame, noting full-width and space fixes."""
     out = {}
     for col in df.columns:
         raw = df[col].fillna("").astype(str)
+        if _already_clean(raw):
+            out[col] = raw
+            continue
         clean = raw.str.normalize("NFKC").str.strip()
         changed = raw[raw != clean]
         for before in changed:
