@@ -65,22 +65,10 @@ function bindStudentInputs() {
   });
 }
 
-async function startWidgets(roots) {
-  let manifest;
-  try {
-    manifest = await loadManifest();
-  } catch (err) {
-    for (const root of roots) {
-      const status = root.querySelector("[data-role=status]");
-      status.dataset.state = "error";
-      status.textContent = `运行环境启动失败：${err.message}`;
-    }
-    readyReject(err);
-    return;
-  }
+function startWidgets(roots) {
   // Only the tables this page's exercises read are copied into the worker (spec `datasets`).
   const tables = new Set(roots.flatMap((root) => (root.dataset.datasets || "").split(/\s+/).filter(Boolean)));
-  runtime = new Runtime({ siteRoot: SITE_ROOT, workerURL: WORKER_URL, manifest, tables, getStudent });
+  runtime = new Runtime({ siteRoot: SITE_ROOT, workerURL: WORKER_URL, manifestURL: MANIFEST_URL, tables, getStudent });
   for (const root of roots) {
     try {
       widgets.set(root.dataset.exercise, new ExerciseWidget(root, { runtime, student: getStudent }));
@@ -112,7 +100,7 @@ window.courseware = Object.assign(window.courseware || {}, {
   getCode: (id) => widget(id).getCode(),
   setStudent,
 });
-// For tests and benchmarks: the page's Runtime (null until the manifest is loaded).
+// For tests and benchmarks: the page's Runtime (null on pages without exercises).
 Object.defineProperty(window.courseware, "runtime", { get: () => runtime, configurable: true });
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);

@@ -72,7 +72,7 @@ class WorkerHandle {
 
 export class Runtime {
   /**
-   * @param {{siteRoot: URL, workerURL: URL, manifest: object, tables?: Set<string>, getStudent: () => string|null}} options
+   * @param {{siteRoot: URL, workerURL: URL, manifestURL: URL, tables?: Set<string>, getStudent: () => string|null}} options
    */
   constructor(options) {
     this.options = options;
@@ -99,13 +99,12 @@ export class Runtime {
   }
 
   initPayload() {
-    const { siteRoot, manifest, tables } = this.options;
+    const { siteRoot, manifestURL, tables } = this.options;
     return {
       indexURL: new URL("pyodide/", siteRoot).href,
-      bundleURL: new URL(`assets/courseware/py/${manifest.bundle}?v=${manifest.hash}`, siteRoot).href,
+      manifestURL: manifestURL.href, // the worker reads it itself: no round trip before it starts
       dataURL: new URL("data/", siteRoot).href,
-      tables: (manifest.tables || []).filter((name) => !tables || tables.has(name)),
-      solutions: manifest.solutions !== false,
+      tables: tables ? [...tables] : null,
       student: this.options.getStudent(),
       interruptBuffer: this.interruptBuffer,
     };

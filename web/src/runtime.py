@@ -110,6 +110,7 @@ _NO_RESULT = "没有找到变量 result：请把最终答案赋值给 result（�
 def check(exercise_id: str, code: str) -> str:
     """Run the code, then grade ``result`` with the grader's own checks (grader.browser.check)."""
     payload = _execute(exercise_id, code)
+    _load_grader()
     if payload["error"] is not None:
         payload["check"] = None
     elif exercise_id not in _last_results:
@@ -131,6 +132,7 @@ def check(exercise_id: str, code: str) -> str:
 def submission(exercise_id: str, code: str) -> str:
     """Run the code and build the 下载提交文件 file; bytes are returned base64-encoded."""
     payload = _execute(exercise_id, code)
+    _load_grader()
     payload["file"] = None
     if payload["error"] is None and _state.get("grader_error"):
         payload["file_error"] = _state["grader_error"]
@@ -184,20 +186,33 @@ def use_data(student: str | None, tables: list[str] | None = None) -> str:
     return json.dumps({"student": _state["student"], "files": sorted(os.listdir(DATA_DIR))})
 
 
-def setup(bundle_dir: str, solutions: bool) -> str:
-    """Make the bundle importable and import what every run needs, so the first run is fast."""
-    if bundle_dir not in sys.path:
-        sys.path.insert(0, bundle_dir)
-    _state["solutions"] = solutions
-    os.makedirs(DATA_DIR, exist_ok=True)
-    os.chdir(HOME)
-    # Imported now so the first 检查 is fast; if it is broken, runs still work and 检查 says why.
+def _load_grader() -> None:
+    """Import the grader and load the exercise specs once; a failure is kept as a message for 检查."""
+    if _state.get("grader_loaded"):
+        return
+    _state["grader_loaded"] = True
     try:
         from grader import browser
 
-        loaded = browser.init(os.path.join(bundle_dir, "exercises"))
+        loaded = browser.init(os.path.join(_state["bundle_dir"], "exercises"))
         if loaded.get("error"):
             _state["grader_error"] = f"练习无法加载（{loaded['error']}）：请把这条信息告诉老师。"
-    except Exception as exc:
+    except Exception as exc:  # runs must keep working even when the grader is broken
         _state["grader_error"] = f"检查程序无法加载（{type(exc).__name__}: {exc}）：请把这条信息告诉老师。"
-    return json.dumps({"python": sys.version.split()[0], "grader_error": _state.get("grader_error")})
+
+
+def warm() -> str:
+    """Queued by the worker right after ``ready``: the grader loads while the student reads."""
+    _load_grader()
+    return json.dumps({"grader_error": _state.get("grader_error")})
+
+
+def setup(bundle_dir: str, solutions: bool) -> str:
+    """Make the bundle importable; the grader is loaded later by ``warm`` (off the start-up path)."""
+    if bundle_dir not in sys.path:
+        sys.path.insert(0, bundle_dir)
+    _state["bundle_dir"] = bundle_dir
+    _state["solutions"] = solutions
+    os.makedirs(DATA_DIR, exist_ok=True)
+    os.chdir(HOME)
+    return json.dumps({"python": sys.version.split()[0]})

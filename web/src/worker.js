@@ -43,19 +43,25 @@ function callJSON(fnName, ...args) {
 
 const HANDLERS = {
   async init(msg) {
-    const { indexURL, bundleURL, dataURL, tables, student, solutions, interruptBuffer } = msg;
+    const { indexURL, manifestURL, dataURL, student, interruptBuffer } = msg;
     step(msg.id, "runtime");
     // Downloads that do not need Python start at once and overlap with the runtime start-up.
-    const bundleP = fetchOk(bundleURL, "练习程序包").then((r) => r.arrayBuffer());
-    const dataP = Promise.all(
-      tables.map((name) =>
-        fetchOk(`${dataURL}${name}.csv`, `数据文件 ${name}.csv`)
-          .then((r) => r.arrayBuffer())
-          .then((buf) => [name, buf]),
+    const manifestP = fetchOk(manifestURL, "练习清单").then((r) => r.json());
+    const bundleP = manifestP
+      .then((m) => fetchOk(new URL(`${m.bundle}?v=${m.hash}`, manifestURL).href, "练习程序包"))
+      .then((r) => r.arrayBuffer());
+    // Only the tables this page's exercises read (spec `datasets`) that the site ships.
+    const tablesP = manifestP.then((m) => (m.tables || []).filter((name) => !msg.tables || msg.tables.includes(name)));
+    const dataP = tablesP.then((tables) =>
+      Promise.all(
+        tables.map((name) =>
+          fetchOk(`${dataURL}${name}.csv`, `数据文件 ${name}.csv`)
+            .then((r) => r.arrayBuffer())
+            .then((buf) => [name, buf]),
+        ),
       ),
     );
-    bundleP.catch(() => {});
-    dataP.catch(() => {});
+    for (const p of [manifestP, bundleP, tablesP, dataP]) p.catch(() => {});
     self.importScripts(`${indexURL}pyodide.js`);
     pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
@@ -66,15 +72,15 @@ const HANDLERS = {
     pyodide.FS.writeFile(`${BUNDLE_DIR}/courseware_runtime.py`, RUNTIME_PY);
     pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(BUNDLE_DIR)})`);
     rt = pyodide.pyimport("courseware_runtime");
-    callJSON("setup", BUNDLE_DIR, Boolean(solutions));
+    callJSON("setup", BUNDLE_DIR, (await manifestP).solutions !== false);
 
     step(msg.id, "datasets");
     pyodide.FS.mkdirTree(DEFAULT_DATA_DIR);
     for (const [name, buf] of await dataP) {
       pyodide.FS.writeFile(`${DEFAULT_DATA_DIR}/${name}.csv`, new Uint8Array(buf));
     }
-    pageTables = tables;
-    const data = callJSON("use_data", student || null, pyodide.toPy(tables));
+    pageTables = await tablesP;
+    const data = callJSON("use_data", student || null, pyodide.toPy(pageTables));
     return { step: "ready", data };
   },
 
@@ -116,6 +122,14 @@ function describe(err) {
   return { message: text, fatal };
 }
 
+function warm() {
+  try {
+    callJSON("warm");
+  } catch (err) {
+    console.error(err); // 检查 reports a broken grader itself
+  }
+}
+
 self.onmessage = (event) => {
   const msg = event.data;
   const handler = HANDLERS[msg.type];
@@ -132,6 +146,8 @@ self.onmessage = (event) => {
     try {
       const value = await handler(msg);
       post({ id: msg.id, type: "result", value });
+      // The grader loads after ready, off the start-up path; a run sent meanwhile waits in the queue.
+      if (msg.type === "init") queue = queue.then(() => warm());
     } catch (err) {
       const { message, fatal } = describe(err);
       post({ id: msg.id, type: "error", message, fatal: fatal || msg.type === "init" });
