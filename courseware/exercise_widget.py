@@ -16,6 +16,7 @@ from typing import Any
 
 import markdown
 from mkdocs.exceptions import PluginError
+from ruamel.yaml import YAML
 
 from courseware.buildsteps import config_step
 from courseware.directives import DirectiveContext, DirectiveError, directive
@@ -118,6 +119,12 @@ def render_markdown(text: str, plugin: Any) -> str:
     return md.convert(text)
 
 
+def attempts_before_solution(spec: Any, plugin_default: int) -> int:
+    """The spec's own ``attempts_before_solution`` when it sets one, else the plugin option."""
+    raw = YAML(typ="safe", pure=True).load(spec.file_text("spec.yml"))
+    return spec.attempts_before_solution if isinstance(raw, dict) and "attempts_before_solution" in raw else plugin_default
+
+
 def pages_using(docs_dir: Path, exercise_id: str) -> list[str]:
     """Pages whose Markdown embeds ``::exercise{id="exercise_id"}`` (to name them in build errors)."""
     needle = f'::exercise{{id="{exercise_id}"}}'
@@ -169,7 +176,7 @@ def exercise(attrs: dict[str, str], ctx: DirectiveContext) -> str:
     except (OSError, UnicodeDecodeError) as err:
         raise DirectiveError(f"练习 '{ex_id}' 的文件无法读取（{err}），请保存为 UTF-8") from None
     solutions = bool(ctx.plugin.config.solutions)
-    attempts = spec.attempts_before_solution
+    attempts = attempts_before_solution(spec, ctx.plugin.config.attempts_before_solution)
     return render_widget(
         spec,
         instructions_html=render_markdown(instructions, ctx.plugin),

@@ -163,3 +163,15 @@ def test_progress_page_has_mount_point():
     text = (Path(__file__).resolve().parent.parent / "docs" / "progress.md").read_text(encoding="utf-8")
     assert 'data-role="progress-page"' in text
     assert 'data-role="student"' in text
+
+
+def test_attempts_before_solution_comes_from_spec_or_plugin_default(tmp_path):
+    from courseware.exercise_widget import attempts_before_solution
+
+    spec = load_spec(EXERCISES / EXERCISE_ID)
+    assert attempts_before_solution(spec, 5) == 2  # the fixture's spec sets 2
+    folder = tmp_path / EXERCISE_ID
+    shutil.copytree(EXERCISES / EXERCISE_ID, folder)
+    path = folder / "spec.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("attempts_before_solution: 2\n", ""), encoding="utf-8")
+    assert attempts_before_solution(load_spec(folder), 5) == 5
