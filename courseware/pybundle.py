@@ -2,7 +2,8 @@
 
 Written after the build into ``site/assets/courseware/py/`` as ``courseware-py.zip`` plus ``manifest.json``
 (bundle hash, per-file hashes, dataset table names and the list of exercises for 我的进度). In an exam
-build (plugin option ``solutions: false``) no ``solution.py`` goes into the zip. The zip is byte-deterministic:
+build (plugin option ``solutions: false``) no reference solution goes into the zip: each ``solution.py`` is
+replaced by a two-line stand-in (the grader's spec loader requires the file; exam checks never run it). The zip is byte-deterministic:
 sorted entries, fixed timestamps, so an unchanged course gives an unchanged hash (and a warm browser cache).
 """
 
@@ -68,9 +69,16 @@ def package_dir(name: str) -> Path:
     return Path(next(iter(found.submodule_search_locations)))
 
 
-def bundle_files(exercises_dir: Path, *, solutions: bool) -> dict[str, Path]:
-    """Archive path → source file, sorted. Only what the browser runs: no tests, no wrong solutions."""
-    found: dict[str, Path] = {}
+EXAM_SOLUTION = (
+    "# 考试版：本网站不附带参考答案。需要参考答案的检查只在教师的评分程序中运行。\n"
+    'raise RuntimeError("考试版不附带参考答案")\n'
+)
+"""Stands in for solution.py in exam builds: grader.spec.load_spec requires the file to exist."""
+
+
+def bundle_files(exercises_dir: Path, *, solutions: bool) -> dict[str, Path | bytes]:
+    """Archive path → source file (or literal bytes), sorted. No tests, no wrong solutions."""
+    found: dict[str, Path | bytes] = {}
     for package in PACKAGES:
         root = package_dir(package)
         for path in sorted(root.rglob("*")):
@@ -81,20 +89,24 @@ def bundle_files(exercises_dir: Path, *, solutions: bool) -> dict[str, Path]:
         for folder in sorted(p for p in exercises_dir.iterdir() if (p / "spec.yml").is_file()):
             for name in EXERCISE_FILES:
                 if name == SOLUTION_FILE and not solutions:
-                    continue
-                if (folder / name).is_file():
+                    found[f"exercises/{folder.name}/{name}"] = EXAM_SOLUTION.encode("utf-8")
+                elif (folder / name).is_file():
                     found[f"exercises/{folder.name}/{name}"] = folder / name
     return dict(sorted(found.items()))
 
 
-def build_zip(files: dict[str, Path]) -> bytes:
+def _content(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def build_zip(files: dict[str, Path | bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for arcname, path in files.items():
+        for arcname, source in files.items():
             info = zipfile.ZipInfo(arcname, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
+            zf.writestr(info, _content(source))
     return buf.getvalue()
 
 
@@ -111,7 +123,8 @@ def dataset_tables(site_dir: Path) -> list[str]:
     return sorted(p.stem for p in (site_dir / SITE_DATA).glob("*.csv"))
 
 
-def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes, files: dict[str, Path]) -> Manifest:
+def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes,
+                  files: dict[str, Path | bytes]) -> Manifest:
     specs: dict[str, Any] = plugin.state.get("exercises", {})
     hashes: dict[str, str] = plugin.state.get("exercise_hashes", {})
     pages: dict[str, str] = plugin.state.get("exercise_pages", {})
@@ -130,7 +143,7 @@ def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes, fi
         solutions=bool(plugin.config.solutions),
         tables=dataset_tables(site_dir),
         exercises=entries,
-        files={arc: hashlib.sha256(path.read_bytes()).hexdigest() for arc, path in files.items()},
+        files={arc: hashlib.sha256(_content(source)).hexdigest() for arc, source in files.items()},
     )
 
 

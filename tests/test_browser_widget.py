@@ -298,3 +298,28 @@ def test_mobile_width_has_no_page_overflow_and_student_variant_passes(browser, i
     assert graded.score == graded.max_score
     recorder.assert_only(isolated_url)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def exam_url(tmp_path_factory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("widget-exam-site")
+    web = bundle_web(root / "bundle")
+    yield from serve(build_project(write_project(root, web_dir=web, solutions=False)), plain=False)
+
+
+def test_exam_build_skips_reference_checks_and_says_so(browser, exam_url):
+    context, page, recorder = new_page(browser)
+    page.goto(exam_url)
+    wait_ready(page)
+    assert page.locator("[data-action=solution]").count() == 0
+    assert "只在教师的评分程序中运行" in page.inner_text(".exercise")
+    set_code(page, SOLUTION)
+    page.click("[data-action=check]")
+    assert wait_done(page) == "passed"
+    skipped = page.locator("[data-role=feedback] li.cw-check-skipped")
+    assert skipped.count() >= 1
+    assert "不计分" in skipped.first.inner_text()
+    assert "只在教师的评分程序中运行" in page.inner_text("[data-role=feedback]")
+    shot(page, "widget-exam-passed-desktop")
+    recorder.assert_only(exam_url)
+    context.close()

@@ -17,7 +17,7 @@ from mkdocs.exceptions import Abort
 from widget_site import EXERCISE_ID, EXERCISES, build_project, write_project
 
 from courseware.exercise_widget import render_widget
-from courseware.pybundle import BUNDLE_NAME, build_zip, bundle_files, page_url
+from courseware.pybundle import BUNDLE_NAME, EXAM_SOLUTION, build_zip, bundle_files, page_url
 from grader.spec import load_spec
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "widget"
@@ -112,11 +112,13 @@ def test_exam_build_ships_no_solution(tmp_path, web_dir):
     assert "查看答案" not in page
     assert "只在教师的评分程序中运行" in page
     py = site / "assets" / "courseware" / "py"
-    names = zipfile.ZipFile(py / BUNDLE_NAME).namelist()
-    assert not any(n.endswith("solution.py") for n in names)
-    assert f"exercises/{EXERCISE_ID}/starter.py" in names
+    bundle = zipfile.ZipFile(py / BUNDLE_NAME)
+    assert bundle.read(f"exercises/{EXERCISE_ID}/solution.py") == EXAM_SOLUTION.encode("utf-8")
+    assert f"exercises/{EXERCISE_ID}/starter.py" in bundle.namelist()
     solution = (EXERCISES / EXERCISE_ID / "solution.py").read_text(encoding="utf-8")
     marker = solution.strip().splitlines()[-1]
+    for name in bundle.namelist():
+        assert marker not in bundle.read(name).decode("utf-8", "replace"), name
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".js", ".json"}:
             assert marker not in path.read_text(encoding="utf-8", errors="replace"), path

@@ -11,6 +11,7 @@ let pyodide = null;
 let rt = null; // the runtime.py module namespace (a PyProxy kept for the worker's lifetime)
 let queue = Promise.resolve();
 let pageTables = []; // tables this page's exercises read (spec `datasets`)
+let solutionsShipped = true; // false in exam builds (manifest.solutions)
 
 function post(msg, transfer) {
   self.postMessage(msg, transfer || []);
@@ -72,7 +73,8 @@ const HANDLERS = {
     pyodide.FS.writeFile(`${BUNDLE_DIR}/courseware_runtime.py`, RUNTIME_PY);
     pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(BUNDLE_DIR)})`);
     rt = pyodide.pyimport("courseware_runtime");
-    callJSON("setup", BUNDLE_DIR, (await manifestP).solutions !== false);
+    solutionsShipped = (await manifestP).solutions !== false;
+    callJSON("setup", BUNDLE_DIR, solutionsShipped);
 
     step(msg.id, "datasets");
     pyodide.FS.mkdirTree(DEFAULT_DATA_DIR);
@@ -99,7 +101,7 @@ const HANDLERS = {
   async solution(msg) {
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(msg.exercise)) throw new Error(`练习编号不合法：${msg.exercise}`);
     const path = `${BUNDLE_DIR}/exercises/${msg.exercise}/solution.py`;
-    if (!pyodide.FS.analyzePath(path).exists) throw new Error("本网站没有附带参考答案（考试版）。");
+    if (!solutionsShipped || !pyodide.FS.analyzePath(path).exists) throw new Error("本网站没有附带参考答案（考试版）。");
     return { code: pyodide.FS.readFile(path, { encoding: "utf8" }) };
   },
 
