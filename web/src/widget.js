@@ -165,7 +165,13 @@ export class ExerciseWidget {
       this.record.attempts += 1;
     } else if (report.passed) {
       this.record.passed = true;
-      this.setStatus("passed", `${STATUS_TEXT.passed} 得分 ${report.score} / ${report.max_score}。`);
+      const skipped = (report.checks || []).filter((c) => c.skipped).reduce((sum, c) => sum + Number(c.max_points || 0), 0);
+      this.setStatus(
+        "passed",
+        skipped
+          ? `页面上能运行的检查都通过了 ✔ 得分 ${report.score} 分；另外 ${skipped} 分的检查由老师的评分程序完成。`
+          : `${STATUS_TEXT.passed} 得分 ${report.score} / ${report.max_score}。`,
+      );
     } else {
       this.record.attempts += 1;
       this.setStatus("failed", `${STATUS_TEXT.failed} 得分 ${report.score} / ${report.max_score}。`);
