@@ -171,7 +171,7 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
         "max_score": r.max_score,
         "checks": [
             {"name": c.name, "passed": c.passed, "points": c.points, "max_points": c.max_points,
-             "message": c.message}
+             "message": c.message, "details": list(c.details)}
             for c in r.checks
         ],
         "notes": [n.message for n in r.notes],
@@ -186,6 +186,7 @@ def _entry_from_dict(d: Mapping[str, Any]) -> Entry:
         CheckResult(
             name=str(c["name"]), passed=bool(c["passed"]), points=float(c["points"]),
             max_points=float(c["max_points"]), message=str(c.get("message", "")),
+            details=[str(d) for d in c.get("details") or []],
         )
         for c in d.get("checks") or []
     ]

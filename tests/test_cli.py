@@ -146,6 +146,7 @@ def _stable_book(book: dict) -> dict:
         r["notes"] = [_mask(n) for n in r["notes"]]
         for c in r["checks"]:
             c["message"] = _mask(c["message"])
+            c["details"] = "<details>" if c["details"] else []  # customer names come from the data
             if not c["passed"]:
                 c["points"] = "partial"
     for ex in out["summary"]["exercises"].values():
@@ -162,10 +163,13 @@ def test_json_golden(graded):
 def test_csv_golden(graded):
     text = (graded["out"] / "g.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
+    failing = {r["file"]: "、".join(c["name"] for c in r["checks"] if not c["passed"])
+               for r in graded["book"]["results"]}
     for row in rows[1:]:
         if row[5] != row[6]:
             row[5] = "partial"
-        row[7], row[8] = _mask(row[7]), _mask(row[8])
+        # the failed-checks cell carries data-dependent details: keep which checks failed
+        row[7], row[8] = failing[row[3]], _mask(row[8])
     buffer = io.StringIO()
     csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
     _golden("corpus_gradebook.csv", buffer.getvalue())

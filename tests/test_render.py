@@ -23,10 +23,10 @@ UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
-def _result(student, exercise, score, *, digest="d1", error=None, file=None, message="正确"):
+def _result(student, exercise, score, *, digest="d1", error=None, file=None, message="正确", details=()):
     checks = [] if error else [
         CheckResult("列名", True, 1.0, 1.0, "列齐全"),
-        CheckResult("老客户名单", score >= 5, score - 1, 4.0, message),
+        CheckResult("老客户名单", score >= 5, score - 1, 4.0, message, details=list(details)),
     ]
     return SubmissionResult(
         file=file or f"{student}_{exercise}.csv", student=student, exercise=exercise,
@@ -43,7 +43,8 @@ def book() -> Gradebook:
         Entry(_result("2023002", "old-customers", 3.0, digest="wrong-a", message="多出客户 <b>李四</b>")),
         Entry(_result("2023003", "old-customers", 3.0, digest="wrong-a", message="多出客户 <b>李四</b>",
                       file="2023003_=cmd_old-customers.csv"), flags=[copy_flag("2023001")]),
-        Entry(_result("2023004", "old-customers", 2.0, digest="wrong-b", message="-缺少客户 张三")),
+        Entry(_result("2023004", "old-customers", 2.0, digest="wrong-b", message="-缺少客户 张三",
+                      details=["缺少客户 张三", "王五 的成交订单数应为 5，提交为 <4>"])),
         Entry(_result("2023001", "tiers", 0.0, error=EVIL)),
         Entry(SubmissionResult(file="readme.txt", student=None, exercise="", status="error",
                                error="文件名里没有可识别的练习编号")),
@@ -61,7 +62,7 @@ def test_json_contract_and_round_trip(book):
     first = data["results"][0]
     assert set(first) >= {"file", "student", "exercise", "status", "score", "max_score", "checks", "notes",
                           "error"}
-    assert set(first["checks"][0]) == {"name", "passed", "points", "max_points", "message"}
+    assert set(first["checks"][0]) == {"name", "passed", "points", "max_points", "message", "details"}
     assert data["results"][4]["status"] == "error" and data["results"][4]["error"] == EVIL
     assert data["results"][5]["exercise"] is None
     assert data["summary"]["exercises"]["old-customers"]["full_marks"] == 1
@@ -84,6 +85,7 @@ def test_csv_is_excel_safe(book):
             assert not cell.startswith(("=", "+", "-", "@")), cell
     assert any(cell == "'" + EVIL for row in rows for cell in row)
     assert any(cell == copy_flag("2023001") for row in rows for cell in row)
+    assert "老客户名单：-缺少客户 张三；缺少客户 张三；王五 的成交订单数应为 5，提交为 <4>" in rows[4]
 
 
 def test_xlsx_layout_and_no_formulas(book):
@@ -115,6 +117,7 @@ def test_html_is_escaped_and_self_contained(book):
     assert 'HYPERLINK(&quot;http://evil.example&quot;' in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<script" not in html and "<link" not in html
+    assert "<li>王五 的成交订单数应为 5，提交为 &lt;4&gt;</li>" in html
 
 
 def test_report_statistics(book):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from grader.gradebook import Entry
+    from grader.model import CheckResult
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet treats a cell starting with one of these as a formula (CSV injection)."""
@@ -66,4 +67,9 @@ def status_text(entry: Entry, lang: str = "zh") -> str:
 
 def failed_checks(entry: Entry) -> list[str]:
     """"检查名：说明" for every check that did not pass."""
-    return [f"{c.name}：{c.message}" for c in entry.result.checks if not c.passed]
+    return [f"{c.name}：{feedback(c)}" for c in entry.result.checks if not c.passed]
+
+
+def feedback(check: CheckResult) -> str:
+    """The check's message followed by its detail lines (already capped at 10 by the engine)."""
+    return "；".join([check.message, *check.details]) if check.details else check.message

@@ -9,6 +9,7 @@ from grader.render.common import fmt_points, label, status_text
 
 if TYPE_CHECKING:
     from grader.gradebook import Entry, Gradebook
+    from grader.model import CheckResult
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
@@ -60,12 +61,19 @@ def _entry(e: Entry, lang: str) -> str:
         head = _row([escape(label(k, lang)) for k in ("checks", "status", "score", "message")], "th")
         rows = "".join(
             _row([escape(c.name), escape(label("passed" if c.passed else "not_passed", lang)),
-                  f"{fmt_points(c.points)} / {fmt_points(c.max_points)}", escape(c.message)])
+                  f"{fmt_points(c.points)} / {fmt_points(c.max_points)}", _message(c)])
             for c in r.checks)
         parts.append(f"<table>{head}{rows}</table>")
     if r.notes:
         parts.append("<ul>" + "".join(f"<li>{escape(n.message)}</li>" for n in r.notes) + "</ul>")
     return "<details>" + "".join(parts) + "</details>"
+
+
+def _message(c: CheckResult) -> str:
+    if not c.details:
+        return escape(c.message)
+    items = "".join(f"<li>{escape(d)}</li>" for d in c.details)
+    return f"{escape(c.message)}<ul>{items}</ul>"
 
 
 def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
