@@ -27,6 +27,7 @@ _COPY_SUFFIX = re.compile(r"(\s*(\(\d+\)|-\s*(副本|copy)(\s*\(\d+\))?|副本|c
 _SEP = re.compile(r"[_\s-]+")
 _STUDENT_ID = re.compile(r"^[A-Za-z]{0,3}\d[A-Za-z0-9]*$")
 _UTF8_FLAG = 0x800
+_ENCRYPTED_FLAG = 0x1
 _CHUNK = 1 << 16
 
 
@@ -199,6 +200,9 @@ def _from_zip(label: str, data: bytes, limits: Limits, depth: int) -> Iterator[S
                 )
                 continue
             if _is_junk(name):
+                continue
+            if info.flag_bits & _ENCRYPTED_FLAG:
+                yield Submission(shown, error="压缩包里的这个文件设了密码，无法读取；请让学生去掉密码后重新打包。")
                 continue
             cap = min(limits.max_file_bytes, budget)
             if info.file_size > cap:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures.zips import bomb_zip, flag_bits, gbk_zip, plain_zip
+from fixtures.zips import bomb_zip, encrypted_flag_zip, flag_bits, gbk_zip, plain_zip
 
 from grader.collect import Limits, collect, parse_name
 
@@ -118,3 +118,9 @@ def test_corrupt_zip_and_huge_file(tmp_path: Path):
     subs = collect([tmp_path / "broken.zip", huge], IDS)
     assert "压缩包无法打开" in subs[0].error
     assert "过大" in subs[1].error and subs[1].student == "2023001"
+
+
+def test_password_protected_member(tmp_path: Path):
+    (tmp_path / "locked.zip").write_bytes(encrypted_flag_zip("2023001_rfm.csv", b"a\n1\n"))
+    [sub] = collect([tmp_path / "locked.zip"], IDS)
+    assert "密码" in sub.error and sub.student == "2023001" and sub.exercise == "rfm"
