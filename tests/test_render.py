@@ -157,3 +157,24 @@ def test_report_golden(book):
         if not UPDATE:
             pytest.fail(f"golden {path} was missing and has been written; review it and run again")
     assert actual == path.read_bytes()
+
+
+def test_terminal_lists_only_what_needs_attention_in_a_large_class(book):
+    from rich.console import Console
+
+    from grader.render.terminal import FULL_LISTING_MAX, show
+
+    def text_of(gradebook):
+        console = Console(record=True, width=200, file=io.StringIO())
+        show(gradebook, console, "zh")
+        return console.export_text()
+
+    small = text_of(book)
+    assert "2023001_old-customers.csv" in small and "readme.txt" in small
+    many = [Entry(_result(f"{2024000 + i}", "old-customers", 5.0)) for i in range(FULL_LISTING_MAX)]
+    entries = many + book.entries
+    large = Gradebook(entries, summarise(entries, book.titles), book.stamp, book.titles)
+    text = text_of(large)
+    assert "2024000_old-customers.csv" not in text and "2023001_old-customers.csv" not in text
+    assert "2023003_=cmd_old-customers.csv" in text and "readme.txt" in text
+    assert f"另有 {FULL_LISTING_MAX + 1} 个文件全部通过" in text

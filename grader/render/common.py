@@ -53,6 +53,8 @@ LABELS: dict[str, dict[str, str]] = {
     "not_passed": {"zh": "未通过", "en": "failed"},
     "message": {"zh": "说明", "en": "message"},
     "all_passed": {"zh": "全部通过", "en": "all checks passed"},
+    "hidden_full": {"zh": "另有 {n} 个文件全部通过，未逐行列出（详见输出文件）。",
+                    "en": "{n} more file(s) passed every check (listed in the output files)."},
 }
 
 

@@ -12,16 +12,30 @@ from grader.render.common import fmt_points, label
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from grader.gradebook import Gradebook
+    from grader.gradebook import Entry, Gradebook
+
+
+FULL_LISTING_MAX = 60
+"""Up to this many files every one is listed; above it only those needing attention."""
+
+
+def _needs_attention(e: Entry) -> bool:
+    r = e.result
+    return bool(e.flags) or r.status != "graded" or any(not c.passed for c in r.checks)
 
 
 def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
-    """One line per file (score or the reason it failed), then the counts."""
+    """One line per file (score or the reason it failed), then the counts.
 
+    A large class lists only files with an error, a failed check or a flag; the outputs have all.
+    """
+    entries = gradebook.entries
+    if len(entries) > FULL_LISTING_MAX:
+        entries = [e for e in entries if _needs_attention(e)]
     table = Table(show_lines=False)
     for key in ("student", "exercise", "score", "message"):
         table.add_column(label(key, lang), overflow="fold")
-    for e in gradebook.entries:
+    for e in entries:
         r = e.result
         if r.status == "graded":
             score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}"
@@ -35,7 +49,11 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
             style = "bold magenta"
         table.add_row(escape(r.student or "?"), escape(r.exercise or "?"), score,
                       f"[{style}]{escape(text)}[/]  [dim]{escape(r.file)}[/]")
-    console.print(table)
+    if entries:
+        console.print(table)
+    hidden = len(gradebook.entries) - len(entries)
+    if hidden:
+        console.print(label("hidden_full", lang).format(n=hidden))
     s = gradebook.summary
     console.print(f"{label('files', lang)} {s.files}，{label('graded', lang)} {s.graded}，"
                   f"{label('errored', lang)} {s.errors}，{label('flags', lang)} {s.flagged}")
