@@ -8,5 +8,6 @@ from courseware import (
     pybundle,  # noqa: F401  Python bundle + manifest the browser worker loads (assets/courseware/py/)
     quiz,  # noqa: F401  ::quiz{id="…"} self-check quizzes
     runtime_assets,  # noqa: F401  Pyodide distribution + bundled browser runtime
+    site_trim,  # noqa: F401  no source maps or unused search language packs in the site
     sitedata,  # noqa: F401  default dataset CSVs in site/data/
 )

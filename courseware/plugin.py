@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,8 @@ class CoursewarePlugin(BasePlugin[CoursewareConfig]):
         return config
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
-        depth = page.file.url.count("/") if not page.file.url.endswith("/") else page.file.url.count("/")
-        base_url = "../" * depth if page.file.url else ""
+        # "p1-archive/tiers/" is two folders deep, so the site root is "../../" from there.
+        base_url = "../" * page.file.url.count("/")
         ctx = DirectiveContext(page_src=page.file.src_uri, base_url=base_url or "./", plugin=self)
         try:
             return expand(markdown, ctx)
@@ -48,9 +47,3 @@ class CoursewarePlugin(BasePlugin[CoursewareConfig]):
     def project_path(self, rel: str) -> Path:
         return (self.project_dir / rel).resolve()
 
-
-def copy_tree(src: Path, dst: Path) -> None:
-    """Copy a prepared folder into the site, replacing what was there."""
-    if dst.exists():
-        shutil.rmtree(dst)
-    shutil.copytree(src, dst)

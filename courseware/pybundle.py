@@ -22,9 +22,9 @@ from mkdocs.exceptions import PluginError
 
 from courseware import buildsteps
 from courseware.buildsteps import config_step
+from courseware.sitedata import DATA_ARCHIVE, archive_tables
 
 SITE_PY = "assets/courseware/py"
-SITE_DATA = "data"
 BUNDLE_NAME = "courseware-py.zip"
 MANIFEST_NAME = "manifest.json"
 PACKAGES = ("grader", "datasets")
@@ -55,7 +55,9 @@ class Manifest:
     """sha256 of the zip (the worker fetches ``bundle?v=hash``)."""
     solutions: bool
     tables: list[str]
-    """Dataset tables shipped as ``site/data/<name>.csv`` (the worker's default data)."""
+    """Dataset tables in the site's data archive (the worker's default data)."""
+    data_archive: str
+    """The archive under ``site/data/`` that holds ``<name>.csv`` for every table."""
     exercises: list[ExerciseEntry]
     files: dict[str, str] = field(default_factory=dict)
     """Path inside the zip → sha256."""
@@ -119,8 +121,8 @@ def page_url(src: str, *, directory_urls: bool) -> str:
 
 
 def dataset_tables(site_dir: Path) -> list[str]:
-    """Tables the worker copies into data/: the CSVs the datasets build step wrote into ``site/data/``."""
-    return sorted(p.stem for p in (site_dir / SITE_DATA).glob("*.csv"))
+    """Tables the worker can copy into data/: those in the archive the datasets build step wrote."""
+    return archive_tables(site_dir)
 
 
 def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes,
@@ -142,6 +144,7 @@ def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes,
         hash=hashlib.sha256(zip_bytes).hexdigest()[:16],
         solutions=bool(plugin.config.solutions),
         tables=dataset_tables(site_dir),
+        data_archive=DATA_ARCHIVE,
         exercises=entries,
         files={arc: hashlib.sha256(_content(source)).hexdigest() for arc, source in files.items()},
     )

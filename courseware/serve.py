@@ -15,6 +15,7 @@ import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 ISOLATION_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -31,7 +32,7 @@ class CourseHandler(SimpleHTTPRequestHandler):
     """Static files with the right MIME types, cache headers and (optionally) cross-origin isolation."""
 
     isolate = True
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
 
     def end_headers(self) -> None:
         if self.isolate:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import zipfile
 
 import pytest
 
 import datasets
 from courseware import buildsteps
-from courseware.sitedata import site_data, write_default_data
+from courseware.sitedata import archive_tables, site_data, write_default_data
 from datasets.params import BANDS
 
 DICTIONARY = "docs/data-dictionary.md"
@@ -28,10 +29,15 @@ def test_build_step_is_registered():
 def test_build_step_writes_the_default_csvs(tmp_path, tables):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "old_table.csv").write_text("stale", encoding="utf-8")
-    paths = write_default_data(tmp_path)
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == sorted(f"{n}.csv" for n in datasets.TABLES)
-    for name, df in tables.items():
-        assert paths[name].read_bytes() == datasets.csv_bytes(df)
+    archive = write_default_data(tmp_path)
+    assert archive == tmp_path / "data" / "chihuo-data.zip"
+    with zipfile.ZipFile(archive) as zf:
+        assert sorted(zf.namelist()) == sorted(f"{n}.csv" for n in datasets.TABLES)
+        for name, df in tables.items():
+            assert zf.read(f"{name}.csv") == datasets.csv_bytes(df)
+    assert archive_tables(tmp_path) == sorted(datasets.TABLES)
+    # Deterministic: a second build writes the same bytes (the browser caches the archive).
+    assert write_default_data(tmp_path).read_bytes() == archive.read_bytes()
 
 
 def test_build_step_reports_an_unwritable_folder(tmp_path):

@@ -92,7 +92,9 @@ def test_site_build_renders_widget_and_writes_bundle(tmp_path, web_dir):
     manifest = json.loads((py / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["bundle"] == BUNDLE_NAME
     assert "orders" in manifest["tables"]
-    assert all((site / "data" / f"{name}.csv").is_file() for name in manifest["tables"])
+    assert manifest["data_archive"] == "chihuo-data.zip"
+    members = zipfile.ZipFile(site / "data" / manifest["data_archive"]).namelist()
+    assert all(f"{name}.csv" in members for name in manifest["tables"])
     assert manifest["solutions"] is True
     [entry] = manifest["exercises"]
     assert (entry["id"], entry["page"], entry["title"]) == (EXERCISE_ID, "p1/task/", "每位买家的成交订单数（测试用）")

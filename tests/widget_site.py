@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -15,7 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXERCISES = FIXTURES / "web-exercises"
 EXERCISE_ID = "fixture-buyers"
-FIXTURE_TABLES = ("orders",)
 
 PAGE = textwrap.dedent(
     """\
@@ -29,25 +26,6 @@ PAGE = textwrap.dedent(
 
     """
 ) + "\n\n".join(f"第 {i} 段：用来让页面足够长，可以滚动。" for i in range(1, 60)) + "\n"
-
-
-_DATA_CACHE: dict[str, Path] = {}
-
-
-def default_data() -> Path:
-    """The lessons' default dataset as the site ships it (``site/data/*.csv``), generated once per session.
-
-    Only the tables the fixture exercise reads: the grader computes its reference from the same
-    ``datasets.generate(None)``, so the page and the grader see identical data.
-    """
-    if "dir" not in _DATA_CACHE:
-        import datasets
-
-        out = Path(tempfile.mkdtemp(prefix="widget-data-"))
-        tables = datasets.generate(None)
-        datasets.write_csvs({name: tables[name] for name in FIXTURE_TABLES}, out)
-        _DATA_CACHE["dir"] = out
-    return _DATA_CACHE["dir"]
 
 
 def bundle_web(out: Path) -> Path:
@@ -70,7 +48,6 @@ def write_project(
     for rel, text in (pages or {"index.md": PAGE, "progress.md": (ROOT / "docs" / "progress.md").read_text("utf-8")}).items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
-    shutil.copytree(default_data(), docs / "data", dirs_exist_ok=True)
     (root / "mkdocs.yml").write_text(
         textwrap.dedent(
             f"""\

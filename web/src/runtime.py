@@ -181,7 +181,8 @@ def use_data(student: str | None, tables: list[str] | None = None) -> str:
         datasets.write_csvs(wanted, DATA_DIR)
     else:
         for name in os.listdir(DEFAULT_DATA_DIR):
-            shutil.copyfile(os.path.join(DEFAULT_DATA_DIR, name), os.path.join(DATA_DIR, name))
+            if tables is None or name.removesuffix(".csv") in tables:
+                shutil.copyfile(os.path.join(DEFAULT_DATA_DIR, name), os.path.join(DATA_DIR, name))
     _state["student"] = student or None
     return json.dumps({"student": _state["student"], "files": sorted(os.listdir(DATA_DIR))})
 

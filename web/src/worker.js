@@ -53,14 +53,11 @@ const HANDLERS = {
       .then((r) => r.arrayBuffer());
     // Only the tables this page's exercises read (spec `datasets`) that the site ships.
     const tablesP = manifestP.then((m) => (m.tables || []).filter((name) => !msg.tables || msg.tables.includes(name)));
-    const dataP = tablesP.then((tables) =>
-      Promise.all(
-        tables.map((name) =>
-          fetchOk(`${dataURL}${name}.csv`, `数据文件 ${name}.csv`)
-            .then((r) => r.arrayBuffer())
-            .then((buf) => [name, buf]),
-        ),
-      ),
+    // The default dataset is one compressed archive (site/data/<data_archive>), fetched once and cached.
+    const dataP = manifestP.then((m) =>
+      m.tables && m.tables.length
+        ? fetchOk(`${dataURL}${m.data_archive}`, `数据文件 ${m.data_archive}`).then((r) => r.arrayBuffer())
+        : null,
     );
     for (const p of [manifestP, bundleP, tablesP, dataP]) p.catch(() => {});
     self.importScripts(`${indexURL}pyodide.js`);
@@ -78,9 +75,8 @@ const HANDLERS = {
 
     step(msg.id, "datasets");
     pyodide.FS.mkdirTree(DEFAULT_DATA_DIR);
-    for (const [name, buf] of await dataP) {
-      pyodide.FS.writeFile(`${DEFAULT_DATA_DIR}/${name}.csv`, new Uint8Array(buf));
-    }
+    const archive = await dataP;
+    if (archive) pyodide.unpackArchive(archive, "zip", { extractDir: DEFAULT_DATA_DIR });
     pageTables = await tablesP;
     const data = callJSON("use_data", student || null, pyodide.toPy(pageTables));
     return { step: "ready", data };

@@ -1,0 +1,41 @@
+"""The built site stays under 35 MB and keeps every file a browser loads; unused theme files are left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from courseware.site_trim import needed_lunr_files, trim
+
+LIMIT_BYTES = 35 * 1000 * 1000
+
+
+def test_site_is_under_35_mb(site_dir):
+    total = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file())
+    assert total < LIMIT_BYTES, f"site/ is {total / 1e6:.1f} MB"
+
+
+def test_site_keeps_what_search_needs_and_no_source_maps(site_dir):
+    lunr = site_dir / "assets/javascripts/lunr/min"
+    assert sorted(p.name for p in lunr.iterdir()) == ["lunr.stemmer.support.min.js", "lunr.zh.min.js"]
+    assert not list(site_dir.rglob("*.map"))
+    assert list((site_dir / "assets/javascripts/workers").glob("search.*.min.js"))
+
+
+def _touch(root: Path, rel: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x", encoding="utf-8")
+
+
+def test_trim_keeps_packs_for_configured_languages(tmp_path):
+    lunr = "assets/javascripts/lunr/"
+    for rel in ("min/lunr.stemmer.support.min.js", "min/lunr.zh.min.js", "min/lunr.ja.min.js", "min/lunr.de.min.js",
+                "min/lunr.multi.min.js", "tinyseg.js", "wordcut.js"):
+        _touch(tmp_path, lunr + rel)
+    _touch(tmp_path, "assets/javascripts/bundle.min.js")
+    _touch(tmp_path, "assets/javascripts/bundle.min.js.map")
+    removed = {p.relative_to(tmp_path).as_posix() for p in trim(tmp_path, ["en", "ja"])}
+    assert removed == {lunr + "min/lunr.zh.min.js", lunr + "min/lunr.de.min.js", lunr + "wordcut.js",
+                       "assets/javascripts/bundle.min.js.map"}
+    assert (tmp_path / lunr / "tinyseg.js").is_file() and (tmp_path / lunr / "min/lunr.multi.min.js").is_file()
+    assert needed_lunr_files(["zh"]) == {"min/lunr.stemmer.support.min.js", "min/lunr.zh.min.js"}
