@@ -336,3 +336,15 @@ def test_reference_bytes_are_cached_on_disk(tmp_path, monkeypatch):
     assert reference_digest(spec, STUDENT) == first
     monkeypatch.setenv("GRADER_CACHE_DIR", "off")
     assert reference.cache_dir() is None
+
+
+def test_table_without_any_expected_column_is_graded_zero_not_an_error():
+    from grader.spec import load_spec
+
+    root = Path(__file__).resolve().parent.parent / "exercises"
+    for exercise in ("rfm", "repurchase", "old-customers"):
+        spec = load_spec(root / exercise)
+        result = grade_bytes(spec, f"2023001_{exercise}.csv", "a,b\n1,2\n".encode(), "2023001")
+        assert result.status == "graded", result.error
+        assert result.score < result.max_score
+        assert any("缺少列" in c.message for c in result.checks)
