@@ -9,6 +9,7 @@ graded (it is still in every output), 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -176,9 +177,13 @@ def main_grade(
     outputs: dict[str, str | Path] | None = None,
     lang: str = "zh",
     quiet: bool = False,
+    jobs: int | None = None,
     console: Any = None,
 ) -> int:
-    """Grade every file under ``paths``; write ``outputs`` (format → path); 0 or 1."""
+    """Grade every file under ``paths``; write ``outputs`` (format → path); 0 or 1.
+
+    ``jobs`` processes grade different students at once (default: one per CPU core).
+    """
     specs = load_specs(exercises_dir, lang)
     if exercise is not None:
         _spec(specs, exercise, lang)
@@ -190,7 +195,7 @@ def main_grade(
     if not subs:
         raise UsageError(msg("no_paths", lang))
     gradebook = _with_progress(subs, lambda progress: build_gradebook(
-        subs, specs, roster=roster, progress=progress), lang)
+        subs, specs, roster=roster, progress=progress, jobs=jobs or os.cpu_count() or 1), lang)
     for fmt, path in (outputs or {}).items():
         _write_bytes(path, RENDERERS[fmt](gradebook, lang), lang)
     if not quiet:
@@ -298,6 +303,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}；用 {self.prog} --help 查看用法。")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，例如 2，而不是 {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--exercises", metavar="DIR", help="练习文件夹（默认：仓库里的 exercises/）")
@@ -316,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
                       ("html", "HTML 成绩单")):
         grade.add_argument(f"--{fmt}", metavar="F", help=f"写出{what}")
     grade.add_argument("-q", "--quiet", action="store_true", help="不在终端打印成绩表")
+    grade.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                       help="同时批改的进程数（默认等于 CPU 核数；1 表示逐个批改）")
 
     for verb, what in (("dataset", "写出该学号的数据文件"), ("key", "写出该学号的参考答案（提交文件格式）")):
         p = verbs.add_parser(verb, parents=[common], help=what)
@@ -337,7 +354,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         outputs = {fmt: getattr(args, fmt) for fmt in ("json", "csv", "xlsx", "html") if getattr(args, fmt)}
         roster = read_roster(args.roster, lang) if args.roster else ()
         return main_grade(paths=args.paths, exercises_dir=args.exercises, exercise=args.exercise,
-                          student=args.student, roster=roster, outputs=outputs, lang=lang, quiet=args.quiet)
+                          student=args.student, roster=roster, outputs=outputs, lang=lang, quiet=args.quiet,
+                          jobs=args.jobs)
     if args.verb == "dataset":
         return main_dataset(exercise_id=args.exercise_id, student=args.student, out=args.out,
                             exercises_dir=args.exercises, lang=lang)

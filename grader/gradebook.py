@@ -7,8 +7,10 @@ and :meth:`Gradebook.from_dict` reads it back for ``grader report``.
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -266,26 +268,78 @@ def _full_marks(r: SubmissionResult) -> bool:
     return r.status == "graded" and r.max_score > 0 and r.score >= r.max_score and r.passed
 
 
+def _grade_group(items: list[tuple[int, Any, Submission]]) -> list[tuple[int, SubmissionResult]]:
+    """Grade one student's submissions (in a worker process: that student's data is generated once)."""
+    return [(index, _grade_one(spec, sub, sub.student)) for index, spec, sub in items]
+
+
+def _graded_in_parallel(
+    work: list[tuple[int, Any, Submission]], jobs: int, progress: Progress | None
+) -> dict[int, SubmissionResult]:
+    """Results by index, grading each student's files together in ``jobs`` processes; never raises."""
+    groups: dict[str | None, list[tuple[int, Any, Submission]]] = {}
+    for item in work:
+        groups.setdefault(item[2].student, []).append(item)
+    done: dict[int, SubmissionResult] = {}
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {pool.submit(_grade_group, group): group for group in groups.values()}
+            for future in as_completed(futures):
+                group = futures[future]
+                try:
+                    done.update(future.result())
+                except Exception:  # a crashed worker: grade its files here instead
+                    done.update(_grade_group(group))
+                if progress is not None:
+                    for _index, _spec, sub in group:
+                        progress(sub)
+    except (OSError, ValueError):  # no fork on this platform, or no processes allowed: grade in this one
+        for _index, _spec, sub in (item for item in work if item[0] not in done):
+            if progress is not None:
+                progress(sub)
+        done.update(_grade_group([item for item in work if item[0] not in done]))
+    return done
+
+
 def grade_submissions(
     subs: Iterable[Submission],
     specs: Mapping[str, Any],
     *,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> list[Entry]:
-    """Grade each submission against its own student's variant; never raises."""
-    entries: list[Entry] = []
-    for sub in subs:
+    """Grade each submission against its own student's variant; never raises.
+
+    ``jobs`` > 1 grades different students' files in that many processes (same results, same order).
+    """
+    subs = list(subs)
+    results: dict[int, SubmissionResult] = {}
+    work: list[tuple[int, Any, Submission]] = []
+    for index, sub in enumerate(subs):
         if sub.error is not None:
-            result = _error_result(sub, sub.error, specs.get(sub.exercise or ""))
+            results[index] = _error_result(sub, sub.error, specs.get(sub.exercise or ""))
         elif sub.exercise not in specs:
-            result = _error_result(sub, f"练习 {sub.exercise} 不存在；用 grader list 查看可用的练习编号。")
+            results[index] = _error_result(sub, f"练习 {sub.exercise} 不存在；用 grader list 查看可用的练习编号。")
         else:
-            result = _grade_one(specs[sub.exercise], sub, sub.student)
+            work.append((index, specs[sub.exercise], sub))
+            continue
+        if progress is not None:
+            progress(sub)
+    students = {item[2].student for item in work}
+    if jobs > 1 and len(students) > 1:
+        results.update(_graded_in_parallel(work, min(jobs, len(students)), progress))
+    else:
+        for index, spec, sub in work:
+            results[index] = _grade_one(spec, sub, sub.student)
+            if progress is not None:
+                progress(sub)
+    entries: list[Entry] = []
+    for index, sub in enumerate(subs):
+        result = results[index]
         for note in sub.notes:
             result.notes.append(Note(code="collect", message=note))
         entries.append(Entry(result, sha256=sub.sha256))
-        if progress is not None:
-            progress(sub)
     return entries
 
 
@@ -355,11 +409,12 @@ def build_gradebook(
     *,
     roster: Iterable[str] = (),
     progress: Progress | None = None,
+    jobs: int = 1,
     grader_version: str = "",
     now: datetime | None = None,
 ) -> Gradebook:
     """Grade ``subs``, flag copied variants, summarise and stamp: the whole run as data."""
-    entries = grade_submissions(subs, specs, progress=progress)
+    entries = grade_submissions(subs, specs, progress=progress, jobs=jobs)
     flag_copies(entries, {s.file: s for s in subs}, specs, roster)
     entries.sort(key=lambda e: e.key)
     titles = {ex: str(getattr(spec, "title", ex)) for ex, spec in specs.items()}
