@@ -188,15 +188,15 @@ def test_pyodide_scripts_and_wheels(server):
     assert headers["cache-control"] == "public, max-age=604800"
 
 
-def test_data_files_are_utf8_csv(server):
+def test_default_data_is_served(server):
     base, site = server
-    csvs = sorted((site / "data").glob("*.csv"))
-    if not csvs:
-        pytest.fail("构建好的网站里没有 data/*.csv（默认数据文件）")
-    status, headers, body = fetch(base + "/data/" + csvs[0].name)
+    files = sorted(p for p in (site / "data").iterdir() if p.is_file()) if (site / "data").is_dir() else []
+    if not files:
+        pytest.fail("构建好的网站里没有 data/ 下的默认数据文件")
+    status, headers, body = fetch(base + "/data/" + files[0].name)
     assert status == 200
-    assert headers["content-type"] == "text/csv; charset=utf-8"
-    assert body == csvs[0].read_bytes()
+    assert body == files[0].read_bytes()
+    assert headers["cache-control"] == "no-cache"
 
 
 def test_missing_page_gets_the_site_404(server):
