@@ -3,8 +3,9 @@
 Each file is the instructor's key for that student's variant (``grader.reference`` + ``grader.serialize``),
 so every file is graded in full. Measured:
 
-* cold — ``grader grade DIR`` in a fresh process: start-up, every student's dataset variant, every
-  reference answer, reading and checking all files (what an instructor waits for);
+* cold — ``grader grade DIR`` in a fresh process with the disk cache off: start-up, every student's dataset
+  variant, every reference answer, reading and checking all files (what an instructor waits for the first time);
+* again — the same command once more: reference answers come from the disk cache (a re-grade);
 * warm — the same grading in this process with the variants and references already cached
   (the engine's own cost per file);
 * pandas — ``pd.read_csv`` / ``pd.read_excel`` (ruamel/json for configs) of the same bytes, nothing else.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -90,11 +92,15 @@ def pandas_read(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def grade_cold(folder: Path, exercises: Path, out: Path) -> tuple[float, dict]:
+def grade_cold(folder: Path, exercises: Path, out: Path, *, disk_cache: bool) -> tuple[float, dict]:
+    """``grader grade`` in a new process; without the disk cache nothing computed before is reused."""
     exe = Path(sys.executable).with_name("grader")
+    env = dict(os.environ)
+    if not disk_cache:
+        env["GRADER_CACHE_DIR"] = "off"
     start = time.perf_counter()
     proc = subprocess.run([str(exe), "grade", str(folder), "--exercises", str(exercises), "-q", "--json", str(out)],
-                          capture_output=True,
+                          capture_output=True, env=env,
                           text=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
@@ -122,8 +128,10 @@ def main() -> int:
         paths, ids, setup = make_files(folder, specs, args.students, args.slots)
         n = len(paths)
         kinds = {p.suffix for p in paths}
-        cold, book = grade_cold(folder, Path(tmp) / "exercises", Path(tmp) / "g.json")
+        cold, book = grade_cold(folder, Path(tmp) / "exercises", Path(tmp) / "g.json", disk_cache=False)
         cold_full = sum(1 for r in book["results"] if r["status"] == "graded" and r["score"] >= r["max_score"])
+        again, book = grade_cold(folder, Path(tmp) / "exercises", Path(tmp) / "g2.json", disk_cache=True)
+        again_full = sum(1 for r in book["results"] if r["status"] == "graded" and r["score"] >= r["max_score"])
         warm, warm_full = grade_warm(paths, specs)
         read = pandas_read(paths)
     rows = [
@@ -132,11 +140,16 @@ def main() -> int:
                                                          f"  (fewer than {args.slots}: slots cycle)")),
         ("exercises skipped (spec broken)", "; ".join(broken) or "none"),
         ("setup: keys built (not timed)", f"{setup:.2f} s"),
-        ("cold: grader grade, new process", f"{cold:.2f} s  ({n / cold:.1f} files/s)  full marks {cold_full}/{n}"),
-        ("warm: grading, caches filled", f"{warm:.2f} s  ({n / warm:.1f} files/s)  full marks {warm_full}/{n}"),
+        ("cold: grader grade, new process, nothing cached", f"{cold:.2f} s  ({n / cold:.1f} files/s)  "
+         f"full marks {cold_full}/{n}"),
+        ("again: new process, answers cached on disk", f"{again:.2f} s  ({n / again:.1f} files/s)  "
+         f"full marks {again_full}/{n}"),
+        ("warm: in-process, one core, caches filled", f"{warm:.2f} s  ({n / warm:.1f} files/s)  "
+         f"full marks {warm_full}/{n}"),
         ("pandas only: read same files", f"{read:.2f} s  ({n / read:.1f} files/s)"),
         ("ratio warm / pandas (goal ≤ 3)", f"{warm / read:.2f}"),
         ("ratio cold / pandas", f"{cold / read:.2f}"),
+        ("ratio again / pandas", f"{again / read:.2f}"),
         ("goal cold < 20 s", "met" if cold < 20 else "NOT met"),
     ]
     width = max(len(r[0]) for r in rows)

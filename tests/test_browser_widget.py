@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_util import CHROMIUM, CHROMIUM_ARGS
 from widget_site import EXERCISE_ID, EXERCISES, ROOT, build_project, bundle_web, write_project
 
 from grader.engine import grade_bytes
@@ -26,11 +27,6 @@ from grader.spec import load_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LOAD_TIMEOUT_MS = 240_000  # the shared test machine can be very slow; the benchmark measures speed
 SOLUTION = (EXERCISES / EXERCISE_ID / "solution.py").read_text(encoding="utf-8")
