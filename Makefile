@@ -47,7 +47,7 @@ build: $(STAMPS)/site
 serve: build
 	$(PY) -m courseware.serve --host $(HOST) --port $(PORT) site
 
-test: build
+test: build lint
 	$(VENV)/bin/pytest -q
 
 bench: build

@@ -28,7 +28,7 @@ def main() -> int:
         "search/ (search index)": site / "search",
         "assets/ (Material theme)": site / "assets",
     }
-    print(f"| part | MB | share |\n|---|---:|---:|")
+    print("| part | MB | share |\n|---|---:|---:|")
     for label, path in parts.items():
         size = size_of(path) if path.exists() else 0
         if label.startswith("assets/ (Material"):

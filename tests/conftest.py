@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pyodide_harness import ROOT, PyodideSession  # noqa: E402
+from pyodide_harness import ROOT, PyodideSession
 
 
 @pytest.fixture(scope="session")

@@ -344,7 +344,7 @@ def test_table_without_any_expected_column_is_graded_zero_not_an_error():
     root = Path(__file__).resolve().parent.parent / "exercises"
     for exercise in ("rfm", "repurchase", "old-customers"):
         spec = load_spec(root / exercise)
-        result = grade_bytes(spec, f"2023001_{exercise}.csv", "a,b\n1,2\n".encode(), "2023001")
+        result = grade_bytes(spec, f"2023001_{exercise}.csv", b"a,b\n1,2\n", "2023001")
         assert result.status == "graded", result.error
         assert result.score < result.max_score
         assert any("缺少列" in c.message for c in result.checks)
