@@ -27,6 +27,11 @@ class CoursewarePlugin(BasePlugin[CoursewareConfig]):
             step(self, config)
         return config
 
+    def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
+        """Remember the reading order of the pages (lists such as 我的进度 follow the course, not the alphabet)."""
+        self.state["nav_order"] = [page.file.src_uri for page in nav.pages]
+        return nav
+
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
         # "p1-archive/tiers/" is two folders deep, so the site root is "../../" from there.
         base_url = "../" * page.file.url.count("/")

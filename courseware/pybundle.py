@@ -139,6 +139,10 @@ def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes,
         )
         for ex_id, spec in sorted(specs.items())
     ]
+    # Course order: by the embedding page's place in the nav, then by position on the page; unembedded last.
+    nav = {src: i for i, src in enumerate(plugin.state.get("nav_order", []))}
+    on_page = {ex_id: i for i, ex_id in enumerate(pages)}
+    entries.sort(key=lambda e: (nav.get(pages.get(e.id, ""), len(nav)), on_page.get(e.id, len(on_page)), e.id))
     return Manifest(
         bundle=BUNDLE_NAME,
         hash=hashlib.sha256(zip_bytes).hexdigest()[:16],
