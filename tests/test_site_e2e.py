@@ -81,3 +81,16 @@ def test_exercise_page_checks_and_downloads_a_gradable_file(session, exercise):
     assert graded.score == graded.max_score > 0
     page.close()
     assert foreign_requests(requests, base) == []
+
+
+def test_printed_exercise_keeps_the_task_and_drops_the_controls(session):
+    base, context, pages, _requests = session
+    page = context.new_page()
+    page.goto(base + pages["old-customers"], wait_until="load")
+    page.emulate_media(media="print")
+    widget = page.locator('.exercise[data-exercise="old-customers"]')
+    assert widget.locator(".cw-instructions").is_visible()
+    assert widget.locator(".cw-editor, .cw-fallback").first.is_visible()
+    for hidden in (".cw-toolbar", "[data-role=status]", ".cw-output"):
+        assert not widget.locator(hidden).is_visible(), hidden
+    page.close()
