@@ -276,7 +276,11 @@ def _grade_group(items: list[tuple[int, Any, Submission]]) -> list[tuple[int, Su
 def _graded_in_parallel(
     work: list[tuple[int, Any, Submission]], jobs: int, progress: Progress | None
 ) -> dict[int, SubmissionResult]:
-    """Results by index, grading each student's files together in ``jobs`` processes; never raises."""
+    """Results by index, grading each student's files together in ``jobs`` processes; never raises.
+
+    Whatever a crashed worker (or a platform without processes) leaves out is missing from the result;
+    the caller grades those files in this process.
+    """
     groups: dict[str | None, list[tuple[int, Any, Submission]]] = {}
     for item in work:
         groups.setdefault(item[2].student, []).append(item)
@@ -286,19 +290,15 @@ def _graded_in_parallel(
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             futures = {pool.submit(_grade_group, group): group for group in groups.values()}
             for future in as_completed(futures):
-                group = futures[future]
                 try:
                     done.update(future.result())
-                except Exception:  # a crashed worker: grade its files here instead
-                    done.update(_grade_group(group))
+                except Exception:  # a crashed worker: its files are graded by the caller
+                    continue
                 if progress is not None:
-                    for _index, _spec, sub in group:
+                    for _index, _spec, sub in futures[future]:
                         progress(sub)
-    except (OSError, ValueError):  # no fork on this platform, or no processes allowed: grade in this one
-        for _index, _spec, sub in (item for item in work if item[0] not in done):
-            if progress is not None:
-                progress(sub)
-        done.update(_grade_group([item for item in work if item[0] not in done]))
+    except (OSError, ValueError):  # no fork on this platform, or no processes allowed
+        pass
     return done
 
 
@@ -329,8 +329,8 @@ def grade_submissions(
     students = {item[2].student for item in work}
     if jobs > 1 and len(students) > 1:
         results.update(_graded_in_parallel(work, min(jobs, len(students)), progress))
-    else:
-        for index, spec, sub in work:
+    for index, spec, sub in work:
+        if index not in results:
             results[index] = _grade_one(spec, sub, sub.student)
             if progress is not None:
                 progress(sub)
