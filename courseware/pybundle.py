@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import io
 import json
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from courseware import buildsteps
 from courseware.buildsteps import config_step
 from courseware.sitedata import DATA_ARCHIVE, archive_tables
+from courseware.zips import build_zip, content
 
 SITE_PY = "assets/courseware/py"
 BUNDLE_NAME = "courseware-py.zip"
@@ -30,7 +29,6 @@ MANIFEST_NAME = "manifest.json"
 PACKAGES = ("grader", "datasets")
 EXERCISE_FILES = ("spec.yml", "instructions.md", "starter.py", "solution.py")
 SOLUTION_FILE = "solution.py"
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 SKIP_PARTS = {"__pycache__", "tests", ".pytest_cache"}
 
 
@@ -97,21 +95,6 @@ def bundle_files(exercises_dir: Path, *, solutions: bool) -> dict[str, Path | by
     return dict(sorted(found.items()))
 
 
-def _content(source: Path | bytes) -> bytes:
-    return source if isinstance(source, bytes) else source.read_bytes()
-
-
-def build_zip(files: dict[str, Path | bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for arcname, source in files.items():
-            info = zipfile.ZipInfo(arcname, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, _content(source))
-    return buf.getvalue()
-
-
 def page_url(src: str, *, directory_urls: bool) -> str:
     """``p1-archive/index.md`` → ``p1-archive/``; ``glossary.md`` → ``glossary/`` (or ``glossary.html``)."""
     stem = src[: -len(".md")] if src.endswith(".md") else src
@@ -150,7 +133,7 @@ def make_manifest(plugin: Any, config: Any, site_dir: Path, zip_bytes: bytes,
         tables=dataset_tables(site_dir),
         data_archive=DATA_ARCHIVE,
         exercises=entries,
-        files={arc: hashlib.sha256(_content(source)).hexdigest() for arc, source in files.items()},
+        files={arc: hashlib.sha256(content(source)).hexdigest() for arc, source in files.items()},
     )
 
 

@@ -17,7 +17,8 @@ from mkdocs.exceptions import Abort
 from widget_site import EXERCISE_ID, EXERCISES, build_project, write_project
 
 from courseware.exercise_widget import render_widget
-from courseware.pybundle import BUNDLE_NAME, EXAM_SOLUTION, build_zip, bundle_files, page_url
+from courseware.pybundle import BUNDLE_NAME, EXAM_SOLUTION, bundle_files, page_url
+from courseware.zips import build_zip
 from grader.spec import load_spec
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "widget"
