@@ -15,6 +15,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from courseware.buildsteps import post_build_step
+from courseware.zips import build_zip
 
 SITE_DATA = "data"
 DATA_ARCHIVE = "chihuo-data.zip"
@@ -23,7 +24,6 @@ DATA_ARCHIVE = "chihuo-data.zip"
 def write_default_data(site_dir: Path) -> Path:
     """Generate the default tables and write them as ``site_dir/data/chihuo-data.zip``; returns its path."""
     import datasets  # noqa: PLC0415  imported when the step runs, not when mkdocs loads the plugin
-    from courseware.pybundle import build_zip  # noqa: PLC0415  same deterministic zip writer as the py bundle
 
     try:
         tables = datasets.generate()
