@@ -1,12 +1,12 @@
-"""Helpers for quiz tests: write a tiny MkDocs project that uses the real courseware plugin, and build it."""
+"""Helpers for quiz tests: write a tiny MkDocs project that uses the real courseware plugin (built with
+``widget_site.build_project``, re-exported here)."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from widget_site import build_project
 
 GOOD_QUIZ = textwrap.dedent(
     """\
@@ -71,8 +71,4 @@ def write_project(root: Path, pages: dict[str, str], quizzes: dict[str, str], we
     return root / "mkdocs.yml"
 
 
-def build_project(config_file: Path) -> Path:
-    """Build through the real MkDocs lifecycle; returns the site folder."""
-    config = load_config(config_file=str(config_file), site_dir=str(config_file.parent / "site"))
-    build(config)
-    return Path(config.site_dir)
+__all__ = ["GOOD_QUIZ", "build_project", "write_project"]

@@ -16,10 +16,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from browser_util import CHROMIUM, CHROMIUM_ARGS
+from browser_util import CHROMIUM, CHROMIUM_ARGS, foreign_requests
 from widget_site import EXERCISE_ID, EXERCISES, ROOT, build_project, bundle_web, write_project
 
 from grader.engine import grade_bytes
@@ -102,8 +101,7 @@ class Recorder:
         page.on("pageerror", lambda err: self.errors.append(str(err)))
 
     def assert_only(self, base_url: str) -> None:
-        allowed = urlsplit(base_url).netloc
-        foreign = [u for u in self.urls if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != allowed]
+        foreign = foreign_requests(self.urls, base_url)
         assert not foreign, f"requests to other hosts: {foreign[:5]}"
         assert not self.errors, self.errors
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser_util import CHROMIUM, CHROMIUM_ARGS
+from browser_util import CHROMIUM, CHROMIUM_ARGS, serve
 from quiz_site import GOOD_QUIZ, build_project, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,14 +31,8 @@ def quiz_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(quiz_site) -> Iterator[str]:
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(quiz_site))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(quiz_site, isolate=False) as url:
+        yield url
 
 
 def test_answering_quiz_shows_explanations_and_stores_record(base_url):
