@@ -3,7 +3,6 @@ headless Chromium at desktop and phone width without overflowing (screenshots go
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,15 +12,6 @@ import pytest
 from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, foreign_requests, serve
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def site_dir() -> Path:
-    """site/ from `make build`; $COURSE_SITE_DIR points at another build (e.g. a /tmp one)."""
-    site = Path(os.environ.get("COURSE_SITE_DIR") or ROOT / "site")
-    if not (site / "index.html").is_file():
-        pytest.fail(f"{site}/ 不存在：请用 make test 运行测试（它会先构建网站）。")
-    return site
 
 
 class _Refs(HTMLParser):

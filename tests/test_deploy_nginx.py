@@ -1,7 +1,7 @@
 """Serve the built site through the example nginx config (deploy/nginx/course.conf) and check what browsers get.
 
 Runs Debian's nginx (/usr/sbin/nginx) as a non-daemon on a random loopback port with the example config
-rendered for the built site: ``site/`` when ``make build`` has made it, else ``$COURSE_SITE_DIR``, else a fresh
+rendered for the built site: ``site/`` when ``make build`` has made it, else ``$COURSEWARE_SITE``, else a fresh
 ``mkdocs build`` into a temporary folder. Skipped only when nginx is not installed.
 """
 
@@ -64,7 +64,7 @@ def free_port() -> int:
 
 
 def built_site(tmp_factory: pytest.TempPathFactory) -> Path:
-    for candidate in (ROOT / "site", Path(os.environ.get("COURSE_SITE_DIR", "/nonexistent"))):
+    for candidate in (ROOT / "site", Path(os.environ.get("COURSEWARE_SITE", "/nonexistent"))):
         if (candidate / "index.html").is_file() and (candidate / "pyodide").is_dir():
             return candidate
     out = tmp_factory.mktemp("site")
