@@ -5,11 +5,17 @@
 By default every response carries ``Cross-Origin-Opener-Policy: same-origin`` and
 ``Cross-Origin-Embedder-Policy: require-corp`` so the page is cross-origin isolated and ``SharedArrayBuffer``
 (Pyodide's interrupt buffer) is available. ``--plain`` serves without them, like an ordinary static host.
+
+A browser that accepts gzip gets the build's precompressed ``<file>.gz`` (``courseware.precompress``) with
+``Content-Encoding: gzip`` and the original file's type; any other client gets the file itself. Cache headers
+follow ``cache_control`` (the nginx example in deploy/ says the same; its test compares them).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import socket
 import sys
 from functools import partial
@@ -24,8 +30,38 @@ ISOLATION_HEADERS = {
 }
 EXTRA_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".whl": "application/zip",
                ".yml": "text/yaml; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
-# Versioned runtime files change only with a new build of Pyodide; everything else is revalidated.
-LONG_CACHE_PREFIXES = ("/pyodide/",)
+# Cache policy, first match wins. Theme files carry a content hash in their name (bundle.79ae519e.min.js), so
+# they never change under the same URL; Pyodide's files change only with a new Pyodide version; everything else
+# (pages, the course's own scripts and data, sw.js) is revalidated on every use (ETag / Last-Modified).
+CACHE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$"), "public, max-age=31536000, immutable"),
+    (re.compile(r"/pyodide/"), "public, max-age=604800"),
+)
+DEFAULT_CACHE = "no-cache"
+
+
+def cache_control(url_path: str) -> str:
+    """The Cache-Control value for a URL path (query string ignored)."""
+    path = url_path.split("?", 1)[0].split("#", 1)[0]
+    return next((value for pattern, value in CACHE_RULES if pattern.search(path)), DEFAULT_CACHE)
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """True when an Accept-Encoding header allows gzip (``gzip`` or ``*`` with a non-zero q)."""
+    allowed: dict[str, bool] = {}
+    for item in (accept_encoding or "").split(","):
+        name, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name.strip():
+            allowed[name.strip().lower()] = q > 0
+    return allowed.get("gzip", allowed.get("x-gzip", allowed.get("*", False)))
 
 
 class CourseHandler(SimpleHTTPRequestHandler):
@@ -33,15 +69,33 @@ class CourseHandler(SimpleHTTPRequestHandler):
 
     isolate = True
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
+    _gzip_of: str | None = None  # the file whose precompressed copy this response sends
+
+    def translate_path(self, path: str) -> str:
+        """Swap in ``<file>.gz`` when it exists and the client accepts gzip."""
+        real = super().translate_path(path)
+        self._gzip_of = None
+        if os.path.isdir(real) and path.split("?", 1)[0].endswith("/"):
+            index = os.path.join(real, "index.html")
+            if not os.path.isfile(index):
+                return real
+            real = index
+        if os.path.isfile(real) and os.path.isfile(real + ".gz") and accepts_gzip(self.headers.get("Accept-Encoding")):
+            self._gzip_of = real
+            return real + ".gz"
+        return real
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return super().guess_type(self._gzip_of or path)
 
     def end_headers(self) -> None:
         if self.isolate:
             for name, value in ISOLATION_HEADERS.items():
                 self.send_header(name, value)
-        if self.path.startswith(LONG_CACHE_PREFIXES):
-            self.send_header("Cache-Control", "public, max-age=86400")
-        else:
-            self.send_header("Cache-Control", "no-cache")
+        if self._gzip_of:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Cache-Control", cache_control(self.path))
         super().end_headers()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
