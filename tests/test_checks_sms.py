@@ -114,14 +114,26 @@ def test_optout_only_on_marketing_and_at_the_end():
         assert run("sms-optout", with_("生日关怀", "【吃货美食团】生日快乐！送您10元零食券，" + optout)).passed
 
 
-@pytest.mark.parametrize("text", ["有进展我们会第一时间告诉您", "全网最低价的坚果", "国家级品质", "顶级零食"])
+@pytest.mark.parametrize("text", ["有进展我们会第一时间告诉您", "全网最低价的坚果", "国家级品质", "顶级零食",
+                                  "最好吃的坚果", "本店最便宜", "最快明天送达"])
 def test_banned_words_are_found(text):
     res = run("sms-banned-words", with_("物流异常", "【吃货美食团】" + text))
     assert not res.passed and "物流异常" in res.details[0]
 
 
+def test_a_longer_banned_term_is_named_once():
+    res = run("sms-banned-words", with_("物流异常", "【吃货美食团】全网最低价的坚果，欢迎选购"))
+    assert res.details == ["物流异常：出现了「最低价、全网」"]
+
+
+@pytest.mark.parametrize("text", ["您最近买的坚果已经发货，请留意查收", "我们的最新消息：您的包裹已到达驿站"])
+def test_time_words_with_zui_are_not_absolute_terms(text):
+    assert run("sms-banned-words", with_("物流异常", "【吃货美食团】" + text)).passed
+
+
 @pytest.mark.parametrize("text", [
     "满意的话请给个五星好评哦", "记得晒图哦", "求好评", "麻烦您修改一下评价", "好评返现5元", "希望您给我们打分",
+    "给个好评", "求五星", "吃得满意就给个好评吧", "感谢您给的好评，也请给个五星",
 ])
 def test_review_requests_are_found(text):
     res = run("sms-review-request", with_("签收关怀", "【吃货美食团】" + text))
@@ -130,11 +142,22 @@ def test_review_requests_are_found(text):
 
 @pytest.mark.parametrize("text", [
     "谢谢您的好评和支持", "请您放心，您的评价我们都认真看了", "很抱歉给您带来不好的体验",
+    "感谢您给的好评", "谢谢您给我们的好评", "看到您给的评价很抱歉", "谢谢您给我们的五星好评，欢迎再来",
 ])
 def test_thanks_and_apologies_are_not_review_requests(text):
     p = PARAMS["sms-review-request"]
-    args = {k: p[k] for k in ("askers", "targets", "changers", "change_targets", "phrases", "window")}
+    args = {k: p[k] for k in ("askers", "targets", "changers", "change_targets", "phrases", "window", "given")}
     assert review_requests(text, **args) == []
+    assert run("sms-review-request", with_("好评感谢", "【吃货美食团】{买家昵称}，" + text)).passed
+
+
+def test_notifications_pass_without_optout_and_marketing_fails_without_one():
+    assert run("sms-optout", GOOD).passed  # no notification carries 退订 in GOOD
+    for scene in ("发货提醒", "签收关怀", "物流异常", "好评感谢", "差评安抚"):
+        assert "退订" not in GOOD[scene]
+    res = run("sms-optout", with_("生日关怀", "【吃货美食团】亲爱的会员，生日快乐！送您10元无门槛零食券，7天内有效"))
+    assert not res.passed and res.details == ["生日关怀：营销短信缺少退订提示"]
+    assert "回TD退订" in res.hint
 
 
 def test_promotion_in_a_notification_is_flagged_but_allowed_in_marketing():
