@@ -8,6 +8,8 @@ from courseware import (
     pybundle,  # noqa: F401  Python bundle + manifest the browser worker loads (assets/courseware/py/)
     quiz,  # noqa: F401  ::quiz{id="…"} self-check quizzes
     runtime_assets,  # noqa: F401  Pyodide distribution + bundled browser runtime
+    scenario,  # noqa: F401  ::scenario{id="…"} 情景模拟 conversations
+    service_worker,  # noqa: F401  last step: sw.js precaching the whole site, then .gz copies (after pybundle)
     site_trim,  # noqa: F401  no source maps or unused search language packs in the site
     sitedata,  # noqa: F401  default dataset CSVs in site/data/
 )

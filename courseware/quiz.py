@@ -203,9 +203,12 @@ def load_quiz(path: Path, source: str) -> Quiz:
         raise QuizError(f"找不到测验文件 {source}：请创建它，或改正 ::quiz 指令里的 id。")
     try:
         data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except (YAMLError, UnicodeDecodeError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise QuizError(f"测验 {quiz_id}（{source}）不是有效的 YAML：{first}。请检查缩进和冒号。") from None
+    except UnicodeDecodeError:
+        raise QuizError(f"测验 {quiz_id}（{source}）不是 UTF-8 编码，请用 UTF-8 保存。") from None
+    except YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = f"（第 {mark.line + 1} 行附近）" if mark is not None else ""
+        raise QuizError(f"测验 {quiz_id}（{source}）不是有效的 YAML{where}，请检查缩进和冒号。") from None
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or not data["questions"]:
         raise QuizError(f"测验 {quiz_id}（{source}）：应有 questions: 列表，至少一道题。")
     unknown = sorted(set(data) - TOP_KEYS, key=str)
@@ -229,7 +232,8 @@ def load_quiz(path: Path, source: str) -> Quiz:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def _md(text: str, *, inline: bool = False) -> str:
+def md_html(text: str, *, inline: bool = False) -> str:
+    """Markdown → HTML for quiz and scenario texts; ``inline`` drops a lone wrapping ``<p>``."""
     out = markdown.markdown(text, extensions=["sane_lists"]).strip()
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
@@ -250,20 +254,20 @@ def render_quiz(quiz: Quiz) -> str:
         parts.append(
             f'<li class="quiz__q" data-type="{question.kind}" data-answer="{answer}" data-index="{number}">'
             f'<div class="quiz__prompt" id="quiz-{qid}-{number}-prompt">'
-            f'<span class="quiz__kind">{kind.label}</span>{_md(question.prompt, inline=True)}</div>'
+            f'<span class="quiz__kind">{kind.label}</span>{md_html(question.prompt, inline=True)}</div>'
             f'<div class="quiz__options" role="group" aria-labelledby="quiz-{qid}-{number}-prompt">'
         )
         for letter, option in zip(LETTERS, question.options, strict=False):
             prefix = "" if question.kind == "truefalse" else f"{letter}. "
             parts.append(
                 f'<label class="quiz__option"><input type="{kind.input_type}" name="quiz-{qid}-{number}" '
-                f'value="{letter}"><span>{prefix}{_md(option, inline=True)}</span></label>'
+                f'value="{letter}"><span>{prefix}{md_html(option, inline=True)}</span></label>'
             )
         parts.append(
             "</div>"
             '<div class="quiz__feedback" data-role="feedback" hidden>'
             '<p class="quiz__verdict" data-role="verdict"></p>'
-            f'<div class="quiz__explanation">{_md(question.explanation)}</div></div></li>'
+            f'<div class="quiz__explanation">{md_html(question.explanation)}</div></div></li>'
         )
     parts.append(
         '</ol><div class="quiz__actions">'

@@ -1,5 +1,6 @@
 // 我的进度: every exercise of the course with its status; export and import of all progress as JSON.
 import { el } from "./output.js";
+import { scenarioSection } from "./scenario-progress.js";
 import { exportAll, getStudent, importAll, loadRecord, quizRecord } from "./store.js";
 
 function statusOf(record) {
@@ -96,6 +97,7 @@ export async function mountProgressPage(root, { loadManifest, siteRoot }) {
     if (!manifest) return;
     list.replaceChildren(el("h2", { text: "练习" }), exerciseTable(manifest, siteRoot));
     if (quizzes.length) list.append(el("h2", { text: "自测题" }), quizTable(quizzes, siteRoot));
+    list.append(scenarioSection(siteRoot));
   };
 
   exportButton.addEventListener("click", () => {
