@@ -30,8 +30,8 @@ from pathlib import Path
 import pandas as pd
 from ruamel.yaml import YAML
 
-from grader.collect import collect
-from grader.gradebook import build_gradebook
+from grader.grading import build_gradebook
+from grader.intake.collect import collect
 from grader.reference import reference_answer
 from grader.serialize import serialize
 from grader.spec import ExerciseSpec, SpecError, exercise_folders, load_spec

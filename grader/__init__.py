@@ -20,7 +20,7 @@ _PUBLIC = {
     "spec_hash": "grader.spec",
     "ExerciseSpec": "grader.spec",
     "SpecError": "grader.spec",
-    "ReadError": "grader.readers",
+    "ReadError": "grader.intake.readers",
     "CheckResult": "grader.model",
     "Note": "grader.model",
     "SubmissionResult": "grader.model",

@@ -23,14 +23,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import datasets
-from grader.collect import collect
-from grader.gradebook import build_gradebook
-from grader.reference import reference_answer
+from grader.engine import answer_key
+from grader.grading import build_gradebook
+from grader.intake.collect import collect
 from grader.render import RENDERERS
 from grader.render.common import fmt_points
 from grader.render.terminal import show
 from grader.report import load_gradebook, render_report
-from grader.serialize import serialize
 from grader.spec import SpecError, load_all
 
 __all__ = [
@@ -236,12 +235,6 @@ def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_d
     for name in spec.datasets:
         console.print(msg("written", lang, path=target / f"{name}.csv"))
     return EXIT_OK
-
-
-def answer_key(spec: Any, student: str) -> tuple[str, bytes]:
-    """The instructor's answer for ``student``'s variant as a submission: (file name, bytes)."""
-    packed = serialize(spec, reference_answer(spec, student))
-    return spec.submission_name(student, packed.format), packed.data
 
 
 def main_key(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,

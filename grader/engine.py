@@ -6,37 +6,24 @@ first (:func:`grade_result`), so the browser and the CLI grade exactly the same 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_float_dtype
 
+from grader import cache
+from grader.cache import student_key
 from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_check
+from grader.intake.normalize import NoteBook, to_canonical
+from grader.intake.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
 from grader.model import CheckResult, Note, SubmissionResult, round_points
-from grader.normalize import NoteBook, to_canonical
-from grader.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
-from grader.reference import (
-    ReferenceFailed,
-    cache_dir,
-    cache_get,
-    cache_put,
-    datasets_fingerprint,
-    reference_answer,
-    student_key,
-    student_tables,
-)
+from grader.reference import ReferenceFailed, reference_answer, student_tables
 from grader.serialize import SerializeError, serialize
-from grader.spec import ExerciseSpec, spec_hash
+from grader.spec import ExerciseSpec
 from grader.tiers import ParsedConfig, parse_config
-
-_LOCK = threading.RLock()
-_REFERENCES: dict[tuple[str, str, str], Any] = {}
 
 
 @dataclass
@@ -72,16 +59,6 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
         raise ReadError(f"整理表格内容时出错（{type(exc).__name__}）；请按练习要求的列重新保存后再提交") from None
 
 
-def _reference_cache_key(spec: ExerciseSpec, student: str | None) -> str:
-    ident = f"{_folder_hash(spec.folder)}|{datasets_fingerprint()}|{student_key(student)}"
-    return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
-
-
-@functools.cache
-def _folder_hash(folder: Path) -> str:
-    return spec_hash(folder)
-
-
 def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
     """The reference answer for this variant, serialised and read back like a submission (cached).
 
@@ -89,24 +66,24 @@ def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
     again needs neither the variant nor a run of solution.py.
     """
     key = (str(spec.folder), spec.id, student_key(student))
-    with _LOCK:
-        if key in _REFERENCES:
-            return _REFERENCES[key]
+    with cache.LOCK:
+        if key in cache.REFERENCES:
+            return cache.REFERENCES[key]
     fmt = spec.submission.format
-    disk_key = f"{_reference_cache_key(spec, student)}.{fmt}" if cache_dir() is not None else ""
-    data = cache_get("references", disk_key) if disk_key else None
+    disk_key = f"{cache.reference_key(spec, student)}.{fmt}" if cache.cache_dir() is not None else ""
+    data = cache.cache_get("references", disk_key)
     try:
         if data is None:
             data = serialize(spec, reference_answer(spec, student)).data
             if disk_key:
-                cache_put("references", disk_key, data)
+                cache.cache_put("references", disk_key, data)
         value = read_answer(spec, spec.submission_name(student, fmt), data).value
     except ReferenceFailed as exc:
         raise ReferenceUnavailable(str(exc)) from None
     except (SerializeError, ReadError) as exc:
         raise ReferenceUnavailable(f"参考答案无法转成提交格式（{exc}）") from None
-    with _LOCK:
-        _REFERENCES[key] = value
+    with cache.LOCK:
+        cache.REFERENCES[key] = value
     return value
 
 
@@ -233,10 +210,14 @@ def grade_result(spec: ExerciseSpec, result_obj: Any, student: str | None, *, so
     return graded
 
 
-def clear_caches() -> None:
-    with _LOCK:
-        _REFERENCES.clear()
+def answer_key(spec: ExerciseSpec, student: str | None) -> tuple[str, bytes]:
+    """The instructor's answer for ``student``'s variant as a submission: (file name, bytes).
+
+    Raises :class:`~grader.reference.ReferenceFailed` or :class:`~grader.serialize.SerializeError`.
+    """
+    packed = serialize(spec, reference_answer(spec, student))
+    return spec.submission_name(student, packed.format), packed.data
 
 
-__all__ = ["Answer", "answer_digest", "clear_caches", "grade_bytes", "grade_result", "read_answer",
+__all__ = ["Answer", "answer_digest", "answer_key", "grade_bytes", "grade_result", "read_answer",
            "reference_digest", "reference_submission"]

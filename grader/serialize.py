@@ -12,14 +12,16 @@ import io
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from ruamel.yaml import YAML
 
 from grader.model import Note
-from grader.spec import ExerciseSpec
+
+if TYPE_CHECKING:
+    from grader.spec import ExerciseSpec
 
 MIME = {
     "csv": "text/csv;charset=utf-8",

@@ -17,6 +17,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from grader.checks import REGISTRY
+
 SPEC_FILE = "spec.yml"
 REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py")
 SUBMISSION_KINDS = {"table": ("csv", "xlsx"), "tier-config": ("yaml", "json")}
@@ -146,6 +148,10 @@ class ExerciseSpec:
 
     def file_text(self, name: str) -> str:
         return (self.folder / name).read_text(encoding="utf-8")
+
+    def folder_hash(self) -> str:
+        """:func:`spec_hash` of this exercise's folder."""
+        return spec_hash(self.folder)
 
     @property
     def wrong_solutions(self) -> list[Path]:
@@ -317,9 +323,6 @@ _CHECK_COMMON = ("kind", "points", "name", "message", "hint", "needs_reference",
 
 
 def _parse_check(where: str, data: Any, index: int, submission_kind: str) -> CheckSpec:
-    # imported here: check modules may import this module (types), so the registry loads after it
-    from grader.checks import REGISTRY  # noqa: PLC0415
-
     prefix = f"checks[{index}]."
     f = _Fields(where, data, prefix)
     kind_name = f.get("kind", str)

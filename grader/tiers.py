@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from grader.model import Note
-from grader.normalize import norm_header, norm_text, parse_number
+from grader.intake.normalize import find_column, norm_header, norm_text, parse_number
 
 RULE_WORDS = {"任一": "任一", "任意": "任一", "any": "任一", "or": "任一", "或": "任一", "其一": "任一",
               "全部": "全部", "all": "全部", "and": "全部", "且": "全部", "同时": "全部"}
@@ -206,12 +206,6 @@ def order_problems(config: TierConfig, min_discount: float = 0.70, max_discount:
     return problems
 
 
-def find_column(df: pd.DataFrame, name: str) -> str | None:
-    """Column of ``df`` whose normalised header equals ``name`` (exports have stray spaces)."""
-    want = norm_header(name)
-    return next((c for c in df.columns if norm_header(c) == want), None)
-
-
 def _text_column(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.normalize("NFKC").str.strip()
 
@@ -315,5 +309,5 @@ def probe_kind(config: TierConfig, amount: float, orders: float) -> str | None:
 
 
 __all__ = ["AMOUNT", "BUYER", "NO_TIER", "ORDERS", "ParsedConfig", "Probe", "Tier", "TierConfig",
-           "assign_tiers", "boundary_probes", "customer_totals", "discount_rate", "find_column",
+           "assign_tiers", "boundary_probes", "customer_totals", "discount_rate",
            "order_problems", "parse_config", "probe_kind", "schema_problems", "shares_from"]

@@ -11,8 +11,8 @@ from fixtures.build_corpus import EXERCISE, FIXTURE_EXERCISES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.collect import collect
-from grader.gradebook import build_gradebook
+from grader.grading import build_gradebook
+from grader.intake.collect import collect
 from grader.render import RENDERERS
 from grader.spec import load_all
 

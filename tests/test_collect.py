@@ -1,4 +1,4 @@
-"""grader.collect: PATHs (files, folders, zips) → submissions, safely."""
+"""grader.intake.collect: PATHs (files, folders, zips) → submissions, safely."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from fixtures.zips import bomb_zip, encrypted_flag_zip, flag_bits, gbk_zip, plain_zip
 
-from grader.collect import Limits, collect, parse_name
+from grader.intake.collect import collect
+from grader.intake.identity import parse_name
+from grader.intake.limits import Limits
 
 IDS = ["old-customers", "customers", "tier-config", "rfm"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.cli import answer_key
-from grader.collect import collect
-from grader.gradebook import build_gradebook
+from grader.engine import answer_key
+from grader.grading import build_gradebook
+from grader.intake.collect import collect
 from grader.spec import load_all
 
 ROOT = Path(__file__).resolve().parent.parent

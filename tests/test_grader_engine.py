@@ -320,14 +320,14 @@ def test_reference_submission_is_normalised_like_a_submission(old):
 
 
 def test_reference_bytes_are_cached_on_disk(tmp_path, monkeypatch):
-    from grader import engine, reference
+    from grader import cache, engine
 
     monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
     spec = load_spec(make(tmp_path / "ex", {**OLD_SPEC, "id": "cached-demo"}, OLD_SOLUTION))
     first = reference_digest(spec, STUDENT)
     stored = list((tmp_path / "cache" / "references").glob("*.csv"))
     assert len(stored) == 1 and stored[0].read_bytes().startswith(b"\xef\xbb\xbf")
-    engine.clear_caches()
+    cache.clear_caches()
 
     def no_solution_runs(*_args):
         raise AssertionError("solution.py ran although the answer was cached")
@@ -335,7 +335,7 @@ def test_reference_bytes_are_cached_on_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "reference_answer", no_solution_runs)
     assert reference_digest(spec, STUDENT) == first
     monkeypatch.setenv("GRADER_CACHE_DIR", "off")
-    assert reference.cache_dir() is None
+    assert cache.cache_dir() is None
 
 
 def test_table_without_any_expected_column_is_graded_zero_not_an_error():

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from grader.engine import read_answer
-from grader.normalize import parse_number
-from grader.readers import MAX_BYTES, ReadError, read_raw, sniff_format
+from grader.intake.normalize import parse_number
+from grader.intake.readers import MAX_BYTES, ReadError, read_raw, sniff_format
 from grader.spec import parse_spec
 
 SPEC = parse_spec({
@@ -266,7 +266,7 @@ def test_every_file_gets_a_result(data, name):
 @settings(max_examples=300, deadline=None)
 @given(cells=st.lists(CELL, max_size=6))
 def test_clean_column_shortcut_agrees_with_per_cell_normalisation(cells):
-    from grader.normalize import _already_clean
+    from grader.intake.normalize import _already_clean
 
     raw = pd.Series(cells, dtype=object)
     per_cell = list(raw.str.normalize("NFKC").str.strip()) if cells else []

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grader.model import CheckResult, round_points
+from grader.reference import student_tables
 
 if TYPE_CHECKING:
     from grader.spec import CheckSpec, ExerciseSpec
@@ -76,8 +77,6 @@ class CheckContext:
     def tables(self) -> dict[str, Any]:
         """This student's dataset (``orders``, ``customers`` …) as DataFrames."""
         if self.tables_provider is None:
-            from grader.reference import student_tables  # noqa: PLC0415  (reference imports this package)
-
             return student_tables(self.student)
         return self.tables_provider()
 

@@ -8,8 +8,8 @@ import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
 from grader.compare import compare_tables, format_value, key_strings
+from grader.intake.normalize import norm_text
 from grader.model import CheckResult
-from grader.normalize import norm_text
 
 SCORINGS = ("f1", "all", "precision", "recall")
 

@@ -23,13 +23,10 @@ import pandas as pd
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from grader.intake.limits import MAX_BYTES, MAX_CELLS, MAX_ROWS
+from grader.intake.normalize import NoteBook, find_header_row
 from grader.model import Note
-from grader.normalize import NoteBook, find_header_row
 
-MAX_BYTES = 20 * 1024 * 1024
-"""Larger files are refused: a class's submission is a few hundred rows."""
-MAX_ROWS = 200_000
-MAX_CELLS = 2_000_000
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
               ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel 工作簿（.xlsx）", "yaml": "YAML", "json": "JSON"}

@@ -13,12 +13,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from grader.model import Note
-from grader.spec import SubmissionSpec
+
+if TYPE_CHECKING:
+    from grader.spec import SubmissionSpec
 
 FULLWIDTH_ALNUM_RE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 SPACE_RE = re.compile(r"\s+")
@@ -40,6 +43,12 @@ def norm_text(value: object) -> str:
 def norm_header(value: object) -> str:
     """Header comparison form: NFKC, no whitespace at all, lower case, no BOM."""
     return SPACE_RE.sub("", norm_text(value).replace("\ufeff", "")).lower()
+
+
+def find_column(df: pd.DataFrame, name: str) -> str | None:
+    """Column of ``df`` whose normalised header equals ``name`` (exports have stray spaces)."""
+    want = norm_header(name)
+    return next((c for c in df.columns if norm_header(c) == want), None)
 
 
 @dataclass
@@ -245,5 +254,5 @@ def to_canonical(raw: pd.DataFrame, sub: SubmissionSpec, book: NoteBook) -> pd.D
     return picked
 
 
-__all__ = ["NoteBook", "find_header_row", "map_headers", "norm_header", "norm_text", "normalize_cells",
+__all__ = ["NoteBook", "find_column", "find_header_row", "map_headers", "norm_header", "norm_text", "normalize_cells",
            "parse_number", "to_canonical"]
