@@ -1,0 +1,1 @@
+"""Turning what a class hands in into submissions: paths, archives, names, limits, readers, normalising."""
