@@ -50,7 +50,8 @@ TEST_ACCOUNTS: Final = ("吃货美食团_测试01", "吃货美食团_测试02")
 """Staff accounts that place 0.01 元 test orders (not customers)."""
 TEST_TITLE: Final = "【测试链接】请勿拍下 0.01元"
 
-TRAFFIC_SOURCES: Final = ("搜索", "直通车", "淘宝客", "微淘", "老客户", "其他")
+TRAFFIC_SOURCES: Final = ("搜索", "直通车", "淘宝客", "微淘", "回头客", "其他")
+"""traffic.流量来源; 回头客 = visitors who bought here before (rule book: not 老客户, which is a customer class)."""
 CHANNELS: Final = ("搜索", "直通车", "淘宝客", "微淘", "其他")
 """How a customer first found the shop (customers.来源渠道)."""
 
@@ -62,5 +63,19 @@ TABLES: Final = {
     "traffic": "流量来源：两个店铺每天各流量来源的访客数、浏览量、支付买家数和支付金额",
     "products": "商品目录：店铺在售的零食（类目、价格、净含量、商家编码）",
     "orders_raw": "手工合并的订单表：同一批订单，两个店铺分别导出后粘贴到一起（金额带“元”和千位分隔符、两种日期格式、空行）",
+    "chats": "客服会话：千牛接待记录，一行一次会话（客服子账号、买家、起止时间、响应秒数、是否询单、关联订单、满意度评价）",
+    "refunds": "退款记录：售后退款/换货申请，一行一个子订单的申请（类型、原因、金额、状态、是否平台介入、处理客服、处理时长）",
 }
 """Table name → short Chinese description, in the order they are generated and written."""
+
+SERVICE_ACCOUNTS: Final = {
+    STORE_TAOBAO: ("吃货美食团:琪琪", "吃货美食团:可可", "吃货美食团:阿杰", "吃货美食团:小卉"),
+    STORE_TMALL: ("吃货美食团旗舰店:米粒", "吃货美食团旗舰店:豆豆", "吃货美食团旗舰店:糖糖", "吃货美食团旗舰店:小林"),
+}
+"""客服子账号 (主账号:子账号) per store; the last of each store mainly handles after-sale work."""
+
+REFUND_TYPES: Final = ("仅退款", "退货退款", "换货")
+REFUND_STATES: Final = ("退款成功", "换货成功", "退款关闭", "处理中", "平台介入中")
+"""refunds.退款状态: the first three are finished (处理时长 known); the last two were still open at the export."""
+SATISFACTION: Final = ("非常满意", "满意", "一般", "不满意", "非常不满意")
+"""chats.满意度评价 (empty when the buyer did not rate); 满意 = the first two (本课程约定)."""

@@ -42,8 +42,9 @@ def _money(cents: np.ndarray) -> np.ndarray:
     return np.asarray(cents, dtype=np.int64) / 100
 
 
-def order_frame(o: Orders, people: People, rng: np.random.Generator, n_test: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(orders without export duplicates, order_items), both newest order first."""
+def order_frame(o: Orders, people: People, rng: np.random.Generator,
+                n_test: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """(orders without export duplicates, order_items, 订单编号 per order of ``o``), both tables newest first."""
     n = len(o.buyer)
     store = np.where(o.store_tmall, STORE_TMALL, STORE_TAOBAO).astype(object)
     empty = np.full(n, None, dtype=object)
@@ -135,7 +136,7 @@ def order_frame(o: Orders, people: People, rng: np.random.Generator, n_test: int
     pos = np.empty(total, dtype=np.int64)
     pos[newest_first] = np.arange(total, dtype=np.int64)
     items = items.take(np.lexsort((np.arange(m + n_test), pos[line_owner]))).reset_index(drop=True)
-    return orders, items
+    return orders, items, ids[:n]
 
 
 def add_full_width(orders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from datasets import frames, sms, traffic
+from datasets import chats, frames, refunds, sms, traffic
 from datasets.boundaries import plant_old_customer_boundary, plant_round_totals
 from datasets.catalog import products_table
-from datasets.constants import DEFAULT_ORDERS, TABLES
+from datasets.constants import DEFAULT_ORDERS, TABLES, TEST_ACCOUNTS
 from datasets.orders import make_orders
 from datasets.params import Params, default_params, draw_params
 from datasets.people import customers_table, make_people
@@ -24,10 +24,19 @@ class DatasetError(ValueError):
     """A request the generator cannot serve (message in Chinese, says what to do)."""
 
 
+def _test_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """The staff test orders: 订单编号, 买家会员名 and 订单创建时间 as epoch seconds."""
+    test = orders.loc[orders["买家会员名"].isin(TEST_ACCOUNTS), ["订单编号", "买家会员名", "订单创建时间"]].copy()
+    created = pd.to_datetime(test["订单创建时间"], format="%Y-%m-%d %H:%M:%S").to_numpy()
+    test["订单创建时间"] = created.astype("datetime64[s]").astype(np.int64)
+    return test.reset_index(drop=True)
+
+
 def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> dict[str, pd.DataFrame]:
     # One independent random stream per part: leaving a table out never changes the others.
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
-    rng_people, rng_orders, rng_customers, rng_frames, rng_sms, rng_traffic = streams
+    # (SeedSequence.spawn(8) starts with the same six children as spawn(6): new parts never move old ones.)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    rng_people, rng_orders, rng_customers, rng_frames, rng_sms, rng_traffic, rng_refunds, rng_chats = streams
     n_test = int(rng_frames.integers(4, 9))
     dup_rate = 0.006 + 0.009 * float(rng_frames.random())
     n_real = n_orders - n_test
@@ -41,7 +50,7 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
     np.minimum.at(first_order, o.buyer.astype(np.intp), o.created)
     customers = customers_table(rng_customers, people, first_order, params)
 
-    orders, items = frames.order_frame(o, people, rng_frames, n_test)
+    orders, items, order_ids = frames.order_frame(o, people, rng_frames, n_test)
     orders = frames.add_full_width(orders, rng_frames)
     orders = frames.add_duplicates(orders, rng_frames, dup_rate)
 
@@ -55,6 +64,14 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
         channel = by_nick.loc[people.nick, "来源渠道"].to_numpy(dtype=object)
         visits = traffic.traffic_table(rng_traffic, o, traffic.order_sources(rng_traffic, o, channel))
 
+    refund_table = chat_table = None
+    if "refunds" in wanted or "chats" in wanted:
+        r = refunds.make_refunds(rng_refunds, o)
+        refund_table = refunds.refunds_table(r, o, order_ids, people.nick) if "refunds" in wanted else None
+        if "chats" in wanted:
+            chat_table = chats.chats_table(rng_chats, o, order_ids, people, refunds=r,
+                                              tests=_test_orders(orders), peak_1111=params.peak_1111)
+
     tables = {
         "orders": orders,
         "order_items": items,
@@ -63,6 +80,8 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
         "traffic": visits,
         "products": products_table(),
         "orders_raw": frames.raw_frame(orders) if "orders_raw" in wanted else None,
+        "chats": chat_table,
+        "refunds": refund_table,
     }
     return {name: tables[name] for name in TABLES if name in wanted}
 

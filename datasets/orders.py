@@ -71,7 +71,7 @@ class Orders:
     confirm: np.ndarray
     """Receipt confirmation time (epoch seconds) of 交易成功 orders, -1 otherwise."""
     repeat_order: np.ndarray
-    """True when the buyer ordered before in the period (drives the 老客户 traffic source)."""
+    """True when the buyer ordered before in the period (drives the 回头客 traffic source)."""
     line_order: np.ndarray
     line_product: np.ndarray
     line_qty: np.ndarray

@@ -17,11 +17,11 @@ _DWELL = np.array([48.0, 36.0, 28.0, 40.0, 85.0, 22.0])
 
 
 def order_sources(rng: np.random.Generator, o: Orders, channel_of_buyer: np.ndarray) -> np.ndarray:
-    """Index into TRAFFIC_SOURCES per order: a buyer's channel, or 老客户 for most repeat orders."""
+    """Index into TRAFFIC_SOURCES per order: a buyer's channel, or 回头客 for most repeat orders."""
     first = pd.Series(channel_of_buyer[o.buyer]).map({s: i for i, s in enumerate(TRAFFIC_SOURCES)})
     first = first.to_numpy(dtype=np.int64)
     back = o.repeat_order & (rng.random(len(o.buyer)) < 0.7)
-    return np.where(back, TRAFFIC_SOURCES.index("老客户"), first)
+    return np.where(back, TRAFFIC_SOURCES.index("回头客"), first)
 
 
 def traffic_table(rng: np.random.Generator, o: Orders, source: np.ndarray) -> pd.DataFrame:

@@ -261,7 +261,7 @@ def test_other_tables_are_clean(tables):
         assert [c for c in df.columns if c != c.strip()] == [], name
     assert not tables["order_items"].duplicated().any()
     traffic = tables["traffic"]
-    assert set(traffic["流量来源"]) == {"搜索", "直通车", "淘宝客", "微淘", "老客户", "其他"}
+    assert set(traffic["流量来源"]) == {"搜索", "直通车", "淘宝客", "微淘", "回头客", "其他"}
     assert len(traffic) == 92 * 2 * 6
     assert (traffic["访客数"] >= traffic["下单买家数"]).all() and (traffic["下单买家数"] >= 0).all()
 
