@@ -119,7 +119,7 @@ def test_customer_archive_contact_comes_from_the_latest_successful_order():
     assert (result["联系手机"] == latest.loc[result.index, "联系手机"]).all()
     assert (result["省份"] == latest.loc[result.index, "收货地址"].str.split().str[0]).all()
     assert not result["收货人姓名"].str.contains(r"\s").any()
-    assert (result["客单价"] - result["成交金额"] / result["成交订单数"]).abs().max() <= 0.006
+    assert (result["笔单价"] - result["成交金额"] / result["成交订单数"]).abs().max() <= 0.006
 
 
 EXERCISES_A = ["customer-archive", "potential-customers", "old-customers", "tier-config", "tier-assign"]

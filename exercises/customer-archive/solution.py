@@ -31,7 +31,7 @@ archive = sales.groupby("买家会员名").agg(
     成交金额=("买家实际支付金额", "sum"),
 )
 archive["成交金额"] = archive["成交金额"].round(2)
-archive["客单价"] = (archive["成交金额"] / archive["成交订单数"]).round(2)
+archive["笔单价"] = (archive["成交金额"] / archive["成交订单数"]).round(2)
 
 # 联系信息取最近一笔成交订单（付款时间最晚；同一秒付款的取订单编号大的）
 latest = sales.sort_values(["订单付款时间", "订单编号"]).groupby("买家会员名").tail(1).set_index("买家会员名")
@@ -39,6 +39,6 @@ contact = latest[["收货人姓名", "联系手机", "省份", "城市"]]
 
 result = contact.join(archive).reset_index()
 result = result[["买家会员名", "收货人姓名", "联系手机", "省份", "城市", "首次购买时间", "最近购买时间",
-                 "成交订单数", "成交金额", "客单价"]]
+                 "成交订单数", "成交金额", "笔单价"]]
 print(f"客户档案共 {len(result)} 位客户")
 print(result.head(10))

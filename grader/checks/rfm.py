@@ -115,7 +115,7 @@ def repurchase_consistency(ctx: CheckContext, *, key: str = "月份", buyers: st
                            repeat: str = "复购客户数", rate: str = "复购率", sales: str = "销售额",
                            aov: str = "客单价", new: str = "新客数", old: str = "老客数",
                            tolerance: float = 0.011) -> CheckResult:
-    """复购率 = 复购客户数 ÷ 成交客户数 × 100, 客单价 = 销售额 ÷ 成交客户数, 新客数 + 老客数 = 成交客户数."""
+    """rate = repeat ÷ buyers × 100, aov = sales ÷ buyers, new + old = buyers (messages use the column names)."""
     df = ctx.submission
     if not isinstance(df, pd.DataFrame) or key not in df.columns:
         raise CheckParamError(f"提交里缺少列 {key}")
@@ -131,21 +131,21 @@ def repurchase_consistency(ctx: CheckContext, *, key: str = "月份", buyers: st
             found.append(f"{label}：成交客户数为空或为 0")
         else:
             if not _close(p_rate, round(n_repeat / n_buyers * 100, 2), tolerance):
-                found.append(f"{label}：复购率 {p_rate} 不等于 复购客户数 ÷ 成交客户数 × 100 = "
+                found.append(f"{label}：{rate} {p_rate} 不等于 {repeat} ÷ {buyers} × 100 = "
                              f"{n_repeat / n_buyers * 100:.2f}")
             if not _close(per_buyer, round(amount / n_buyers, 2), tolerance):
                 found.append(f"{label}：客单价 {per_buyer} 不等于 销售额 ÷ 成交客户数 = {amount / n_buyers:.2f}")
             if not _close(n_new + n_old, n_buyers, 0):
-                found.append(f"{label}：新客数 + 老客数 = {n_new + n_old:g}，不等于成交客户数 {n_buyers:g}")
+                found.append(f"{label}：{new} + {old} = {n_new + n_old:g}，不等于{buyers} {n_buyers:g}")
             if n_repeat > n_buyers:
-                found.append(f"{label}：复购客户数大于成交客户数")
+                found.append(f"{label}：{repeat}大于{buyers}")
         bad_rows += bool(found)
         problems += found
     if not problems:
-        return ctx.ok("每一行的复购率、客单价和新老客数都自洽")
+        return ctx.ok(f"每一行的{rate}、{aov}、{new}和{old}都自洽")
     hint = ("复购率按百分数填（12.5% 填 12.5），保留 2 位小数" if any("复购率" in p for p in problems)
             else "客单价 = 销售额 ÷ 成交客户数（不是 ÷ 订单数）" if any("客单价" in p for p in problems)
-            else "每位成交客户要么是新客，要么是老客")
+            else f"每位成交客户要么是新客，要么是{old.removesuffix('数')}")
     return ctx.fail("表里的指标互相对不上", details=problems, fraction=1 - bad_rows / max(len(df), 1), hint=hint)
 
 

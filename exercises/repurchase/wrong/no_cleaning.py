@@ -32,12 +32,12 @@ def metrics(part, label, new_from):
     return {
         "月份": label,
         "成交客户数": buyers,
-        "复购客户数": repeat,
+        "多次成交客户数": repeat,
         "复购率": round(repeat / buyers * 100, 2),
         "销售额": round(amount, 2),
         "客单价": round(amount / buyers, 2),
         "新客数": new,
-        "老客数": buyers - new,
+        "复购客户数": buyers - new,
         "前20%客户销售额占比": round(top_amount / amount * 100, 2),
     }
 

@@ -11,8 +11,6 @@ orders["订单付款时间"] = pd.to_datetime(orders["订单付款时间"], erro
 
 sales = orders[
     (orders["订单状态"] == "交易成功")
-    & orders["订单付款时间"].notna()
-    & (orders["买家实际支付金额"] > 0)
     & ~orders["买家会员名"].str.startswith("吃货美食团_测试")
 ].copy()
 sales["月份"] = sales["订单付款时间"].dt.strftime("%Y-%m")
@@ -34,12 +32,12 @@ def metrics(part, label, new_from):
     return {
         "月份": label,
         "成交客户数": buyers,
-        "复购客户数": repeat,
+        "多次成交客户数": repeat,
         "复购率": round(repeat / buyers * 100, 2),
         "销售额": round(amount, 2),
         "客单价": round(amount / buyers, 2),
         "新客数": new,
-        "老客数": buyers - new,
+        "复购客户数": buyers - new,
         "前20%客户销售额占比": round(top_amount / amount * 100, 2),
     }
 
