@@ -170,3 +170,14 @@ def test_course_has_a_scenario_for_every_topic():
     for topic in TOPICS:
         assert topic in titles, f"缺少“{topic}”的情景模拟"
     assert set(embedded()) <= {p.stem for p in COURSE_FILES}
+
+
+def test_best_replies_are_spread_over_the_letters():
+    """Students must not learn that the best reply is always B: no letter holds more than 40 % of best replies."""
+    letters = [
+        "ABCD"[max(range(len(step.choices)), key=lambda i: step.choices[i].points)]
+        for path in COURSE_FILES
+        for step in load_scenario(path, path.name).steps
+    ]
+    for letter in set(letters):
+        assert letters.count(letter) <= 0.4 * len(letters), f"最佳回复是 {letter} 的步骤太多：{letters}"
