@@ -23,7 +23,7 @@ from grader.model import CheckResult, Note, SubmissionResult, round_points
 from grader.reference import ReferenceFailed, reference_answer, student_tables
 from grader.serialize import SerializeError, serialize
 from grader.spec import ExerciseSpec
-from grader.tiers import ParsedConfig, parse_config
+from grader.tier_config import ParsedConfig, parse_config
 
 
 @dataclass

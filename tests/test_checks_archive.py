@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from grader.checks import REGISTRY, CheckContext, run_check
-from grader.checks.archive import tiers_by_rule
 from grader.checks.mistakes import SALES_MISTAKES, UNPAID_MISTAKES
 from grader.checks.orders import Rule, archive_figures, load_orders, sales_figures, unpaid_figures
+from grader.checks.tiers import tiers_by_rule
 from grader.spec import CheckSpec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from grader.engine import grade_result
 from grader.reference import data_dir, run_script, student_tables
 from grader.spec import load_spec
-from grader.tiers import parse_config
+from grader.tier_config import parse_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"

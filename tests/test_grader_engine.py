@@ -241,8 +241,8 @@ def test_tier_config_violations(tier):
     assert "规则应为“任一”，提交为“全部”" in kinds["tier-schema"].details
     assert any("白金卡的折扣（0.96）应低于金卡（0.95）" in d for d in kinds["tier-monotonic"].details)
     broken = grade_bytes(tier, "a.yaml", "规则: 任一\n等级:\n  - 名称: 银卡\n".encode(), None)
-    assert broken.status == "graded" and broken.score == 0
-    assert "等级配置不完整" in broken.checks[1].message
+    assert broken.status == "graded" and broken.score < 0.3  # only the rule and one name could be read
+    assert "门槛和折扣没有读出来" in broken.checks[1].message
 
 
 def test_tier_shares_target_failure(tmp_path):

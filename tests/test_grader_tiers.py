@@ -2,24 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader.tier_config import parse_config
 from grader.tiers import (
     TierConfig,
     assign_tiers,
-    boundary_probes,
     customer_totals,
     order_problems,
-    parse_config,
     probe_kind,
     schema_problems,
     shares_from,
 )
 
 NAMES = ["银卡", "金卡", "白金卡", "钻石卡"]
+
+
+@dataclass
+class Probe:
+    """A synthetic customer at or around a threshold, with the tier the rule gives."""
+
+    case: str
+    amount: float
+    orders: float
+    expected: str
+
+
+def boundary_probes(config: TierConfig, none_label: str = "") -> list[Probe]:
+    """Customers exactly at / just below each threshold, amount-only and count-only qualifiers."""
+    probes: list[Probe] = []
+    for i, tier in enumerate(config.tiers):
+        low_amount = config.tiers[0].min_amount - 1 if i == 0 else config.tiers[i - 1].min_amount
+        low_orders = config.tiers[0].min_orders - 1 if i == 0 else config.tiers[i - 1].min_orders
+        low_amount, low_orders = max(low_amount, 0.0), max(low_orders, 0.0)
+        cases = [
+            (f"交易金额和笔数都正好等于{tier.name}门槛", tier.min_amount, tier.min_orders),
+            (f"交易金额比{tier.name}门槛少 0.01 元、笔数差 1 笔", tier.min_amount - 0.01, tier.min_orders - 1),
+            (f"只有交易金额达到{tier.name}门槛", tier.min_amount, low_orders),
+            (f"只有交易笔数达到{tier.name}门槛", low_amount, tier.min_orders),
+        ]
+        for case, amount, orders in cases:
+            if amount < 0 or orders < 0:
+                continue
+            found = config.tier_of(amount, orders)
+            probes.append(Probe(case, amount, orders, found.name if found else none_label))
+    return probes
 VALID = {
     "规则": "任一",
     "等级": [
@@ -57,18 +90,23 @@ def test_english_keys_and_rule_aliases():
 @pytest.mark.parametrize(("mutate", "expected"), [
     (lambda c: c.pop("规则"), "缺少“规则”"),
     (lambda c: c.update(规则="随便"), "规则“随便”无法识别"),
-    (lambda c: c.pop("等级"), "缺少“等级”列表"),
     (lambda c: c["等级"][1].pop("折扣"), "等级“金卡”缺少折扣"),
-    (lambda c: c["等级"][1].update(交易金额="很多"), "等级“金卡”的交易金额应为数字"),
+    (lambda c: c["等级"][1].update(交易金额="很多"), "等级“金卡”的交易金额“很多”无法识别"),
 ])
-def test_schema_problems(mutate, expected):
+def test_a_field_that_cannot_be_read_is_named_and_the_rest_is_kept(mutate, expected):
     import copy
 
     data = copy.deepcopy(VALID)
     mutate(data)
     parsed = parse_config(data)
-    assert parsed.config is None
     assert any(expected in p for p in parsed.problems), parsed.problems
+    assert len(parsed.unread) == 1 and len(parsed.config.tiers) == 4
+    assert [t.name for t in parsed.config.tiers] == NAMES
+
+
+def test_no_tiers_at_all_gives_no_config():
+    parsed = parse_config({"规则": "任一"})
+    assert parsed.config is None and any("缺少“等级”列表" in p for p in parsed.problems)
 
 
 @pytest.mark.parametrize(("index", "field", "value", "expected"), [
@@ -98,6 +136,7 @@ def test_names_count_order_and_rule_against_exercise():
 def test_not_a_mapping():
     assert parse_config([1, 2]).problems[0].startswith("配置应是")
     assert parse_config(None).config is None
+    assert "空文件" in parse_config(None).problems[0]
 
 
 def customers(rows: list[tuple[float, float]]) -> pd.DataFrame:
@@ -191,3 +230,136 @@ def test_assignment_properties(tiers, people):
         # exactly at a tier's thresholds always reaches that tier (≥, not >)
         for i, t in enumerate(cfg.tiers):
             assert rank[cfg.tier_of(t.min_amount, t.min_orders).name] == i + 1
+
+
+# ---- real configs as students write them, graded end to end ------------------------------------------
+EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "tier-config"
+STUDENT = "2024001"
+# The thresholds are the reference answer's for STUDENT (so the clean config earns full marks); the
+# templates write them the ways students do. {a1} = 银卡's 交易金额, {n1} = its 交易笔数 …
+CLEAN_YAML = """规则: 任一
+等级:
+  - {{名称: 银卡, 交易金额: {a1}, 交易笔数: {n1}, 折扣: 0.98}}
+  - {{名称: 金卡, 交易金额: {a2}, 交易笔数: {n2}, 折扣: 0.95}}
+  - {{名称: 白金卡, 交易金额: {a3}, 交易笔数: {n3}, 折扣: 0.9}}
+  - {{名称: 钻石卡, 交易金额: {a4}, 交易笔数: {n4}, 折扣: 0.85}}
+"""
+MESSY_YAML = """# 会员等级设置（张三）
+规则: 满足其一
+等级:
+  - 名称: 银卡
+    交易金额: {a1}元
+    交易笔数: {n1}笔
+    折扣: 9.8折
+  - 名称: 金卡
+    交易金额: ¥{a2}
+    交易笔数: {n2} 单
+    折扣: 95%
+  - 名称: 白金卡
+    交易金额: {a3} 元
+    交易笔数: {n3}笔
+    折扣: 九折
+  - 名称: 钻石卡
+    交易金额: "{a4:,}元"
+    交易笔数: {n4}次
+    折扣: 85折
+"""
+MAPPING_YAML = """规则: 满足任一
+等级:
+  银卡: {{交易金额: {a1}, 交易笔数: {n1}, 折扣: 0.98}}
+  金卡: {{交易金额: {a2}, 交易笔数: {n2}, 折扣: 0.95}}
+  白金卡: {{交易金额: {a3}, 交易笔数: {n3}, 折扣: 0.9}}
+  钻石卡: {{交易金额: {a4}, 交易笔数: {n4}, 折扣: 0.85}}
+"""
+MESSY_JSON = """{{"规则": "或", "等级": [
+  {{"名称": "银卡", "交易金额": "{a1}元", "交易笔数": "{n1}笔", "折扣": "9.8折"}},
+  {{"名称": "金卡", "交易金额": "{a2}", "交易笔数": "{n2}", "折扣": "95%"}},
+  {{"名称": "白金卡", "交易金额": {a3}, "交易笔数": {n3}, "折扣": 9}},
+  {{"名称": "钻石卡", "交易金额": "{a4:,}", "交易笔数": "{n4}笔", "折扣": 85}}]}}
+"""
+
+
+@pytest.fixture(scope="module")
+def spec():
+    from grader.spec import load_spec
+
+    return load_spec(EXERCISE)
+
+
+@pytest.fixture(scope="module")
+def values(spec) -> dict[str, int]:
+    from grader.reference import reference_answer
+
+    tiers = reference_answer(spec, STUDENT)["等级"]
+    out = {f"a{i + 1}": int(t["交易金额"]) for i, t in enumerate(tiers)}
+    return out | {f"n{i + 1}": int(t["交易笔数"]) for i, t in enumerate(tiers)}
+
+
+def grade(spec, text: str, ext: str = "yaml"):
+    from grader.engine import grade_bytes
+
+    return grade_bytes(spec, f"{STUDENT}_tier-config.{ext}", text.encode("utf-8"), STUDENT)
+
+
+def by_name(result) -> dict:
+    return {c.name: c for c in result.checks}
+
+
+@pytest.mark.parametrize(("text", "ext"), [(MESSY_YAML, "yaml"), (MAPPING_YAML, "yaml"), (MESSY_JSON, "json")])
+def test_units_chinese_rule_words_and_mappings_score_like_the_clean_config(spec, values, text, ext):
+    clean = grade(spec, CLEAN_YAML.format(**values))
+    assert clean.score == clean.max_score, clean.checks
+    messy = grade(spec, text.format(**values), ext)
+    assert messy.status == "graded", messy.error
+    assert by_name(clean)["各等级人数占比"].message.startswith("按你的配置划分"), clean.checks
+    assert [(c.name, c.points) for c in messy.checks] == [(c.name, c.points) for c in clean.checks]
+    assert messy.score == clean.score
+
+
+def test_messy_values_are_explained_in_notes(spec, values):
+    notes = [n.message for n in grade(spec, MESSY_YAML.format(**values)).notes]
+    assert f"等级“金卡”的交易笔数“{values['n2']} 单”按 {values['n2']} 处理" in notes
+    assert f"等级“钻石卡”的交易金额“{values['a4']:,}元”按 {values['a4']} 处理" in notes
+    assert "等级“白金卡”的折扣“九折”按 0.9（9折）处理" in notes
+    assert any("映射" in n for n in (m.message for m in grade(spec, MAPPING_YAML.format(**values)).notes))
+
+
+def test_one_unreadable_field_costs_only_that_field(spec, values):
+    clean = by_name(grade(spec, CLEAN_YAML.format(**values)))
+    broken = grade(spec, CLEAN_YAML.format(**values).replace(f"交易笔数: {values['n2']},", "交易笔数: 三笔左右,"))
+    checks = by_name(broken)
+    schema = checks["配置格式"]
+    assert not schema.passed and 0 < schema.points < schema.max_points
+    assert any("等级“金卡”的交易笔数“三笔左右”无法识别" in d for d in schema.details), schema.details
+    assert "金卡的交易笔数" in schema.message
+    order = checks["门槛与折扣"]
+    assert 0 < order.points < order.max_points  # the comparisons with 金卡's count cannot be made
+    assert any("金卡的交易笔数没有读出来" in d for d in order.details)
+    shares = checks["各等级人数占比"]  # 银卡及以上 depends on 金卡's count; 白金卡 and 钻石卡 do not
+    assert shares.points == pytest.approx(clean["各等级人数占比"].points * 2 / 3, abs=0.01)
+    assert any("金卡的交易笔数没有读出来，无法计算银卡及以上的占比" in d for d in shares.details)
+    assert broken.score > broken.max_score / 2
+
+
+def test_unreadable_rule_costs_the_rule_and_shares_use_the_exercise_rule(spec, values):
+    clean = by_name(grade(spec, CLEAN_YAML.format(**values)))
+    checks = by_name(grade(spec, CLEAN_YAML.format(**values).replace("规则: 任一", "规则: 看情况")))
+    assert "规则“看情况”无法识别" in checks["配置格式"].details[0]
+    assert checks["配置格式"].points == pytest.approx(2 * (1 - 1 / 17), abs=0.01)
+    assert checks["门槛与折扣"].passed
+    assert checks["各等级人数占比"].points == clean["各等级人数占比"].points
+
+
+@pytest.mark.parametrize(("word", "rule"), [
+    ("任一", "任一"), ("满足其一", "任一"), ("满足任一", "任一"), ("或", "任一"), ("any", "任一"), ("ANY", "任一"),
+    ("满足其一即可", "任一"), ("全部", "全部"), ("同时满足", "全部"), ("且", "全部"), ("all", "全部"),
+    ("两项都要满足", "全部"),
+])
+def test_rule_words(word, rule):
+    assert parse_config({**VALID, "规则": word}).config.rule == rule
+
+
+@pytest.mark.parametrize("word", ["任一/全部", "看情况", ""])
+def test_rule_words_that_say_neither_are_reported(word):
+    parsed = parse_config({**VALID, "规则": word})
+    assert parsed.config.rule == "" and parsed.unread[0].field == "rule"

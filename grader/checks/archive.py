@@ -6,8 +6,8 @@ rule and under each mistake students really make (and every pair of them). When 
 mistake better than the course rule, the check names the mistake ("看起来把交易关闭的订单也算成交了")
 instead of only listing wrong cells. It needs no reference answer, so it also runs in exam builds.
 
-``masked-phone`` checks that phone numbers are masked as ``138****1234``; ``tier-rule-mistakes`` names the
-wrong reading of a given tier table (全部 instead of 任一, > instead of ≥, one condition only, lowest tier first).
+``masked-phone`` checks that phone numbers are masked as ``138****1234``. (Tier-rule mistakes live in
+``grader/checks/tiers.py``.)
 """
 
 from __future__ import annotations
@@ -133,84 +133,4 @@ def masked_phone(ctx: CheckContext, *, column: str = "联系手机", label: str 
                     details=bad, fraction=1 - len(bad) / max(len(df), 1))
 
 
-# ---- tier rules ------------------------------------------------------------------------------------
-TIER_MISTAKES: dict[str, tuple[dict[str, Any], str]] = {
-    "all": ({"rule": "全部"}, "看起来要求金额和笔数同时达到门槛；规则是“任一”，满足其中一个就达到该等级"),
-    "strict": ({"strict": True}, "看起来门槛用了 >；达到门槛是 ≥，正好等于门槛也算达到"),
-    "amount-only": ({"basis": "amount"}, "看起来只看了累计成交金额，忘了笔数达到门槛也能升级"),
-    "orders-only": ({"basis": "orders"}, "看起来只看了累计成交笔数，忘了金额达到门槛也能升级"),
-    "lowest-first": ({"lowest_first": True},
-                     "看起来从低到高判断、取了第一个满足的等级，结果会员都成了最低等级；应取能达到的最高等级"),
-}
-"""Ways students apply a tier table wrongly: code → (changes to the course rule, message)."""
-
-
-def tiers_by_rule(amount: pd.Series, orders: pd.Series, tiers: list[tuple[str, float, float]], *,
-                  none_label: str, rule: str = "任一", strict: bool = False, basis: str = "both",
-                  lowest_first: bool = False) -> pd.Series:
-    """Tier name per customer under a (possibly mistaken) reading of the tier table, lowest tier first."""
-    out = pd.Series(none_label, index=amount.index, dtype=object)
-    ordered = list(reversed(tiers)) if lowest_first else tiers
-    for name, min_amount, min_orders in ordered:  # later assignments win
-        by_amount = amount > min_amount if strict else amount >= min_amount - 1e-9
-        by_orders = orders > min_orders if strict else orders >= min_orders - 1e-9
-        reached = {"amount": by_amount, "orders": by_orders}.get(basis)
-        if reached is None:
-            reached = (by_amount | by_orders) if rule == "任一" else (by_amount & by_orders)
-        out[reached.to_numpy()] = name
-    return out
-
-
-def _validate_tier_mistakes(params: dict[str, Any]) -> list[str]:
-    tiers = params.get("tiers")
-    if not isinstance(tiers, list) or not tiers or not all(isinstance(t, dict) for t in tiers):
-        return ["参数 tiers 应为等级列表，每项有 名称、交易金额、交易笔数"]
-    for t in tiers:
-        if not {"名称", "交易金额", "交易笔数"} <= set(t):
-            return ["参数 tiers 的每一项都要有 名称、交易金额、交易笔数"]
-    return []
-
-
-@check("tier-rule-mistakes", title="等级规则诊断", applies_to=("table",), validate=_validate_tier_mistakes)
-def tier_rule_mistakes(ctx: CheckContext, *, tiers: list, amount_column: str = "累计成交金额",
-                       orders_column: str = "累计成交笔数", tier_column: str = "会员等级",
-                       none_label: str = "非会员", label: str = "客户") -> CheckResult:
-    """Name the wrong reading of the tier table (全部, >, one condition only, lowest tier first) that the
-    submitted tiers follow better than the course rule (任一, ≥, highest tier reached)."""
-    df = ctx.submission
-    if not isinstance(df, pd.DataFrame):
-        raise CheckParamError("这项检查只适用于表格提交")
-    missing = [c for c in (amount_column, orders_column, tier_column) if c not in df.columns]
-    if missing:
-        return ctx.fail(f"缺少列 {'、'.join(missing)}，无法检查")
-    if df.empty:
-        return ctx.fail("表格没有任何数据行，无法诊断")
-    table = [(norm_text(t["名称"]), float(t["交易金额"]), float(t["交易笔数"])) for t in tiers]
-    amount = pd.to_numeric(df[amount_column], errors="coerce").fillna(0.0)
-    orders = pd.to_numeric(df[orders_column], errors="coerce").fillna(0.0)
-    submitted = df[tier_column].map(lambda v: "" if pd.isna(v) else norm_text(v))
-    submitted = submitted.replace("", norm_text(none_label))
-
-    def agree(**changes: Any) -> float:
-        expected = tiers_by_rule(amount, orders, table, none_label=norm_text(none_label), **changes)
-        return float((expected == submitted).mean())
-
-    right = agree()
-    if right >= 1.0 - 1e-9:
-        return ctx.ok(f"每位{label}的等级都按“任一、≥、取最高等级”的规则划分")
-    combos = [(code,) for code in TIER_MISTAKES] + [("strict", code) for code in TIER_MISTAKES if code != "strict"]
-    best: tuple[float, tuple[str, ...]] = (right, ())
-    for combo in combos:
-        changes: dict[str, Any] = {}
-        for code in combo:
-            changes.update(TIER_MISTAKES[code][0])
-        fitted = agree(**changes)
-        if fitted > best[0] + 1e-9 and fitted >= MIN_FIT:
-            best = (fitted, combo)
-    if not best[1]:
-        return ctx.ok(f"没有发现常见的规则错误（有 {_pct(1 - right)} 的{label}等级不对，请看“等级与折扣”的逐行提示）")
-    return ctx.fail("；另外，".join(TIER_MISTAKES[code][1] for code in best[1]),
-                    details=[f"按这种规则得到的等级和你的提交有 {_pct(best[0])} 一致，按课程规则只有 {_pct(right)}"])
-
-
-__all__ = ["TIER_MISTAKES", "masked_phone", "order_mistakes", "tier_rule_mistakes", "tiers_by_rule"]
+__all__ = ["masked_phone", "order_mistakes"]

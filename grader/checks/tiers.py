@@ -1,4 +1,8 @@
-"""Check kinds for member tiers: submitted tier configs, and tables that assign tiers to customers."""
+"""Check kinds for tables that assign member tiers to customers (exercise tier-assign).
+
+``tier-rule-mistakes`` names the wrong reading of a given tier table (全部 instead of 任一, > instead of ≥,
+one condition only, lowest tier first) that the submitted tiers follow better than the course rule.
+"""
 
 from __future__ import annotations
 
@@ -7,133 +11,28 @@ from typing import Any
 import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
+from grader.checks.mistakes import MIN_FIT
 from grader.compare import format_value, key_strings
+from grader.intake.normalize import norm_text
 from grader.model import CheckResult
+from grader.tier_config import parse_config
 from grader.tiers import (
     AMOUNT,
     BUYER,
     ORDERS,
-    ParsedConfig,
+    RULE_ANY,
     TierConfig,
     assign_tiers,
     customer_totals,
     order_problems,
-    parse_config,
     probe_kind,
-    schema_problems,
-    shares_from,
 )
-
-
-def _parsed(ctx: CheckContext) -> ParsedConfig:
-    sub = ctx.submission
-    if isinstance(sub, ParsedConfig):
-        return sub
-    if isinstance(sub, dict):
-        return parse_config(sub)
-    raise CheckParamError("这项检查只适用于等级配置提交")
-
-
-def _usable(ctx: CheckContext) -> TierConfig | CheckResult:
-    parsed = _parsed(ctx)
-    if parsed.config is None:
-        return ctx.fail("等级配置不完整，无法检查这一项（见“配置格式”一项的说明）")
-    return parsed.config
-
-
-def _rules(ctx: CheckContext) -> Any:
-    tiers = ctx.spec.submission.tiers
-    if tiers is None:
-        raise CheckParamError("spec 缺少 submission.tiers")
-    return tiers
-
-
-@check("tier-schema", title="配置格式", applies_to=("tier-config",))
-def tier_schema(ctx: CheckContext) -> CheckResult:
-    parsed = _parsed(ctx)
-    rules = _rules(ctx)
-    problems = list(parsed.problems)
-    if parsed.config is not None:
-        problems += schema_problems(parsed.config, rules.names, rules.rule)
-    if not problems:
-        return ctx.ok(f"规则“{parsed.config.rule}”，{len(rules.names)} 个等级：{'、'.join(rules.names)}")
-    return ctx.fail("等级配置的格式不对", details=problems,
-                    hint="按练习给出的格式填写：规则（任一/全部），等级列表中每项有 名称、交易金额、交易笔数、折扣。")
-
-
-@check("tier-monotonic", title="门槛与折扣", applies_to=("tier-config",))
-def tier_monotonic(ctx: CheckContext) -> CheckResult:
-    config = _usable(ctx)
-    if isinstance(config, CheckResult):
-        return config
-    rules = _rules(ctx)
-    problems = order_problems(config, rules.min_discount, rules.max_discount)
-    if not problems:
-        return ctx.ok("门槛逐级升高，折扣逐级降低，都在 7 折到不打折之间")
-    return ctx.fail("门槛或折扣的顺序不对", details=problems,
-                    hint="等级越高：交易金额和交易笔数门槛都要更高，折扣要更低（更优惠），折扣在 0.70–1.00 之间。")
-
-
-def _check_targets(params: dict[str, Any]) -> list[str]:
-    targets = params.get("targets")
-    if not isinstance(targets, list) or not targets:
-        return ["参数 targets 应为非空列表，例如 [{from: 钻石卡, max: 0.05}]"]
-    for i, t in enumerate(targets):
-        if not isinstance(t, dict) or "from" not in t or not ({"min", "max"} & set(t)):
-            return [f"参数 targets[{i}] 应写成 {{from: 等级名, min: 比例, max: 比例}}"]
-        extra = set(t) - {"from", "min", "max"}
-        if extra:
-            return [f"参数 targets[{i}] 有未知的键 {sorted(extra)[0]}"]
-        for bound in ("min", "max"):
-            v = t.get(bound)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1):
-                return [f"参数 targets[{i}].{bound} 应为 0 到 1 之间的比例"]
-    return []
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
-
-
-@check("tier-shares", title="各等级人数占比", applies_to=("tier-config",), validate=_check_targets)
-def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功") -> CheckResult:
-    config = _usable(ctx)
-    if isinstance(config, CheckResult):
-        return config
-    names = [t.name for t in config.tiers]
-    customers = customer_totals(ctx.tables["orders"], status)
-    if customers.empty:
-        raise CheckParamError("数据里没有成交客户")
-    shares = shares_from(assign_tiers(customers, config), config)
-    details, met = [], 0
-    summary = []
-    for t in targets:
-        name = str(t["from"])
-        if name not in names:
-            details.append(f"配置里没有等级“{name}”，无法计算它的占比")
-            continue
-        share = shares[name]
-        scope = name if name == names[-1] else f"{name}及以上"
-        lo, hi = t.get("min"), t.get("max")
-        want = ("" if lo is None else f"≥ {_pct(lo)}") + ("，" if lo is not None and hi is not None else "") + \
-            ("" if hi is None else f"≤ {_pct(hi)}")
-        summary.append(f"{scope} {_pct(share)}")
-        if (lo is not None and share < lo - 1e-12) or (hi is not None and share > hi + 1e-12):
-            details.append(f"{scope}占成交客户的 {_pct(share)}，要求 {want}")
-        else:
-            met += 1
-    base = f"按你的配置划分 {len(customers)} 位成交客户：{'；'.join(summary)}"
-    if not details:
-        return ctx.ok(base)
-    return ctx.fail(base, details=details, fraction=met / len(targets),
-                    hint="用分位数（quantile）找门槛：例如让 5% 的客户达到钻石卡，就看交易金额和笔数的 95% 分位数；"
-                         "规则是“任一”时，两个条件满足一个就升级，占比会比只看一个条件时高。")
 
 
 # ---- tables that assign tiers -------------------------------------------------------------------
 def _given_config(tiers: list, rule: str) -> TierConfig:
     parsed = parse_config({"规则": rule, "等级": tiers})
-    if parsed.config is None:
+    if parsed.config is None or parsed.problems:
         raise CheckParamError("等级表参数有误：" + "；".join(parsed.problems))
     return parsed.config
 
@@ -249,4 +148,90 @@ def tier_totals(ctx: CheckContext, *, amount_column: str = AMOUNT, orders_column
                     hint=f"只算“{status}”的订单；同一订单编号只算一次；金额用买家实际支付金额。")
 
 
-__all__ = ["tier_assignment", "tier_monotonic", "tier_probes", "tier_schema", "tier_shares", "tier_totals"]
+# ---- tier rule mistakes ----------------------------------------------------------------------------
+TIER_MISTAKES: dict[str, tuple[dict[str, Any], str]] = {
+    "all": ({"rule": "全部"}, "看起来要求金额和笔数同时达到门槛；规则是“任一”，满足其中一个就达到该等级"),
+    "strict": ({"strict": True}, "看起来门槛用了 >；达到门槛是 ≥，正好等于门槛也算达到"),
+    "amount-only": ({"basis": "amount"}, "看起来只看了累计成交金额，忘了笔数达到门槛也能升级"),
+    "orders-only": ({"basis": "orders"}, "看起来只看了累计成交笔数，忘了金额达到门槛也能升级"),
+    "lowest-first": ({"lowest_first": True},
+                     "看起来从低到高判断、取了第一个满足的等级，结果会员都成了最低等级；应取能达到的最高等级"),
+}
+"""Ways students apply a tier table wrongly: code → (changes to the course rule, message)."""
+
+
+def tiers_by_rule(amount: pd.Series, orders: pd.Series, tiers: list[tuple[str, float, float]], *,
+                  none_label: str, rule: str = RULE_ANY, strict: bool = False, basis: str = "both",
+                  lowest_first: bool = False) -> pd.Series:
+    """Tier name per customer under a (possibly mistaken) reading of the tier table, lowest tier first."""
+    out = pd.Series(none_label, index=amount.index, dtype=object)
+    ordered = list(reversed(tiers)) if lowest_first else tiers
+    for name, min_amount, min_orders in ordered:  # later assignments win
+        by_amount = amount > min_amount if strict else amount >= min_amount - 1e-9
+        by_orders = orders > min_orders if strict else orders >= min_orders - 1e-9
+        reached = {"amount": by_amount, "orders": by_orders}.get(basis)
+        if reached is None:
+            reached = (by_amount | by_orders) if rule == RULE_ANY else (by_amount & by_orders)
+        out[reached.to_numpy()] = name
+    return out
+
+
+def _validate_tier_mistakes(params: dict[str, Any]) -> list[str]:
+    tiers = params.get("tiers")
+    if not isinstance(tiers, list) or not tiers or not all(isinstance(t, dict) for t in tiers):
+        return ["参数 tiers 应为等级列表，每项有 名称、交易金额、交易笔数"]
+    for t in tiers:
+        if not {"名称", "交易金额", "交易笔数"} <= set(t):
+            return ["参数 tiers 的每一项都要有 名称、交易金额、交易笔数"]
+    return []
+
+
+def _pct(share: float) -> str:
+    """Percent that never shows 100% for less than all (99.9%)."""
+    text = f"{share * 100:.1f}".removesuffix(".0")
+    return "99.9%" if text == "100" and share < 1 else f"{text}%"
+
+
+@check("tier-rule-mistakes", title="等级规则诊断", applies_to=("table",), validate=_validate_tier_mistakes)
+def tier_rule_mistakes(ctx: CheckContext, *, tiers: list, amount_column: str = AMOUNT,
+                       orders_column: str = ORDERS, tier_column: str = "会员等级",
+                       none_label: str = "非会员", label: str = "客户") -> CheckResult:
+    """Name the wrong reading of the tier table (全部, >, one condition only, lowest tier first) that the
+    submitted tiers follow better than the course rule (任一, ≥, highest tier reached)."""
+    df = ctx.submission
+    if not isinstance(df, pd.DataFrame):
+        raise CheckParamError("这项检查只适用于表格提交")
+    missing = [c for c in (amount_column, orders_column, tier_column) if c not in df.columns]
+    if missing:
+        return ctx.fail(f"缺少列 {'、'.join(missing)}，无法检查")
+    if df.empty:
+        return ctx.fail("表格没有任何数据行，无法诊断")
+    table = [(norm_text(t["名称"]), float(t["交易金额"]), float(t["交易笔数"])) for t in tiers]
+    amount = pd.to_numeric(df[amount_column], errors="coerce").fillna(0.0)
+    orders = pd.to_numeric(df[orders_column], errors="coerce").fillna(0.0)
+    submitted = df[tier_column].map(lambda v: "" if pd.isna(v) else norm_text(v))
+    submitted = submitted.replace("", norm_text(none_label))
+
+    def agree(**changes: Any) -> float:
+        expected = tiers_by_rule(amount, orders, table, none_label=norm_text(none_label), **changes)
+        return float((expected == submitted).mean())
+
+    right = agree()
+    if right >= 1.0 - 1e-9:
+        return ctx.ok(f"每位{label}的等级都按“任一、≥、取最高等级”的规则划分")
+    combos = [(code,) for code in TIER_MISTAKES] + [("strict", code) for code in TIER_MISTAKES if code != "strict"]
+    best: tuple[float, tuple[str, ...]] = (right, ())
+    for combo in combos:
+        changes: dict[str, Any] = {}
+        for code in combo:
+            changes.update(TIER_MISTAKES[code][0])
+        fitted = agree(**changes)
+        if fitted > best[0] + 1e-9 and fitted >= MIN_FIT:
+            best = (fitted, combo)
+    if not best[1]:
+        return ctx.ok(f"没有发现常见的规则错误（有 {_pct(1 - right)} 的{label}等级不对，请看“等级与折扣”的逐行提示）")
+    return ctx.fail("；另外，".join(TIER_MISTAKES[code][1] for code in best[1]),
+                    details=[f"按这种规则得到的等级和你的提交有 {_pct(best[0])} 一致，按课程规则只有 {_pct(right)}"])
+
+
+__all__ = ["TIER_MISTAKES", "tier_assignment", "tier_probes", "tier_rule_mistakes", "tier_totals", "tiers_by_rule"]
