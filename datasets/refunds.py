@@ -46,7 +46,13 @@ _AFTER_SUCCESS = (
     ("七天无理由退货", "退货退款", 0.16),
     ("临近保质期/质量问题", "退货退款", 0.14),
 )
+_REASON_ROW = {row[0]: i for i, row in reversed(list(enumerate(_AFTER_SUCCESS)))}
+"""First row of each reason in _AFTER_SUCCESS."""
+_RISK_BY_CATEGORY = {"坚果": 1.0, "果干": 1.0, "肉脯": 1.3, "糕点": 2.6, "礼盒": 2.4}
 _OPEN = (("未收到货", "仅退款", 0.4), ("商品破损/包装漏气", "退货退款", 0.35), ("发错货", "换货", 0.25))
+
+
+_RISK = pd.Series(_RISK_BY_CATEGORY)
 
 
 @dataclass
@@ -132,13 +138,27 @@ def make_refunds(rng: np.random.Generator, o: Orders) -> Refunds:
                   "finish": finish[per], "cents": share[line_idx], "state": np.full(len(lines), "退款成功", object),
                   "platform": platform[per], "agent": agent[per]})
 
-    # B. 交易成功 orders: one line each (partial refund, exchange, or a request that was closed).
-    done = np.flatnonzero((o.status == _SUCCESS) & (rng.random(len(o.buyer)) < 0.035))
+    # B. 交易成功 orders: one line each (partial refund, exchange, or a request that was closed). 糕点 and 礼盒
+    # cause more after-sale work (short shelf life, boxes crushed in transit): more requests, other reasons.
+    risk = _RISK[CATALOG.category[o.line_product]]
+    worst = np.zeros(len(o.buyer))
+    np.maximum.at(worst, o.line_order.astype(np.intp), risk)
+    done = np.flatnonzero((o.status == _SUCCESS) & (rng.random(len(o.buyer)) < 0.022 * worst))
     k = len(done)
     pick = _choice(rng, _AFTER_SUCCESS, k)
+    score = risk * rng.random(len(risk))
+    best = np.full(len(o.buyer), -1.0)
+    np.maximum.at(best, o.line_order.astype(np.intp), score)
+    chosen = np.flatnonzero(score == best[o.line_order])
+    line_of = np.full(len(o.buyer), -1, dtype=np.int64)
+    line_of[o.line_order[chosen]] = chosen
+    line_idx = line_of[done]
+    cat = CATALOG.category[o.line_product[line_idx]]
+    override = rng.random(k) < 0.45
+    pick = np.where(override & (cat == "糕点"), _REASON_ROW["临近保质期/质量问题"],
+                    np.where(override & (cat == "礼盒"), _REASON_ROW["商品破损/包装漏气"], pick))
     reason = np.array([r[0] for r in _AFTER_SUCCESS], dtype=object)[pick]
     kind = np.array([r[1] for r in _AFTER_SUCCESS], dtype=object)[pick]
-    line_idx = first_line[done] + rng.integers(0, 1 << 30, k) % kinds[done]
     unit = CATALOG.price_cents[o.line_product[line_idx]]
     partial = np.minimum(unit, o.actual[done] // 2)
     cents = np.select([kind == "仅退款", kind == "换货"], [partial, 0], share[line_idx])
