@@ -1,5 +1,6 @@
-"""The course text: every chapter exists with its sections, exercises and quizzes are embedded where they
-belong, the instructor guide's source table matches the pages, and the chapters' code examples run."""
+"""The course text: every 项目 of the nav has its overview and task pages, each task page follows the one page
+structure, every exercise of exercises/ is embedded once, the instructor guide's source table matches the pages,
+and the pages' code examples run. Lists of 项目, pages and exercises come from tests/course.py (nav + exercises/)."""
 
 from __future__ import annotations
 
@@ -7,46 +8,22 @@ import re
 from pathlib import Path
 
 import pytest
+from course import DOCS, ROOT, directives, exercise_ids, nav_pages, projects, task_pages
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+from courseware.quiz import load_quiz
 
-# 项目 folder → title of the project page; every non-index page in the folder is one 任务.
-PROJECTS = {
-    "p1-archive": "项目一 建立客户档案",
-    "p2-sms": "项目二 设计客户关怀短信",
-    "p3-community": "项目三 管理客户网络社区",
-    "p4-analysis": "项目四 客户数据分析",
-    "p5-communication": "项目五 售前与售后沟通",
-    "p6-crm": "项目六 客户关系管理概论",
-}
-TASK_SECTIONS = ("## 情境导入", "## 知识要点", "## 操作步骤", "## 小结")
+# One page-structure rule for every 项目 (the 项目 and their pages come from the mkdocs.yml nav).
+TASK_SECTIONS = ("## 情境导入", "## 知识要点", "## 操作步骤", "## 小结", "## 自测题")
+PRACTICE_HEADINGS = ("## 练习", "## 情景模拟")
+"""Optional sections between 操作步骤 and 小结 that hold ::exercise / ::scenario lines."""
 TASK_ADMONITIONS = ('!!! question "想一想"', '!!! tip "友情提示"')
-# The ten exercises (ids fixed by the exercises issue) and the project each belongs to.
-EXERCISE_PROJECT = {
-    "customer-archive": "p1-archive",
-    "potential-customers": "p1-archive",
-    "tier-config": "p1-archive",
-    "tier-assign": "p1-archive",
-    "care-sms": "p2-sms",
-    "sms-plan": "p2-sms",
-    "community-groups": "p3-community",
-    "old-customers": "p4-analysis",
-    "rfm": "p4-analysis",
-    "repurchase": "p4-analysis",
-}
-EXERCISE_RE = re.compile(r'^::exercise\{id="([^"]+)"\}\s*$', re.MULTILINE)
-QUIZ_RE = re.compile(r'^::quiz\{id="([^"]+)"\}\s*$', re.MULTILINE)
 LINK_RE = re.compile(r"\]\(([^)\s]+)\)")
 PY_BLOCK_RE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+HEADING_RE = re.compile(r"^## .*$", re.MULTILINE)
 
 
 def pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
-
-
-def task_pages() -> list[Path]:
-    return [p for folder in PROJECTS for p in sorted((DOCS / folder).glob("*.md")) if p.name != "index.md"]
 
 
 def rel(path: Path) -> str:
@@ -57,61 +34,70 @@ def text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("folder", PROJECTS)
-def test_project_overview(folder):
-    index = DOCS / folder / "index.md"
-    assert index.is_file(), f"缺少 docs/{folder}/index.md"
-    body = text(index)
-    assert body.startswith(f"# {PROJECTS[folder]}"), f"docs/{folder}/index.md 的标题应为 {PROJECTS[folder]}"
-    assert "## 学习目标" in body and "## 任务列表" in body
-    tasks = [p.name for p in (DOCS / folder).glob("*.md") if p.name != "index.md"]
-    assert len(tasks) >= 2, f"{folder} 至少应有两个任务页面"
-    for name in tasks:
-        assert f"]({name})" in body, f"docs/{folder}/index.md 的任务列表没有链接 {name}"
+def test_the_nav_has_projects_with_tasks():
+    assert len(projects()) >= 6
+    for project in projects():
+        assert len(project.tasks) >= 2, f"{project.title} 至少应有两个任务页面"
+        assert all(page.startswith(project.folder + "/") for page in project.tasks), f"{project.title} 的页面应都在 docs/{project.folder}/ 里"
 
 
-@pytest.mark.parametrize("page", task_pages(), ids=rel)
-def test_task_page_has_textbook_sections(page):
-    body = text(page)
-    assert re.match(r"# 任务[一二三四五六七八九十]+ ", body), f"docs/{rel(page)} 的标题应以“任务X ”开头"
-    positions = []
-    for heading in TASK_SECTIONS:
-        assert re.search(rf"^{heading}\s*$", body, re.MULTILINE), f"docs/{rel(page)} 缺少小节 {heading}"
-        positions.append(re.search(rf"^{heading}\s*$", body, re.MULTILINE).start())
-    assert positions == sorted(positions), f"docs/{rel(page)} 的小节顺序应为 情境导入→知识要点→操作步骤→小结"
+@pytest.mark.parametrize("project", projects(), ids=lambda p: p.folder)
+def test_project_overview(project):
+    body = text(DOCS / project.index)
+    assert body.startswith(f"# {project.title}"), f"docs/{project.index} 的标题应为 {project.title}（与导航一致）"
+    assert "## 学习目标" in body and "## 任务列表" in body, f"docs/{project.index} 应有“学习目标”和“任务列表”"
+    for page in project.tasks:
+        name = page.rsplit("/", 1)[1]
+        assert f"]({name})" in body, f"docs/{project.index} 的任务列表没有链接 {name}"
+    on_disk = {rel(p) for p in (DOCS / project.folder).glob("*.md")}
+    assert on_disk == {project.index, *project.tasks}, f"docs/{project.folder}/ 里有不在导航中的页面：{sorted(on_disk - set(nav_pages()))}"
+
+
+@pytest.mark.parametrize("page", task_pages())
+def test_task_page_structure(page):
+    body = text(DOCS / page)
+    assert re.match(r"# 任务[一二三四五六七八九十]+ ", body), f"docs/{page} 的标题应以“任务X ”开头"
+    headings = [m.group(0).strip() for m in HEADING_RE.finditer(body)]
+    main = [h for h in headings if h in TASK_SECTIONS]
+    assert main == list(TASK_SECTIONS), (
+        f"docs/{page} 的小节应依次为 {' → '.join(s[3:] for s in TASK_SECTIONS)}，现在是 {' → '.join(h[3:] for h in main)}"
+    )
+    steps, summary = headings.index("## 操作步骤"), headings.index("## 小结")
+    for heading in headings[steps + 1 : summary]:
+        assert heading.startswith(PRACTICE_HEADINGS), f"docs/{page}：操作步骤和小结之间只放练习或情景模拟（{heading}）"
     for admonition in TASK_ADMONITIONS:
-        assert admonition in body, f"docs/{rel(page)} 缺少 {admonition}"
-    quizzes = QUIZ_RE.findall(body)
-    assert len(quizzes) == 1, f"docs/{rel(page)} 末尾应有且只有一个自测 ::quiz"
-    assert body.rstrip().endswith(f'::quiz{{id="{quizzes[0]}"}}'), f"docs/{rel(page)} 的自测应放在页面最后"
+        assert admonition in body, f"docs/{page} 缺少 {admonition}"
+    quizzes = directives(page, "quiz")
+    assert len(quizzes) == 1, f"docs/{page} 应有且只有一个自测 ::quiz"
+    assert body.rstrip().endswith(f'::quiz{{id="{quizzes[0]}"}}'), f"docs/{page} 的自测应放在页面最后"
+    quiz = load_quiz(DOCS / "quizzes" / f"{quizzes[0]}.yml", f"docs/quizzes/{quizzes[0]}.yml")
+    assert len(quiz.questions) >= 4, f"docs/quizzes/{quizzes[0]}.yml 至少 4 道题"
+    assert {q.kind for q in quiz.questions} >= {"single", "truefalse"}, f"docs/quizzes/{quizzes[0]}.yml 应有单选题和判断题"
+    practice = body[body.index("\n## 操作步骤") : body.index("\n## 小结")]
+    for name in ("exercise", "scenario"):
+        for item in directives(page, name):
+            assert f'::{name}{{id="{item}"}}' in practice, f"docs/{page}：::{name} {item} 应放在操作步骤之后、小结之前的练习小节里"
 
 
-def test_every_exercise_is_embedded_once_in_its_project():
+def test_every_exercise_is_embedded_once_on_a_task_page():
+    """The page directive is the one place that says where an exercise lives."""
     found: dict[str, list[str]] = {}
     for page in pages():
-        for exercise_id in EXERCISE_RE.findall(text(page)):
+        for exercise_id in directives(rel(page), "exercise"):
             found.setdefault(exercise_id, []).append(rel(page))
-    assert set(found) == set(EXERCISE_PROJECT), f"页面中的练习与约定的十个练习不一致：{sorted(found)}"
+    missing = sorted(set(exercise_ids()) - set(found))
+    unknown = sorted(set(found) - set(exercise_ids()))
+    assert not missing, f"这些练习没有放到任何页面上：{missing}"
+    assert not unknown, f"页面引用了不存在的练习：{unknown}"
     for exercise_id, where in found.items():
         assert len(where) == 1, f"练习 {exercise_id} 出现在多个页面：{where}"
-        assert where[0].startswith(EXERCISE_PROJECT[exercise_id] + "/"), f"练习 {exercise_id} 应放在 {EXERCISE_PROJECT[exercise_id]}"
-
-
-def test_exercise_specs_name_the_page_that_embeds_them():
-    embedded = {eid: rel(p) for p in pages() for eid in EXERCISE_RE.findall(text(p))}
-    for spec in sorted((ROOT / "exercises").glob("*/spec.yml")):
-        match = re.search(r"^chapter:\s*(\S+)", spec.read_text(encoding="utf-8"), re.MULTILINE)
-        assert match, f"{spec.relative_to(ROOT)} 没有 chapter 字段"
-        exercise_id = spec.parent.name
-        assert match.group(1) == embedded.get(exercise_id), (
-            f"{spec.relative_to(ROOT)}：chapter 是 {match.group(1)}，但练习嵌在 {embedded.get(exercise_id)}"
-        )
+        assert where[0] in task_pages(), f"练习 {exercise_id} 应放在某个项目的任务页面上，现在在 {where[0]}"
 
 
 def test_quiz_ids_are_unique_and_have_files():
     seen: dict[str, str] = {}
     for page in pages():
-        for quiz_id in QUIZ_RE.findall(text(page)):
+        for quiz_id in directives(rel(page), "quiz"):
             assert quiz_id not in seen, f"测验 {quiz_id} 同时出现在 {seen[quiz_id]} 和 {rel(page)}"
             seen[quiz_id] = rel(page)
             assert (DOCS / "quizzes" / f"{quiz_id}.yml").is_file(), f"{rel(page)} 的测验 {quiz_id} 没有题目文件"
@@ -196,7 +182,13 @@ def test_every_abbreviation_is_a_word_used_in_the_course():
 
 # --- code examples in the chapters run on the default dataset ---------------------------------
 
-CODE_PAGES = sorted((DOCS / "p4-analysis").glob("*.md"))
+# Pages whose examples load the data themselves (the first block reads a CSV) must run top to bottom; other
+# pages show fragments that continue an exercise's code.
+CODE_PAGES = [
+    DOCS / page
+    for page in task_pages()
+    if (DOCS / page).is_file() and "read_csv" in next(iter(PY_BLOCK_RE.findall(text(DOCS / page))), "")
+]
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +199,7 @@ def default_data(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("page", [p for p in CODE_PAGES if PY_BLOCK_RE.search(text(p))], ids=rel)
+@pytest.mark.parametrize("page", CODE_PAGES, ids=rel)
 def test_chapter_code_examples_run(page, default_data, monkeypatch, capsys):
     monkeypatch.chdir(default_data)
     namespace: dict[str, object] = {}
@@ -216,4 +208,5 @@ def test_chapter_code_examples_run(page, default_data, monkeypatch, capsys):
             exec(compile(block, f"docs/{rel(page)} 代码块 {number}", "exec"), namespace)
         except Exception as err:  # the message names the page and block for the author
             pytest.fail(f"docs/{rel(page)} 的第 {number} 个代码块在默认数据上出错：{type(err).__name__}: {err}")
-    assert capsys.readouterr().out.strip(), f"docs/{rel(page)} 的示例代码没有输出任何结果"
+    if any("print(" in block for block in PY_BLOCK_RE.findall(text(page))):
+        assert capsys.readouterr().out.strip(), f"docs/{rel(page)} 的示例代码没有输出任何结果"
