@@ -16,7 +16,6 @@ from typing import Any
 
 import markdown
 from mkdocs.exceptions import PluginError
-from ruamel.yaml import YAML
 
 from courseware.buildsteps import config_step
 from courseware.directives import DirectiveContext, DirectiveError, directive
@@ -37,7 +36,7 @@ class Button:
     label: str
     """Chinese text on the button."""
     title: str = ""
-    """Tooltip."""
+    """Tooltip (``data-tip``, drawn above the button by widget.css so it never covers the status line)."""
     hidden: bool = False
     """Rendered hidden; the runtime shows it when it becomes available."""
     disabled: bool = False
@@ -70,7 +69,7 @@ def _code_attr(text: str) -> str:
 def render_button(button: Button) -> str:
     flags = (" hidden" if button.hidden else "") + (" disabled" if button.disabled else "")
     return (
-        f'<button type="button" data-action="{button.action}" title="{_attr(button.title)}"{flags}>'
+        f'<button type="button" data-action="{button.action}" data-tip="{_attr(button.title)}"{flags}>'
         f"{html.escape(button.label)}</button>"
     )
 
@@ -103,8 +102,9 @@ def render_widget(
         '<div data-role="status" data-state="loading" role="status" aria-live="polite">'
         "正在准备运行环境……可以先阅读题目。</div>",
         '<div data-role="notice" hidden></div>',
-        '<div data-role="output" class="cw-output" aria-live="polite"></div>',
+        # Feedback above the output: after 检查 the named rows come first, the (collapsed) table after.
         '<div data-role="feedback" class="cw-feedback" aria-live="polite"></div>',
+        '<div data-role="output" class="cw-output" aria-live="polite"></div>',
     ]
     if not solutions:
         lines.append(f'<p class="cw-exam-note">{EXAM_NOTE}</p>')
@@ -121,8 +121,7 @@ def render_markdown(text: str, plugin: Any) -> str:
 
 def attempts_before_solution(spec: Any, plugin_default: int) -> int:
     """The spec's own ``attempts_before_solution`` when it sets one, else the plugin option."""
-    raw = YAML(typ="safe", pure=True).load(spec.file_text("spec.yml"))
-    return spec.attempts_before_solution if isinstance(raw, dict) and "attempts_before_solution" in raw else plugin_default
+    return spec.attempts_before_solution if spec.sets("attempts_before_solution") else plugin_default
 
 
 def pages_using(docs_dir: Path, exercise_id: str) -> list[str]:
