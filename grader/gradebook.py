@@ -1,6 +1,7 @@
-"""The data model of one grading run: every result, a summary, a stamp, copy flags.
+"""The data model of one grading run: every result, a summary, a stamp, copy flags, the policy.
 
-The run itself (grading, parallel workers, copy detection) is :mod:`grader.grading`.
+The run itself (grading, parallel workers, copy detection) is :mod:`grader.grading`; which file of a student
+counts and who is missing is :mod:`grader.policy`.
 
 Every output (terminal, JSON, CSV, XLSX, HTML, the class report) renders a
 :class:`Gradebook`; :meth:`Gradebook.to_dict` is the JSON contract of ``grader grade --json``
@@ -17,6 +18,8 @@ from typing import Any
 from grader.model import CheckResult, Note, SubmissionResult, round_points
 
 __all__ = [
+    "OFF_ROSTER",
+    "STATE_LABELS",
     "Entry",
     "ExerciseSummary",
     "Gradebook",
@@ -25,6 +28,11 @@ __all__ = [
     "copy_flag",
     "summarise",
 ]
+
+STATE_LABELS = {"graded": "已评分", "error": "无法评分", "duplicate": "重复提交（未计分）", "missing": "未提交"}
+"""Entry state → the word every output uses."""
+OFF_ROSTER = "名单外"
+"""Mark of a 学号 that is not on the ``--roster``."""
 
 
 def copy_flag(other: str) -> str:
@@ -42,11 +50,44 @@ class Entry:
     """SHA-256 of the submitted bytes (empty when none could be read)."""
     flags: list[str] = field(default_factory=list)
     """Run-level findings, e.g. ``与学号 X 的数据版本一致，疑似抄袭``."""
+    counted: bool = True
+    """False for a duplicate (another file of the same student and exercise counts) and for 未提交."""
+    duplicate_of: str = ""
+    """For a duplicate: the file that counts instead."""
+    absent: bool = False
+    """A roster student with no file for this exercise: ``result`` is a placeholder with ``file == ""``."""
+    off_roster: bool = False
+    """The 学号 is not on the ``--roster`` (名单外)."""
+    submitted_at: str = ""
+    """Time used by the duplicates policy (``YYYY-MM-DD HH:MM:SS``), "" when unknown."""
+    time_source: str = ""
+    """Where that time came from: ``zip`` (member time), ``mtime`` (file time) or ""."""
+    policy_note: str = ""
+    """Why this file counts or not, when the student handed in several (Chinese, one line)."""
 
     @property
     def key(self) -> tuple[str, str, str]:
         r = self.result
         return (r.student or "", r.exercise or "", r.file)
+
+    @property
+    def state(self) -> str:
+        """``graded``, ``error`` (file could not be graded), ``duplicate`` (not counted) or ``missing``."""
+        if self.absent:
+            return "missing"
+        if self.duplicate_of:
+            return "duplicate"
+        return self.result.status
+
+    @property
+    def scored(self) -> bool:
+        """Counts in statistics and totals: a graded file that is not a duplicate."""
+        return self.counted and not self.absent and self.result.status == "graded"
+
+    @property
+    def marks(self) -> list[str]:
+        """Copy flags plus 名单外: what a teacher must look at."""
+        return [*self.flags, *([OFF_ROSTER] if self.off_roster else [])]
 
 
 @dataclass
@@ -65,11 +106,14 @@ class ExerciseSummary:
     maximum: float | None
     full_marks: int
     flagged: int
+    duplicates: int = 0
+    missing: int = 0
 
 
 @dataclass
 class Summary:
-    """Counts over the whole run."""
+    """Counts over the whole run: ``files`` = ``graded`` + ``errors`` + ``duplicates`` (files that do not
+    count); ``missing`` = 未提交 (roster students × exercises without a file), not files."""
 
     files: int
     graded: int
@@ -77,6 +121,9 @@ class Summary:
     students: int
     flagged: int
     exercises: list[ExerciseSummary]
+    duplicates: int = 0
+    missing: int = 0
+    off_roster: int = 0
 
 
 @dataclass
@@ -102,11 +149,13 @@ class Gradebook:
     stamp: Stamp
     titles: dict[str, str] = field(default_factory=dict)
     """Exercise id → Chinese title, for column headers."""
+    policy: dict[str, Any] = field(default_factory=lambda: {"duplicates": "latest", "roster": 0})
+    """``duplicates``: latest | best; ``roster``: number of 学号 on the roster (0 = none given)."""
 
     @property
     def ok(self) -> bool:
-        """True when every file was graded."""
-        return all(e.result.status == "graded" for e in self.entries)
+        """True when every file that counts was graded (未提交 placeholders and duplicates aside)."""
+        return all(e.result.status == "graded" for e in self.entries if not e.absent and not e.duplicate_of)
 
     @property
     def students(self) -> list[str]:
@@ -129,6 +178,7 @@ class Gradebook:
                 "created_at": self.stamp.created_at,
             },
             "titles": dict(sorted(self.titles.items())),
+            "policy": dict(self.policy),
         }
 
     @classmethod
@@ -149,7 +199,8 @@ class Gradebook:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"成绩文件格式不对（{type(exc).__name__}: {exc}）") from None
         titles = dict(data.get("titles") or {})
-        return cls(entries, summarise(entries, titles), stamp, titles)
+        policy = dict(data.get("policy") or {"duplicates": "latest", "roster": 0})
+        return cls(entries, summarise(entries, titles), stamp, titles, policy)
 
 
 def _entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -158,17 +209,24 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
         "file": r.file,
         "student": r.student,
         "exercise": r.exercise or None,
-        "status": r.status,
+        "status": "missing" if entry.absent else r.status,
+        "state": entry.state,
+        "counted": entry.counted,
         "score": r.score,
         "max_score": r.max_score,
         "checks": [
             {"name": c.name, "passed": c.passed, "points": c.points, "max_points": c.max_points,
-             "message": c.message, "details": list(c.details)}
+             "message": c.message, "details": list(c.details), "hint": c.hint}
             for c in r.checks
         ],
         "notes": [n.message for n in r.notes],
         "error": r.error,
         "flags": list(entry.flags),
+        "off_roster": entry.off_roster,
+        "duplicate_of": entry.duplicate_of or None,
+        "submitted_at": entry.submitted_at or None,
+        "time_source": entry.time_source or None,
+        "policy_note": entry.policy_note or None,
         "answer_digest": r.answer_digest,
     }
 
@@ -178,7 +236,7 @@ def _entry_from_dict(d: Mapping[str, Any]) -> Entry:
         CheckResult(
             name=str(c["name"]), passed=bool(c["passed"]), points=float(c["points"]),
             max_points=float(c["max_points"]), message=str(c.get("message", "")),
-            details=[str(d) for d in c.get("details") or []],
+            details=[str(d) for d in c.get("details") or []], hint=str(c.get("hint") or ""),
         )
         for c in d.get("checks") or []
     ]
@@ -189,18 +247,23 @@ def _entry_from_dict(d: Mapping[str, Any]) -> Entry:
         status=status, score=float(d.get("score") or 0.0), max_score=float(d.get("max_score") or 0.0),
         checks=checks, notes=notes, error=d.get("error"), answer_digest=d.get("answer_digest"),
     )
-    return Entry(result, sha256="", flags=[str(f) for f in d.get("flags") or []])
+    absent = d.get("status") == "missing"
+    return Entry(result, sha256="", flags=[str(f) for f in d.get("flags") or []],
+                 counted=bool(d.get("counted", not absent)), duplicate_of=str(d.get("duplicate_of") or ""),
+                 absent=absent, off_roster=bool(d.get("off_roster")), submitted_at=str(d.get("submitted_at") or ""),
+                 time_source=str(d.get("time_source") or ""), policy_note=str(d.get("policy_note") or ""))
 
 
 def _summary_to_dict(s: Summary) -> dict[str, Any]:
     return {
         "files": s.files, "graded": s.graded, "errors": s.errors, "students": s.students,
-        "flagged": s.flagged,
+        "flagged": s.flagged, "duplicates": s.duplicates, "missing": s.missing, "off_roster": s.off_roster,
         "exercises": {
             e.exercise: {
                 "title": e.title, "files": e.files, "graded": e.graded, "errors": e.errors,
                 "max_score": e.max_score, "mean": e.mean, "median": e.median, "min": e.minimum,
                 "max": e.maximum, "full_marks": e.full_marks, "flagged": e.flagged,
+                "duplicates": e.duplicates, "missing": e.missing,
             }
             for e in s.exercises
         },
@@ -208,28 +271,35 @@ def _summary_to_dict(s: Summary) -> dict[str, Any]:
 
 
 def summarise(entries: list[Entry], titles: Mapping[str, str]) -> Summary:
-    """Counts and per-exercise score statistics."""
+    """Counts and per-exercise score statistics over the files that count (no duplicates, no 未提交)."""
     per: dict[str, list[Entry]] = {}
     for e in entries:
         if e.result.exercise:
             per.setdefault(e.result.exercise, []).append(e)
     exercises = []
     for ex, group in sorted(per.items()):
-        graded = [e.result for e in group if e.result.status == "graded"]
-        scores = [r.score for r in graded]
+        files = [e for e in group if not e.absent]
+        scored = [e.result for e in group if e.scored]
+        scores = [r.score for r in scored]
         exercises.append(ExerciseSummary(
-            exercise=ex, title=titles.get(ex, ex), files=len(group), graded=len(graded),
-            errors=len(group) - len(graded),
+            exercise=ex, title=titles.get(ex, ex), files=len(files), graded=len(scored),
+            errors=sum(1 for e in files if e.result.status != "graded" and not e.duplicate_of),
             max_score=max((e.result.max_score for e in group), default=0.0),
             mean=round_points(statistics.fmean(scores)) if scores else None,
             median=round_points(statistics.median(scores)) if scores else None,
             minimum=min(scores) if scores else None, maximum=max(scores) if scores else None,
-            full_marks=sum(1 for r in graded if r.max_score > 0 and r.score >= r.max_score),
+            full_marks=sum(1 for r in scored if r.max_score > 0 and r.score >= r.max_score),
             flagged=sum(1 for e in group if e.flags),
+            duplicates=sum(1 for e in group if e.state == "duplicate"),
+            missing=sum(1 for e in group if e.absent),
         ))
-    graded_n = sum(1 for e in entries if e.result.status == "graded")
+    files = [e for e in entries if not e.absent]
     return Summary(
-        files=len(entries), graded=graded_n, errors=len(entries) - graded_n,
+        files=len(files), graded=sum(1 for e in entries if e.scored),
+        errors=sum(1 for e in files if e.result.status != "graded" and not e.duplicate_of),
         students=len({e.result.student for e in entries if e.result.student}),
         flagged=sum(1 for e in entries if e.flags), exercises=exercises,
+        duplicates=sum(1 for e in entries if e.state == "duplicate"),
+        missing=sum(1 for e in entries if e.absent),
+        off_roster=len({e.result.student for e in entries if e.off_roster}),
     )

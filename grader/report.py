@@ -1,8 +1,9 @@
 """``grader report``: class statistics of a gradebook JSON as one self-contained HTML page.
 
 :func:`build_report` turns a :class:`~grader.gradebook.Gradebook` into a :class:`ClassReport`
-(score distribution per exercise, most-failed checks with their messages, clusters of identical
-wrong answers, flagged copies); :func:`render_report` draws it with inline SVG charts.
+(score distribution per exercise, most-failed checks with their messages and hints, clusters of identical
+wrong answers, flagged copies, duplicates, 未提交 and 名单外); :func:`render_report` draws it with inline SVG
+charts. Statistics count only the files that count (no duplicates, no 未提交).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from grader.gradebook import Entry, Gradebook
-from grader.render.common import fmt_points
+from grader.render.common import fmt_points, policy_lines
 from grader.render.html_out import page
 
 __all__ = ["ClassReport", "Cluster", "Distribution", "FailedCheck", "build_report", "load_gradebook",
@@ -49,6 +50,8 @@ class FailedCheck:
     failed: int
     graded: int
     messages: list[tuple[str, int]]
+    hint: str = ""
+    """The hint students got most often for this check ("" when it has none)."""
 
 
 @dataclass
@@ -71,6 +74,9 @@ class ClassReport:
     clusters: list[Cluster]
     flagged: list[Entry] = field(default_factory=list)
     errors: list[Entry] = field(default_factory=list)
+    duplicates: list[Entry] = field(default_factory=list)
+    missing: list[Entry] = field(default_factory=list)
+    off_roster: list[Entry] = field(default_factory=list)
 
 
 def load_gradebook(path: str | Path) -> Gradebook:
@@ -100,7 +106,7 @@ def _wrong(e: Entry) -> bool:
 
 def build_report(gradebook: Gradebook) -> ClassReport:
     """Statistics of a run, sorted so that the same gradebook always gives the same report."""
-    graded = [e for e in gradebook.entries if e.result.status == "graded"]
+    graded = [e for e in gradebook.entries if e.scored]
     distributions = []
     for s in gradebook.summary.exercises:
         counts = [0] * len(BIN_LABELS)
@@ -112,6 +118,7 @@ def build_report(gradebook: Gradebook) -> ClassReport:
     totals: Counter[tuple[str, str]] = Counter()
     fails: Counter[tuple[str, str]] = Counter()
     messages: dict[tuple[str, str], Counter[str]] = {}
+    hints: dict[tuple[str, str], Counter[str]] = {}
     for e in graded:
         for c in e.result.checks:
             key = (e.result.exercise, c.name)
@@ -119,9 +126,17 @@ def build_report(gradebook: Gradebook) -> ClassReport:
             if not c.passed:
                 fails[key] += 1
                 messages.setdefault(key, Counter())[c.message] += 1
+                if c.hint:
+                    hints.setdefault(key, Counter())[c.hint] += 1
+
+    def top_hint(key: tuple[str, str]) -> str:
+        found = sorted(hints.get(key, Counter()).items(), key=lambda m: (-m[1], m[0]))
+        return found[0][0] if found else ""
+
     failed_checks = [
         FailedCheck(ex, name, n, totals[(ex, name)],
-                    sorted(messages[(ex, name)].items(), key=lambda m: (-m[1], m[0]))[:TOP_MESSAGES])
+                    sorted(messages[(ex, name)].items(), key=lambda m: (-m[1], m[0]))[:TOP_MESSAGES],
+                    top_hint((ex, name)))
         for (ex, name), n in sorted(fails.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CHECKS]
     ]
 
@@ -139,7 +154,10 @@ def build_report(gradebook: Gradebook) -> ClassReport:
     return ClassReport(
         distributions, failed_checks, clusters,
         flagged=[e for e in gradebook.entries if e.flags],
-        errors=[e for e in gradebook.entries if e.result.status != "graded"],
+        errors=[e for e in gradebook.entries if e.state == "error"],
+        duplicates=[e for e in gradebook.entries if e.state == "duplicate"],
+        missing=[e for e in gradebook.entries if e.absent],
+        off_roster=[e for e in gradebook.entries if e.off_roster],
     )
 
 
@@ -181,8 +199,10 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
     """The report as a complete HTML page; every piece of text from the gradebook is escaped."""
     report = build_report(gradebook)
     s = gradebook.summary
-    out = [f"<p>文件 {s.files} 个，已评分 {s.graded}，无法评分 {s.errors}，学生 {s.students} 人，"
-           f"疑似抄袭 {s.flagged} 份。</p>", "<h2>分数分布</h2>"]
+    out = [f"<p>文件 {s.files} 个，计分 {s.graded}，无法评分 {s.errors}，重复提交（未计分）{s.duplicates}，"
+           f"学生 {s.students} 人，未提交 {s.missing} 项，名单外 {s.off_roster} 人，疑似抄袭 {s.flagged} 份。</p>",
+           '<div class="policy">' + "".join(f"<p>{escape(line)}</p>" for line in policy_lines(gradebook)) + "</div>",
+           "<h2>分数分布</h2>"]
     for d in report.distributions:
         mean = fmt_points(d.mean)
         out.append(f"<h3>{escape(d.exercise)} {escape(d.title)}</h3>"
@@ -191,8 +211,9 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
     out.append("<h2>最常未通过的检查</h2>")
     if report.failed_checks:
         rows = [[escape(f.exercise), escape(f.check), f"{f.failed} / {f.graded}",
-                 "<br>".join(f"{escape(m)}（{n} 人）" for m, n in f.messages)] for f in report.failed_checks]
-        out.append(_table(["练习", "检查", "未通过 / 已评分", "常见说明"], rows))
+                 "<br>".join(f"{escape(m)}（{n} 人）" for m, n in f.messages), escape(f.hint)]
+                for f in report.failed_checks]
+        out.append(_table(["练习", "检查", "未通过 / 已评分", "常见说明", "改进提示"], rows))
     else:
         out.append("<p>所有检查都通过了。</p>")
     out.append("<h2>相同的错误答案</h2>")
@@ -212,4 +233,18 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         out.append("<h2>无法评分的文件</h2>")
         rows = [[escape(e.result.file), escape(e.result.error or "")] for e in report.errors]
         out.append(_table(["文件", "原因"], rows))
+    if report.duplicates:
+        out.append("<h2>重复提交（未计分）</h2>")
+        rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?"), escape(e.result.file),
+                 escape(e.duplicate_of)] for e in report.duplicates]
+        out.append(_table(["学号", "练习", "未计分的文件", "计分的文件"], rows))
+    if report.missing:
+        out.append("<h2>未提交</h2>")
+        rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?")] for e in report.missing]
+        out.append(_table(["学号", "练习"], rows))
+    if report.off_roster:
+        out.append("<h2>名单外的学号</h2>")
+        rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?"), escape(e.result.file)]
+                for e in report.off_roster]
+        out.append(_table(["学号", "练习", "文件"], rows))
     return page("全班评分报告", "\n".join(out), lang)

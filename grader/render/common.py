@@ -1,11 +1,13 @@
-"""Helpers shared by the renderers: formula neutralising, labels, score formatting."""
+"""Helpers shared by the renderers: formula neutralising, labels, score formatting, the stated policy."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from grader.gradebook import STATE_LABELS
+
 if TYPE_CHECKING:
-    from grader.gradebook import Entry
+    from grader.gradebook import Entry, Gradebook
     from grader.model import CheckResult
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,7 +57,17 @@ LABELS: dict[str, dict[str, str]] = {
     "all_passed": {"zh": "全部通过", "en": "all checks passed"},
     "hidden_full": {"zh": "另有 {n} 个文件全部通过，未逐行列出（详见输出文件）。",
                     "en": "{n} more file(s) passed every check (listed in the output files)."},
+    "hints": {"zh": "改进提示", "en": "hints"},
+    "hint": {"zh": "提示", "en": "hint"},
+    "duplicate": {"zh": "重复提交（未计分）", "en": "duplicate (not counted)"},
+    "missing": {"zh": "未提交", "en": "missing"},
+    "off_roster": {"zh": "名单外", "en": "not on roster"},
+    "remarks": {"zh": "说明", "en": "remarks"},
+    "policy": {"zh": "评分规则", "en": "policy"},
+    "failed_count": {"zh": "未通过", "en": "failed"},
 }
+STATES_EN = {"graded": "graded", "error": "error", "duplicate": "duplicate (not counted)", "missing": "missing"}
+POLICY_NAMES = {"latest": "最后提交", "best": "最高分"}
 
 
 def label(key: str, lang: str = "zh") -> str:
@@ -64,7 +76,27 @@ def label(key: str, lang: str = "zh") -> str:
 
 
 def status_text(entry: Entry, lang: str = "zh") -> str:
-    return label("graded" if entry.result.status == "graded" else "errored", lang)
+    """已评分 / 无法评分 / 重复提交（未计分） / 未提交."""
+    return STATES_EN[entry.state] if lang == "en" else STATE_LABELS[entry.state]
+
+
+def policy_lines(gradebook: Gradebook) -> list[str]:
+    """The run's policy in Chinese, one sentence each (said the same way in every output)."""
+    rule = POLICY_NAMES.get(str(gradebook.policy.get("duplicates", "latest")), "最后提交")
+    other = "best" if rule == "最后提交" else "latest"
+    lines = [f"同一学生同一练习交了多份文件时，按“{rule}”的那份计分（--duplicates {other} 可改为"
+             f"“{POLICY_NAMES[other]}”）；其余记为“重复提交（未计分）”，不进入统计。"]
+    roster = int(gradebook.policy.get("roster") or 0)
+    if roster:
+        lines.append(f"名单共 {roster} 人：没有文件的记为“未提交”，不在名单上的学号标记“名单外”。")
+    else:
+        lines.append("没有提供名单（--roster）：只列出交了文件的学生。")
+    return lines
+
+
+def hints(entry: Entry) -> list[str]:
+    """"检查名：提示" for every failed check that has a hint."""
+    return [f"{c.name}：{c.hint}" for c in entry.result.checks if not c.passed and c.hint]
 
 
 def failed_checks(entry: Entry) -> list[str]:

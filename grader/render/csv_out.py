@@ -1,4 +1,8 @@
-"""The gradebook as CSV for Excel/WPS: UTF-8 with BOM, every field quoted, formulas neutralised."""
+"""The gradebook as CSV for Excel/WPS: UTF-8 with BOM, every field quoted, formulas neutralised.
+
+One row per submitted file and per 未提交 (with ``--roster``); the 状态 column says 已评分 / 无法评分 /
+重复提交（未计分） / 未提交, the 说明 column why a file counts or not, the 标记 column 疑似抄袭 and 名单外.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,21 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from grader.render.common import failed_checks, fmt_points, label, neutralise, status_text
+from grader.render.common import failed_checks, fmt_points, hints, label, neutralise, status_text
 
 if TYPE_CHECKING:
     from grader.gradebook import Gradebook
 
-COLUMNS = ("student", "exercise", "title", "file", "status", "score", "max_score", "failed", "notes",
-           "error", "flags")
+COLUMNS = ("student", "exercise", "title", "file", "status", "score", "max_score", "failed", "hints", "notes",
+           "remarks", "error", "flags")
 
 
 def rows(gradebook: Gradebook, lang: str = "zh") -> list[list[str]]:
-    """Header plus one row per submitted file, every cell text."""
+    """Header plus one row per entry, every cell text."""
     out = [[label(c, lang) for c in COLUMNS]]
     for e in gradebook.entries:
         r = e.result
-        graded = r.status == "graded"
+        graded = r.status == "graded" and not e.absent
         out.append([
             r.student or "",
             r.exercise or "",
@@ -30,9 +34,11 @@ def rows(gradebook: Gradebook, lang: str = "zh") -> list[list[str]]:
             fmt_points(r.score) if graded else "",
             fmt_points(r.max_score) if graded else "",
             "；".join(failed_checks(e)),
+            "；".join(hints(e)),
             "；".join(n.message for n in r.notes),
-            r.error or "",
-            "；".join(e.flags),
+            e.policy_note,
+            "" if e.absent else r.error or "",
+            "；".join(e.marks),
         ])
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from grader.render.common import fmt_points, label, status_text
+from grader.render.common import fmt_points, label, policy_lines, status_text
 
 if TYPE_CHECKING:
     from grader.gradebook import Entry, Gradebook
@@ -15,6 +15,7 @@ CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
 th{background:#f3f3f3}.error{color:#b00020}.ok{color:#1b5e20}.flag{color:#8a4b00;font-weight:bold}
+.muted{color:#666}.hint{color:#0b4f8a}.policy{background:#f6f8fa;border-left:4px solid #3f6fb5;padding:.4em .8em}
 details{margin:.4em 0}summary{cursor:pointer}small{color:#666}.bar{fill:#3f6fb5}.axis{font-size:11px}
 """
 
@@ -36,27 +37,41 @@ def _row(cells: list[str], tag: str = "td") -> str:
 def _summary(gradebook: Gradebook, lang: str) -> str:
     s = gradebook.summary
     head = _row([escape(label(k, lang)) for k in
-                 ("exercise", "title", "files", "graded", "errored", "mean", "median", "full_marks", "flags")],
-                "th")
+                 ("exercise", "title", "files", "graded", "errored", "duplicate", "missing", "mean", "median",
+                  "full_marks", "flags")], "th")
     body = "".join(
-        _row([escape(e.exercise), escape(e.title), str(e.files), str(e.graded), str(e.errors),
-              fmt_points(e.mean), fmt_points(e.median), str(e.full_marks), str(e.flagged)])
+        _row([escape(e.exercise), escape(e.title), str(e.files), str(e.graded), str(e.errors), str(e.duplicates),
+              str(e.missing), fmt_points(e.mean), fmt_points(e.median), str(e.full_marks), str(e.flagged)])
         for e in s.exercises)
     counts = (f"<p>{escape(label('files', lang))}：{s.files}　{escape(label('graded', lang))}：{s.graded}　"
-              f"{escape(label('errored', lang))}：{s.errors}　{escape(label('students', lang))}：{s.students}</p>")
-    return f"{counts}<table>{head}{body}</table>"
+              f"{escape(label('errored', lang))}：{s.errors}　{escape(label('duplicate', lang))}：{s.duplicates}　"
+              f"{escape(label('missing', lang))}：{s.missing}　{escape(label('off_roster', lang))}：{s.off_roster}　"
+              f"{escape(label('students', lang))}：{s.students}</p>")
+    policy = "".join(f"<p>{escape(line)}</p>" for line in policy_lines(gradebook))
+    return f'{counts}<div class="policy">{policy}</div><table>{head}{body}</table>'
+
+
+def hint_html(c: CheckResult) -> str:
+    """The hint of a failed check as a paragraph ("" when passed or without a hint)."""
+    return f'<p class="hint">提示：{escape(c.hint)}</p>' if c.hint and not c.passed else ""
 
 
 def _entry(e: Entry, lang: str) -> str:
     r = e.result
-    cls = "ok" if r.status == "graded" and r.score >= r.max_score > 0 else "error"
-    score = (f"{fmt_points(r.score)} / {fmt_points(r.max_score)}" if r.status == "graded"
+    cls = "ok" if e.state == "graded" and r.score >= r.max_score > 0 else "error"
+    if e.state in ("duplicate", "missing"):
+        cls = "muted"
+    score = (f"{fmt_points(r.score)} / {fmt_points(r.max_score)}" if r.status == "graded" and not e.absent
              else escape(status_text(e, lang)))
+    if e.state == "duplicate":
+        score += f"（{escape(status_text(e, lang))}）"
     parts = [f'<summary><b>{escape(r.student or "?")}</b> · {escape(r.exercise or "?")} · '
              f'<span class="{cls}">{score}</span> <small>{escape(r.file)}</small></summary>']
-    if r.error:
+    if r.error and not e.absent:
         parts.append(f'<p class="error">{escape(r.error)}</p>')
-    parts.extend(f'<p class="flag">{escape(flag)}</p>' for flag in e.flags)
+    if e.policy_note:
+        parts.append(f'<p class="muted">{escape(e.policy_note)}</p>')
+    parts.extend(f'<p class="flag">{escape(flag)}</p>' for flag in e.marks)
     if r.checks:
         head = _row([escape(label(k, lang)) for k in ("checks", "status", "score", "message")], "th")
         rows = "".join(
@@ -71,9 +86,9 @@ def _entry(e: Entry, lang: str) -> str:
 
 def _message(c: CheckResult) -> str:
     if not c.details:
-        return escape(c.message)
+        return escape(c.message) + hint_html(c)
     items = "".join(f"<li>{escape(d)}</li>" for d in c.details)
-    return f"{escape(c.message)}<ul>{items}</ul>"
+    return f"{escape(c.message)}<ul>{items}</ul>{hint_html(c)}"
 
 
 def render(gradebook: Gradebook, lang: str = "zh") -> bytes:

@@ -1,13 +1,15 @@
-"""The gradebook as a rich table on the terminal."""
+"""The gradebook as rich tables on the terminal: one line per file, the hints of the failed checks, the
+counts and the policy in force."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
-from grader.render.common import fmt_points, label
+from grader.render.common import fmt_points, label, policy_lines, status_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,39 +23,105 @@ FULL_LISTING_MAX = 60
 
 def _needs_attention(e: Entry) -> bool:
     r = e.result
-    return bool(e.flags) or r.status != "graded" or any(not c.passed for c in r.checks)
+    return bool(e.marks) or e.state != "graded" or any(not c.passed for c in r.checks)
+
+
+def _line(e: Entry, lang: str) -> tuple[str, str, str]:
+    """(score, text, style) of one entry."""
+    r = e.result
+    if e.state == "missing":
+        return "—", status_text(e, lang), "yellow"
+    if e.state == "duplicate":
+        score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}" if r.status == "graded" else "—"
+        return score, f"{status_text(e, lang)}：计分的是 {e.duplicate_of}", "dim"
+    if r.status != "graded":
+        return "—", r.error or "", "red"
+    score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}"
+    failed = [c.name for c in r.checks if not c.passed]
+    if failed:
+        return score, label("failed", lang) + "：" + "、".join(failed), "yellow"
+    return score, label("all_passed", lang), "green"
+
+
+def _hint_table(gradebook: Gradebook, lang: str) -> Table | None:
+    """One row per (exercise, failed check) with its hint and how many counted files failed it."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for e in gradebook.entries:
+        if e.scored:
+            for c in e.result.checks:
+                if not c.passed and c.hint:
+                    counts[(e.result.exercise, c.name, c.hint)] += 1
+    if not counts:
+        return None
+    table = Table(title=label("hints", lang), title_justify="left", show_lines=False)
+    for key in ("exercise", "checks", "failed_count", "hint"):
+        table.add_column(label(key, lang), overflow="fold")
+    for (exercise, name, hint), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+        table.add_row(escape(exercise), escape(name), str(n), escape(hint))
+    return table
+
+
+def _missing_table(gradebook: Gradebook, lang: str) -> Table | None:
+    """未提交, one row per roster student: the exercises without a file (all of them: "全部")."""
+    per: dict[str, list[str]] = {}
+    for e in gradebook.entries:
+        if e.absent:
+            per.setdefault(e.result.student or "?", []).append(e.result.exercise)
+    if not per:
+        return None
+    table = Table(title=label("missing", lang), title_justify="left")
+    table.add_column(label("student", lang))
+    table.add_column(label("exercise", lang), overflow="fold")
+    everything = len(gradebook.exercises)
+    for student, exercises in per.items():
+        text = (f"全部（{everything} 道）" if lang == "zh" else f"all {everything}") if len(exercises) == everything > 1 \
+            else "、".join(exercises)
+        table.add_row(escape(student), escape(text))
+    return table
 
 
 def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
-    """One line per file (score or the reason it failed), then the counts.
+    """One line per file (score or the reason it failed), the hints, then the counts and the policy.
 
-    A large class lists only files with an error, a failed check or a flag; the outputs have all.
+    A large class lists only files with an error, a failed check, a mark, a duplicate or 未提交; the
+    outputs have all.
     """
-    entries = gradebook.entries
+    files = [e for e in gradebook.entries if not e.absent]
+    entries = files
     if len(entries) > FULL_LISTING_MAX:
         entries = [e for e in entries if _needs_attention(e)]
     table = Table(show_lines=False)
     for key in ("student", "exercise", "score", "message"):
         table.add_column(label(key, lang), overflow="fold")
     for e in entries:
-        r = e.result
-        if r.status == "graded":
-            score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}"
-            failed = [c.name for c in r.checks if not c.passed]
-            text = (label("failed", lang) + "：" + "、".join(failed)) if failed else label("all_passed", lang)
-            style = "green" if not failed else "yellow"
-        else:
-            score, text, style = "—", r.error or "", "red"
-        if e.flags:
-            text += "；" + "；".join(e.flags)
+        score, text, style = _line(e, lang)
+        if e.marks:
+            text += "；" + "；".join(e.marks)
             style = "bold magenta"
-        table.add_row(escape(r.student or "?"), escape(r.exercise or "?"), score,
-                      f"[{style}]{escape(text)}[/]  [dim]{escape(r.file)}[/]")
+        where = f"  [dim]{escape(e.result.file)}[/]" if e.result.file else ""
+        table.add_row(escape(e.result.student or "?"), escape(e.result.exercise or "?"), score,
+                      f"[{style}]{escape(text)}[/]{where}")
     if entries:
         console.print(table)
-    hidden = len(gradebook.entries) - len(entries)
+    hidden = len(files) - len(entries)
     if hidden:
         console.print(label("hidden_full", lang).format(n=hidden))
+    missing = _missing_table(gradebook, lang)
+    if missing is not None:
+        console.print(missing)
+    hint_table = _hint_table(gradebook, lang)
+    if hint_table is not None:
+        console.print(hint_table)
     s = gradebook.summary
-    console.print(f"{label('files', lang)} {s.files}，{label('graded', lang)} {s.graded}，"
-                  f"{label('errored', lang)} {s.errors}，{label('flags', lang)} {s.flagged}")
+    if lang == "zh":
+        line = f"文件 {s.files} 个：计分 {s.graded}，无法评分 {s.errors}，重复提交（未计分） {s.duplicates}"
+        if gradebook.policy.get("roster"):
+            line += f"；未提交 {s.missing} 项，名单外 {s.off_roster} 人"
+        line += f"；疑似抄袭 {s.flagged} 份"
+    else:
+        line = (f"{s.files} files: {s.graded} counted, {s.errors} errors, {s.duplicates} duplicates; "
+                f"{s.missing} missing, {s.off_roster} not on roster; {s.flagged} flagged")
+    console.print(line)
+    if lang == "zh":
+        for line in policy_lines(gradebook):
+            console.print(f"[dim]{escape(line)}[/]")

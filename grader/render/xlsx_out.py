@@ -1,5 +1,6 @@
-"""The gradebook as XLSX: a 总表 (one row per student, one column per exercise) and a sheet per
-exercise with each check's points. Text that a spreadsheet would run as a formula is neutralised."""
+"""The gradebook as XLSX: a 总表 (one row per student, one column per exercise: the score of the file
+that counts, 无法评分 or 未提交), a sheet per exercise with each check's points and hints, and a 评分规则
+sheet stating the policy. Text that a spreadsheet would run as a formula is neutralised."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from grader.render.common import failed_checks, label, neutralise, status_text
+from grader.render.common import failed_checks, hints, label, neutralise, policy_lines, status_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -38,19 +39,16 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def best_scores(gradebook: Gradebook) -> dict[tuple[str, str], Entry]:
-    """(学号, exercise) → the entry with the best score (a student may hand in twice)."""
-    best: dict[tuple[str, str], Entry] = {}
+def counted_entries(gradebook: Gradebook) -> dict[tuple[str, str], Entry]:
+    """(学号, exercise) → the entry that counts (policy applied: no duplicates; 未提交 placeholders)."""
+    out: dict[tuple[str, str], Entry] = {}
     for e in gradebook.entries:
         r = e.result
-        if not r.student or not r.exercise:
-            continue
-        key = (r.student, r.exercise)
-        old = best.get(key)
-        rank = (r.status == "graded", r.score)
-        if old is None or rank > (old.result.status == "graded", old.result.score):
-            best[key] = e
-    return best
+        if r.student and r.exercise and not e.duplicate_of:
+            old = out.get((r.student, r.exercise))
+            if old is None or (e.scored and not old.scored):
+                out[(r.student, r.exercise)] = e
+    return out
 
 
 def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
@@ -60,21 +58,21 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
     used: set[str] = set()
     summary.title = _sheet_title(label("summary", lang), used)
     exercises = gradebook.exercises
-    best = best_scores(gradebook)
+    counted = counted_entries(gradebook)
     _put(summary, [label("student", lang), *[f"{ex} {gradebook.titles.get(ex, '')}".strip()
                                              for ex in exercises], label("total", lang), label("flags", lang)])
     for student in gradebook.students:
         scores: list[Any] = []
         for ex in exercises:
-            e = best.get((student, ex))
-            if e is None or e.result.status != "graded":
-                scores.append(None if e is None else label("errored", lang))
-                continue
-            scores.append(e.result.score)
-        flags = [f"{e.result.exercise}：{f}" for e in gradebook.entries
-                 if e.result.student == student for f in e.flags]
+            e = counted.get((student, ex))
+            scores.append(None if e is None else e.result.score if e.scored else status_text(e, lang))
+        mine = [e for e in gradebook.entries if e.result.student == student]
+        marks = list(dict.fromkeys(f"{e.result.exercise}：{f}" for e in mine for f in e.flags))
+        if any(e.off_roster for e in mine):
+            marks.insert(0, label("off_roster", lang))
+        marks += [f"{e.result.exercise}：{label('duplicate', lang)} {e.result.file}" for e in mine if e.duplicate_of]
         total = sum(s for s in scores if isinstance(s, float | int))
-        _put(summary, [student, *scores, total, "；".join(flags)])
+        _put(summary, [student, *scores, total, "；".join(marks)])
     for cell in summary[1]:
         cell.font = Font(bold=True)
 
@@ -87,16 +85,16 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
                 if c.name not in names:
                     names.append(c.name)
         _put(ws, [label("student", lang), label("file", lang), label("status", lang), label("score", lang),
-                  label("max_score", lang), *names, label("failed", lang), label("error", lang),
-                  label("flags", lang)])
+                  label("max_score", lang), *names, label("failed", lang), label("hints", lang),
+                  label("remarks", lang), label("error", lang), label("flags", lang)])
         for e in group:
             r = e.result
+            graded = r.status == "graded" and not e.absent
             points = {c.name: c.points for c in r.checks}
             _put(ws, [r.student or "", r.file, status_text(e, lang),
-                      r.score if r.status == "graded" else None,
-                      r.max_score if r.status == "graded" else None,
-                      *[points.get(n) for n in names], "；".join(failed_checks(e)), r.error or "",
-                      "；".join(e.flags)])
+                      r.score if graded else None, r.max_score if graded else None,
+                      *[points.get(n) for n in names], "；".join(failed_checks(e)), "；".join(hints(e)),
+                      e.policy_note, "" if e.absent else r.error or "", "；".join(e.marks)])
         for cell in ws[1]:
             cell.font = Font(bold=True)
 
@@ -106,6 +104,9 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
         _put(ws, [label("file", lang), label("student", lang), label("error", lang)])
         for e in unsorted:
             _put(ws, [e.result.file, e.result.student or "", e.result.error or ""])
+    ws = wb.create_sheet(_sheet_title(label("policy", lang), used))
+    for line in policy_lines(gradebook):
+        _put(ws, [line])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
