@@ -44,7 +44,7 @@ _AFTER_SUCCESS = (
     ("发错货", "换货", 0.14),
     ("口味与描述不符", "换货", 0.10),
     ("七天无理由退货", "退货退款", 0.16),
-    ("临近保质期/质量问题", "退货退款", 0.14),
+    ("临近保质期/质量问题", "仅退款", 0.14),
 )
 _REASON_ROW = {row[0]: i for i, row in reversed(list(enumerate(_AFTER_SUCCESS)))}
 """First row of each reason in _AFTER_SUCCESS."""
@@ -163,7 +163,7 @@ def make_refunds(rng: np.random.Generator, o: Orders) -> Refunds:
     partial = np.minimum(unit, o.actual[done] // 2)
     cents = np.select([kind == "仅退款", kind == "换货"], [partial, 0], share[line_idx])
     withdrawn = rng.random(k) < 0.15
-    # 七天无理由 and 临近保质期 on 交易成功 orders: the food had been opened, so the shop refused.
+    # 七天无理由 on 交易成功 orders: the food had been opened, so the shop refused (bad bags are refunded).
     refused = kind == "退货退款"
     platform = refused & (rng.random(k) < 0.3)
     state = np.where(refused | withdrawn, "退款关闭", np.where(kind == "换货", "换货成功", "退款成功")).astype(object)
