@@ -19,6 +19,7 @@ from grader.cache import student_key
 from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_check
 from grader.intake.normalize import NoteBook, to_canonical
 from grader.intake.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
+from grader.log import log_exception
 from grader.model import CheckResult, Note, SubmissionResult, round_points
 from grader.reference import ReferenceFailed, reference_answer, student_tables
 from grader.serialize import SerializeError, serialize
@@ -56,7 +57,8 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
     except ReadError:
         raise
     except Exception as exc:
-        raise ReadError(f"整理表格内容时出错（{type(exc).__name__}）；请按练习要求的列重新保存后再提交") from None
+        log_exception("normalise", filename, exc)
+        raise ReadError("整理表格内容时出错（某些单元格的内容无法按列的类型读取）；请按练习要求的列重新保存后再提交") from None
 
 
 def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
@@ -85,6 +87,16 @@ def reference_submission(spec: ExerciseSpec, student: str | None) -> Any:
     with cache.LOCK:
         cache.REFERENCES[key] = value
     return value
+
+
+def prepare_reference(spec: ExerciseSpec, student: str | None) -> None:
+    """Compute and cache the reference answer (and the tables checks read) for ``student``; never raises."""
+    try:
+        reference_submission(spec, student)
+        if any(REGISTRY[c.kind].reads_tables for c in spec.checks):  # generated before the file's limits
+            student_tables(student)
+    except ReferenceUnavailable:
+        pass  # each check that needs it says so when it runs
 
 
 def answer_digest(spec: ExerciseSpec, value: Any) -> str | None:
@@ -155,13 +167,15 @@ def grade_bytes(spec: ExerciseSpec, filename: str, data: bytes, student: str | N
         result.status, result.error = "error", str(exc)
         return result
     except Exception as exc:  # the readers wrap everything; this is the last guard
-        result.status, result.error = "error", f"读取文件时评分程序出错（{type(exc).__name__}），请把文件发给老师"
+        log_exception("read", filename, exc)
+        result.status, result.error = "error", "读取文件时评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）"
         return result
     try:
         return _grade_answer(spec, answer, result, student, solutions=solutions)
     except Exception as exc:
         result.status = "error"
-        result.error = f"评分程序出错（{type(exc).__name__}），该文件未评分；请把文件发给老师"
+        log_exception("grade", filename, exc)
+        result.error = "评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）"
         return result
 
 
@@ -187,7 +201,8 @@ def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, 
     result.score = round_points(max(0.0, earned - _apply_deductions(spec, result.notes)))
     try:
         result.answer_digest = answer_digest(spec, answer.value)
-    except Exception:  # the digest only groups identical answers in the report; it must not fail grading
+    except Exception as exc:  # the digest only groups identical answers in the report; it must not fail grading
+        log_exception("answer digest", result.file, exc)
         result.answer_digest = None
     return result
 
@@ -204,7 +219,7 @@ def grade_result(spec: ExerciseSpec, result_obj: Any, student: str | None, *, so
     except Exception as exc:
         return SubmissionResult(file=filename, student=student, exercise=spec.id, status="error",
                                 max_score=round_points(spec.max_score),
-                                error=f"无法把 result 转成提交文件（{type(exc).__name__}: {str(exc)[:100]}）")
+                                error=f"无法把 result 转成提交文件（{str(exc)[:100] or '内容无法转换'}）；请检查 result 是不是练习要求的表格")
     graded = grade_bytes(spec, filename, ser.data, student, solutions=solutions)
     graded.notes = ser.notes + graded.notes
     return graded
@@ -219,5 +234,14 @@ def answer_key(spec: ExerciseSpec, student: str | None) -> tuple[str, bytes]:
     return spec.submission_name(student, packed.format), packed.data
 
 
-__all__ = ["Answer", "answer_digest", "answer_key", "grade_bytes", "grade_result", "read_answer",
-           "reference_digest", "reference_submission"]
+__all__ = [
+    "Answer",
+    "answer_digest",
+    "answer_key",
+    "grade_bytes",
+    "grade_result",
+    "prepare_reference",
+    "read_answer",
+    "reference_digest",
+    "reference_submission",
+]

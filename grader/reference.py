@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import shutil
+import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ import pandas as pd
 
 from grader import cache
 from grader.cache import student_key
+from grader.log import log_exception
 
 if TYPE_CHECKING:
     from grader.spec import ExerciseSpec
@@ -102,7 +104,12 @@ def reference_answer(spec: ExerciseSpec, student: str | None) -> Any:
     except ReferenceFailed:
         raise
     except Exception as exc:
-        raise ReferenceFailed(f"参考答案 exercises/{spec.id}/solution.py 运行出错（{type(exc).__name__}: {exc}）") from exc
+        log_exception("solution.py", spec.id, exc)
+        line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                     if f.filename.endswith("solution.py")), None)
+        where = f"第 {line} 行" if line else "运行时"
+        raise ReferenceFailed(f"参考答案 exercises/{spec.id}/solution.py {where}出错（{str(exc)[:120]}）；"
+                              "请课程维护者修正（grader --debug 可看到完整报错）") from exc
     with cache.LOCK:
         cache.ANSWERS[key] = answer
     return answer

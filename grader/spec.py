@@ -29,7 +29,7 @@ DEFAULT_FILENAME = "{student}_{id}.{ext}"
 KNOWN_TABLES = ("orders", "order_items", "customers", "sms_log", "traffic")
 NOTE_CODES = ("encoding", "alias", "header", "fullwidth", "whitespace", "amount_text", "extra_columns",
               "column_order", "sheet", "formula", "empty_rows", "key_text", "format", "rule_alias",
-              "discount_text", "not_a_number")
+              "discount_text", "not_a_number", "totals", "precision", "serial_date")
 """Correction codes a reader may report; ``notes.deductions`` may set points for any of them."""
 ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -137,6 +137,14 @@ class ExerciseSpec:
     notes: NotesPolicy = field(default_factory=NotesPolicy)
     folder: Path = Path()
     """Folder holding spec.yml, instructions.md, starter.py, solution.py, wrong/."""
+    aliases: list[str] = field(default_factory=list)
+    """Other names of the exercise in students' file names (e.g. 老客户), besides the id and title."""
+    explicit: frozenset[str] = frozenset()
+    """Top-level fields spec.yml sets itself (an optional field left out has its default)."""
+
+    def sets(self, name: str) -> bool:
+        """True when spec.yml sets the top-level field ``name`` (instead of leaving the default)."""
+        return name in self.explicit
 
     @property
     def max_score(self) -> float:
@@ -400,8 +408,10 @@ def parse_spec(data: Any, folder: Path, where: str | None = None) -> ExerciseSpe
     if attempts < 0:
         raise f.error("attempts_before_solution", "不能为负数")
     notes = _parse_notes(where, f.get("notes", dict, {}))
+    aliases = f.str_list("aliases", [])
     f.finish()
-    return ExerciseSpec(ex_id, title, chapter, tables, submission, checks, attempts, notes, folder)
+    return ExerciseSpec(ex_id, title, chapter, tables, submission, checks, attempts, notes, folder,
+                        aliases=aliases, explicit=frozenset(str(k) for k in f.data))
 
 
 def load_spec(folder: str | Path) -> ExerciseSpec:

@@ -190,7 +190,8 @@ def test_checker_bug_becomes_a_message(exercises, tmp_path):
         spec = load_spec(make(tmp_path, spec_dict, OLD_SOLUTION))
         result = grade_result(spec, reference_answer(load_spec(exercises / "old-demo"), None), None)
         assert result.status == "graded" and result.score == 1
-        assert result.checks[0].message.startswith("检查程序出错，请告诉老师")
+        assert result.checks[0].message.startswith("检查程序出错")
+        assert "ZeroDivisionError" not in result.checks[0].message and "boom" not in result.checks[0].message
     finally:
         REGISTRY.pop("test-boom")
 
@@ -348,3 +349,23 @@ def test_table_without_any_expected_column_is_graded_zero_not_an_error():
         assert result.status == "graded", result.error
         assert result.score < result.max_score
         assert any("缺少列" in c.message for c in result.checks)
+
+
+def test_debug_switch_logs_the_traceback_of_a_failing_check(tmp_path, monkeypatch, caplog):
+    """Nothing is swallowed: with GRADER_DEBUG=1 a check's exception reaches the log with its traceback."""
+    import logging
+
+    @check("test-boom-debug", title="炸")
+    def boom(ctx):
+        raise ZeroDivisionError("boom-for-debug")
+
+    monkeypatch.setenv("GRADER_DEBUG", "1")
+    try:
+        spec_dict = {**OLD_SPEC, "id": "boom-debug", "checks": [{"kind": "test-boom-debug", "points": 1}]}
+        spec = load_spec(make(tmp_path, spec_dict, OLD_SOLUTION))
+        with caplog.at_level(logging.DEBUG, logger="grader"):
+            result = grade_result(spec, pd.DataFrame({"买家会员名": ["a"]}), None)
+        assert result.checks[0].passed is False
+        assert any("boom-for-debug" in r.getMessage() and r.exc_info for r in caplog.records)
+    finally:
+        REGISTRY.pop("test-boom-debug")

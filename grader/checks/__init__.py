@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from grader.log import log_exception
 from grader.model import CheckResult, round_points
 from grader.reference import student_tables
 
@@ -132,6 +133,8 @@ class CheckKind:
     """Submission kinds it works on (``table``, ``tier-config``); empty = any."""
     validate: Callable[[dict[str, Any]], list[str]] | None = None
     """Optional extra validation of params at spec load; returns Chinese problems."""
+    reads_tables: bool = False
+    """Reads the student's dataset (``ctx.tables``): the CLI generates it before the file's time limit starts."""
 
     def __call__(self, ctx: CheckContext, **params: Any) -> CheckResult:
         return self.fn(ctx, **params)
@@ -180,13 +183,14 @@ REGISTRY: dict[str, CheckKind] = {}
 
 
 def check(name: str, *, title: str, needs_reference: bool = False, applies_to: tuple[str, ...] = (),
-          validate: Callable[[dict[str, Any]], list[str]] | None = None) -> Callable[[CheckFn], CheckFn]:
+          validate: Callable[[dict[str, Any]], list[str]] | None = None,
+          reads_tables: bool = False) -> Callable[[CheckFn], CheckFn]:
     """Register ``fn`` as check kind ``name``."""
 
     def register(fn: CheckFn) -> CheckFn:
         if name in REGISTRY and REGISTRY[name].fn is not fn:
             raise ValueError(f"check kind {name!r} registered twice")
-        REGISTRY[name] = CheckKind(name, fn, title, needs_reference, tuple(applies_to), validate)
+        REGISTRY[name] = CheckKind(name, fn, title, needs_reference, tuple(applies_to), validate, reads_tables)
         return fn
 
     return register
@@ -203,7 +207,8 @@ def run_check(kind: CheckKind, ctx: CheckContext) -> CheckResult:
     except CheckParamError as exc:
         return ctx.result(0.0, f"练习的检查设置有误：{exc}，请告诉老师", hint="")
     except Exception as exc:  # a checker bug must not reach the student as a traceback
-        return ctx.result(0.0, f"检查程序出错，请告诉老师（{type(exc).__name__}: {str(exc)[:120]}）", hint="")
+        log_exception(f"check {kind.name}", ctx.spec.id, exc)
+        return ctx.result(0.0, "检查程序出错，这一项暂时无法评分；请告诉老师（老师可用 grader --debug 查看原因）", hint="")
     if not isinstance(result, CheckResult):
         return ctx.result(0.0, "检查程序出错，请告诉老师（检查没有返回结果）", hint="")
     return result

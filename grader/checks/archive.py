@@ -42,7 +42,7 @@ def _validate(params: dict[str, Any]) -> list[str]:
     return problems
 
 
-@check("order-mistakes", title="常见错误诊断", applies_to=("table",), validate=_validate)
+@check("order-mistakes", title="常见错误诊断", applies_to=("table",), reads_tables=True, validate=_validate)
 def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mistakes: list = [],  # noqa: B006
                    min_orders: int = 0, min_amount: float = -1.0, label: str = "客户",
                    table: str = "orders") -> CheckResult:

@@ -110,7 +110,7 @@ def group_size(ctx: CheckContext, *, limit: int = 500, prefix: str = "吃货美�
                     hint=f"微信群最多 {limit} 人：第 1–{limit} 位进 01 群，第 {limit + 1}–{2 * limit} 位进 02 群……")
 
 
-@check("group-order", title="新入群的排在后面", applies_to=("table",))
+@check("group-order", title="新入群的排在后面", applies_to=("table",), reads_tables=True)
 @_nonempty
 def group_order(ctx: CheckContext, *, table: str = "customers", time_column: str = "微信入群时间",
                 prefix: str = "吃货美食团·", kinds: tuple = ("VIP群", "会员群"), key: str = "买家会员名",

@@ -144,7 +144,7 @@ def _nonempty(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
 
 
 # ---------------------------------------------------------------------------------------------------
-@check("plan-consent", title="只发给同意接收的客户", applies_to=("table",))
+@check("plan-consent", title="只发给同意接收的客户", applies_to=("table",), reads_tables=True)
 @_nonempty
 def plan_consent(ctx: CheckContext, *, log: dict, key: str = "买家会员名", time_column: str = "发送时间") -> CheckResult:
     """Every planned customer agreed to marketing SMS (customers.是否订阅短信)."""
@@ -196,7 +196,7 @@ def plan_preferred(ctx: CheckContext, *, campaign: dict, key: str = "买家会�
                     hint=f"中午或傍晚（{windows}）买家最可能看手机，又不打扰工作和休息")
 
 
-@check("plan-frequency", title="发送频率", applies_to=("table",))
+@check("plan-frequency", title="发送频率", applies_to=("table",), reads_tables=True)
 @_nonempty
 def plan_frequency(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "买家会员名",
                    time_column: str = "发送时间") -> CheckResult:
@@ -247,7 +247,7 @@ def plan_segments(ctx: CheckContext, *, campaign: dict, key: str = "买家会员
                          f"否则每 67 字一条（向上取整）；费用 = 条数 × {c.price} 元")
 
 
-@check("plan-coverage", title="该发的都发了", applies_to=("table",))
+@check("plan-coverage", title="该发的都发了", applies_to=("table",), reads_tables=True)
 @_nonempty
 def plan_coverage(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "买家会员名",
                   time_column: str = "发送时间") -> CheckResult:

@@ -1,92 +1,136 @@
-"""Turn command-line PATHs (files, folders, .zip archives) into submissions.
+"""Turn command-line PATHs (files, folders, .zip / .7z archives) into submissions.
 
 Nothing is extracted to disk (see :mod:`grader.intake.archives`). A file that cannot be taken becomes a
-:class:`Submission` with ``error`` set, so it still shows up in every output.
+:class:`Submission` with ``error`` set, so it still shows up in every output. Links are never followed and
+FIFOs, devices and sockets are never read ("已跳过：链接/特殊文件").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import errno
+import os
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from grader.intake.archives import expand, is_junk
-from grader.intake.identity import parse_name
+from grader.intake.archives import SKIPPED_LINK, expand, is_junk
+from grader.intake.identity import identify
 from grader.intake.limits import Limits
 from grader.intake.limits import mb as _mb
 from grader.intake.submission import Submission
 
-__all__ = ["collect"]
+__all__ = ["NOT_FOUND", "NO_STUDENT", "collect", "exercise_names"]
+
+NO_STUDENT = "路径里找不到学号（文件名和文件夹名都没有）；请按 <学号>_<练习编号>.<扩展名> 重命名，或用 --student 指定。"
+NOT_FOUND = "找不到这个文件或文件夹；请检查路径是否写对。"
+
+
+def _cannot_read(exc: OSError) -> str:
+    return f"无法读取文件（{exc.strerror or '系统拒绝访问'}）；请检查路径和权限。"
+
+
+def _too_big(size: int | None, cap: int) -> str:
+    what = f"{_mb(size)}，" if size is not None else ""
+    return f"文件过大（{what}上限 {_mb(cap)}），未评分；请确认提交的是正确的文件。"
 
 
 def _from_path(path: Path, limits: Limits, shown: str) -> Iterator[Submission]:
+    """One file, opened without following links; FIFOs, devices and sockets are never read."""
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        yield Submission(shown, error=f"无法读取文件（{exc.strerror or type(exc).__name__}）；请检查路径和权限。")
+        linked = exc.errno == errno.ELOOP or path.is_symlink()
+        yield Submission(shown, error=SKIPPED_LINK if linked else _cannot_read(exc))
         return
-    cap = limits.max_zip_total_bytes if path.suffix.lower() == ".zip" else limits.max_file_bytes
-    if size > cap:
-        yield Submission(shown, error=f"文件过大（{_mb(size)}，上限 {_mb(cap)}），未评分；请确认提交的是正确的文件。")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            yield Submission(shown, error=SKIPPED_LINK)
+            return
+        cap = limits.max_zip_total_bytes if path.name.lower().endswith((".zip", ".7z")) else limits.max_file_bytes
+        if info.st_size > cap:
+            yield Submission(shown, error=_too_big(info.st_size, cap))
+            return
+        try:
+            data = handle.read(cap + 1)
+        except OSError as exc:
+            yield Submission(shown, error=_cannot_read(exc))
+            return
+    if len(data) > cap:
+        yield Submission(shown, error=_too_big(None, cap))
         return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Submission(shown, error=f"无法读取文件（{exc.strerror or type(exc).__name__}）；请检查路径和权限。")
-        return
-    yield from expand(shown, data, limits, 0)
+    when = datetime.fromtimestamp(info.st_mtime)
+    for sub in expand(shown, data, limits, 0):
+        # archive members keep their own time; a plain file gets its modification time
+        yield sub if sub.time_source or sub.error else replace(sub, submitted_at=when, time_source="mtime")
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_file() and not is_junk(rel):
-            yield path
+def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
+    """(path, is a plain entry) under ``root``, sorted; linked folders are listed, never entered."""
+    found: list[tuple[Path, bool]] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        base = Path(folder)
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                dirs.remove(name)
+                found.append((base / name, False))
+        found.extend((base / name, True) for name in files)
+    for path, plain in sorted(found):
+        if not is_junk(path.relative_to(root).as_posix()):
+            yield path, plain
 
 
 def _raw_submissions(paths: Iterable[str | Path], limits: Limits) -> Iterator[Submission]:
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in _walk(path):
-                yield from _from_path(child, limits, child.as_posix())
-        elif path.exists():
+        if path.is_symlink():
+            yield Submission(path.as_posix(), error=SKIPPED_LINK)
+        elif path.is_dir():
+            for child, plain in _walk(path):
+                if plain:
+                    yield from _from_path(child, limits, child.as_posix())
+                else:
+                    yield Submission(child.as_posix(), error=SKIPPED_LINK)
+        elif os.path.lexists(path):
             yield from _from_path(path, limits, path.as_posix())
         else:
-            yield Submission(str(raw), error="找不到这个文件或文件夹；请检查路径是否写对。")
+            yield Submission(str(raw), error=NOT_FOUND)
+
+
+def exercise_names(exercises: Mapping[str, Any] | Iterable[str]) -> dict[str, list[str]]:
+    """Exercise id → its title and ``aliases`` (what a file name may call it)."""
+    if isinstance(exercises, Mapping):
+        return {ex: [str(getattr(s, "title", "") or ""), *getattr(s, "aliases", [])] for ex, s in exercises.items()}
+    return {ex: [] for ex in exercises}
 
 
 def collect(
     paths: Iterable[str | Path],
-    exercise_ids: Iterable[str],
+    exercises: Mapping[str, Any] | Iterable[str],
     *,
     exercise: str | None = None,
     student: str | None = None,
+    roster: Iterable[str] = (),
     limits: Limits | None = None,
 ) -> list[Submission]:
-    """Every submission under ``paths`` with 学号 and exercise filled in, in input order.
+    """Every submission under ``paths`` with 学号 and exercise taken from the whole path, in input order.
 
-    ``exercise`` / ``student`` override what the file names say. A file whose name
-    names no known exercise (and no override) gets an error instead of a guess.
+    ``exercises`` are the specs by id (titles and ``aliases`` are matched too) or just the ids.
+    ``exercise`` / ``student`` override what the paths say; with ``roster``, a 学号 on it wins. A file
+    whose path names no exercise keeps ``exercise=None``: the grader then tries its columns
+    (:func:`grader.engine.guess_exercise`).
     """
-    ids = sorted(set(exercise_ids))
+    names = exercise_names(exercises)
+    roster = list(roster)
     limits = limits or Limits()
     out: list[Submission] = []
     for sub in _raw_submissions(paths, limits):
-        if sub.error is not None:
-            named_student, named_exercise = parse_name(sub.name, ids)
-            out.append(replace(sub, student=student or named_student, exercise=exercise or named_exercise))
-            continue
-        named_student, named_exercise = parse_name(sub.name, ids)
-        ex = exercise or named_exercise
-        stu = student or named_student
-        error = None
-        if ex is None:
-            error = (
-                "文件名里没有可识别的练习编号（可用：" + "、".join(ids) + "）；"
-                "请按 <学号>_<练习编号>.<扩展名> 重命名，或用 --exercise 指定。"
-            )
-        elif stu is None:
-            error = "文件名里找不到学号；请按 <学号>_<练习编号>.<扩展名> 重命名，或用 --student 指定。"
-        out.append(replace(sub, student=stu, exercise=ex, error=error))
+        ident = identify(sub.file, names, roster)
+        notes = [*sub.notes, *([] if student else ident.student_notes), *([] if exercise else ident.exercise_notes)]
+        stu = student or ident.student
+        error = sub.error if sub.error is not None or stu is not None else NO_STUDENT
+        out.append(replace(sub, student=stu, exercise=exercise or ident.exercise, error=error, notes=tuple(notes)))
     return out

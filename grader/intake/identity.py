@@ -1,49 +1,183 @@
-"""Who handed a file in and for which exercise, read from its name."""
+"""Who handed a file in and for which exercise, read from its whole path.
+
+**学号.** Every component of the path counts (file name, parent folders, folders inside a zip). A
+component is cut into tokens at ``_ - . space ( ) [ ] 【 】 ， ,`` and at the border between Chinese and
+Latin/digits. A token is a 学号 candidate when, after NFKC, it is 0–3 letters followed by digits and
+letters with **at least 5 digits**, and it is not a date or a time stamp (``20251201``,
+``202512011230``, ``20251201123045``, a 10/13-digit Unix time). So ``1_``, ``hw1_``, ``作业2``, dates and
+platform time stamps are never taken.
+
+* With a roster: the candidate on the roster wins, looking at the file name first, then the folders
+  from the innermost outwards.
+* Without one (or when no candidate is on the roster): the first candidate of the file name; when the file
+  name has none, the first candidate of the innermost folder that has one.
+
+**Exercise.** The exercise id (``old-customers``), its Chinese title (``老客户筛选``) or an alias from
+``spec.yml`` (``aliases: [老客户]``) anywhere in a component, file name first; the longest match wins.
+When the path names none, the grader tries the file's columns (:func:`grader.engine.guess_exercise`).
+
+Every guess becomes a note that the outputs show ("学号取自文件夹名“张三_2024001”").
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
-from pathlib import PurePosixPath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 _COPY_SUFFIX = re.compile(r"(\s*(\(\d+\)|-\s*(副本|copy)(\s*\(\d+\))?|副本|copy))+$", re.IGNORECASE)
-_SEP = re.compile(r"[_\s-]+")
+_SPLIT = re.compile(r"[_\-.\s()\[\]【】，,、+]+|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])")
 _STUDENT_ID = re.compile(r"^[A-Za-z]{0,3}\d[A-Za-z0-9]*$")
+MIN_DIGITS = 5
+KNOWN_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm", "yaml", "yml", "json", "zip", "7z", "rar", "xls")
 
 
-def _normalise_stem(name: str) -> tuple[str, str]:
-    text = unicodedata.normalize("NFKC", name).strip()
+@dataclass
+class Identity:
+    """What the path says: 学号 and exercise (each None when absent) and the notes about guesses."""
+
+    student: str | None = None
+    exercise: str | None = None
+    student_notes: list[str] = field(default_factory=list)
+    exercise_notes: list[str] = field(default_factory=list)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(stem, extension) of a file name: NFKC, copy markers (``(1)``, ``- 副本``) and doubled extensions
+    (``.csv.csv``) removed; the extension is lower case without the dot."""
+    text = _nfkc(name)
     stem, dot, ext = text.rpartition(".")
     if not dot:
-        stem, ext = text, ""
+        return _COPY_SUFFIX.sub("", text).strip(), ""
+    ext = ext.strip().lower()
     stem = _COPY_SUFFIX.sub("", stem.strip()).strip()
-    return stem, ext.strip().lower()
+    while stem.lower().endswith("." + ext):
+        stem = _COPY_SUFFIX.sub("", stem[: -len(ext) - 1]).strip()
+    return stem, ext
+
+
+def _is_date_or_stamp(digits: str) -> bool:
+    n = len(digits)
+    if n in (10, 13) and digits[0] == "1":  # Unix time in seconds / milliseconds
+        return True
+    if n in (8, 12, 14) and digits[:2] in ("19", "20"):
+        try:
+            dt.datetime.strptime(digits[:8], "%Y%m%d")
+        except ValueError:
+            return False
+        return n == 8 or (int(digits[8:10]) < 24 and int(digits[10:12]) < 60)
+    return False
+
+
+def student_candidates(component: str) -> list[str]:
+    """学号-like tokens of one path component, in order (see the module docstring for the rules)."""
+    out = []
+    for token in _SPLIT.split(_nfkc(component)):
+        if not token or not _STUDENT_ID.match(token):
+            continue
+        digits = re.sub(r"\D", "", token)
+        if len(digits) < MIN_DIGITS or (token.isdigit() and _is_date_or_stamp(token)):
+            continue
+        out.append(token)
+    return out
+
+
+def _components(path: str) -> list[str]:
+    """Path components, file name (without extension) first, then folders from the innermost out."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    if not parts:
+        return []
+    stem, _ext = split_name(parts[-1])
+    folders = [split_name(p)[0] if p.lower().endswith((".zip", ".7z", ".rar")) else p for p in parts[:-1]]
+    return [stem, *reversed(folders)]
+
+
+def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, list[str]]:
+    """(学号, notes) from the whole path."""
+    comps = _components(path)
+    found = [(i, c, student_candidates(c)) for i, c in enumerate(comps)]
+    found = [f for f in found if f[2]]
+    if not found:
+        return None, []
+    known = {_nfkc(r).upper() for r in roster}
+    if known:
+        for i, comp, cands in found:
+            for cand in cands:
+                if cand.upper() in known:
+                    notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
+                    others = [c for _i, _c, cs in found for c in cs if c != cand]
+                    if others:
+                        notes.append(f"路径里有多个像学号的编号（{'、'.join([cand, *others][:4])}），按名单认定为 {cand}")
+                    return cand, notes
+    i, comp, cands = found[0]
+    notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
+    if len(cands) > 1:
+        notes.append(f"文件名里有多个像学号的编号（{'、'.join(cands[:4])}），取了第一个 {cands[0]}；可用 --roster 指定全班名单")
+    return cands[0], notes
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", _nfkc(text)).lower()
+
+
+def find_exercise(path: str, names: Mapping[str, Iterable[str]]) -> tuple[str | None, list[str]]:
+    """(exercise id, notes): ``names`` maps each id to its title and aliases."""
+    for i, comp in enumerate(_components(path)):
+        text = _key(comp)
+        best: tuple[int, str, str] | None = None
+        for ex_id, words in names.items():
+            for word in (ex_id, *words):
+                w = _key(word)
+                if not w or w not in text:
+                    continue
+                if word == ex_id and not _bounded(text, w):
+                    continue
+                if best is None or len(w) > best[0]:
+                    best = (len(w), ex_id, word)
+        if best is not None:
+            _n, ex_id, word = best
+            notes = []
+            if word != ex_id:
+                notes.append(f"练习按名称“{word}”认定为 {ex_id}")
+            if i > 0:
+                notes.append(f"练习取自文件夹名“{comp}”")
+            return ex_id, notes
+    return None, []
+
+
+def _bounded(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` not glued to other Latin letters or digits (directly or through a
+    hyphen), so ``customers`` is not found in ``old-customers``."""
+    def glued(i: int, step: int) -> bool:
+        if not 0 <= i < len(text):
+            return False
+        if text[i] == "-":
+            i += step
+            if not 0 <= i < len(text):
+                return False
+        return text[i].isascii() and text[i].isalnum()
+
+    return any(not glued(m.start() - 1, -1) and not glued(m.end(), 1) for m in re.finditer(re.escape(word), text))
+
+
+def identify(path: str, names: Mapping[str, Iterable[str]], roster: Iterable[str] = ()) -> Identity:
+    """学号, exercise and notes for a submission at ``path``."""
+    student, s_notes = find_student(path, roster)
+    exercise, e_notes = find_exercise(path, names)
+    return Identity(student, exercise, s_notes, e_notes)
 
 
 def parse_name(name: str, exercise_ids: Iterable[str]) -> tuple[str | None, str | None]:
-    """Return ``(学号, exercise id)`` read from a file name, each ``None`` when absent.
-
-    Accepts ``<学号>_<exercise-id>.csv`` and ``<学号>_<姓名>_<exercise-id>.xlsx`` with
-    full-width characters, spaces instead of underscores, upper-case extensions and
-    ``(1)`` / ``- 副本`` copy markers. The exercise id must end the stem; it is never guessed.
-    """
-    stem, _ext = _normalise_stem(PurePosixPath(name.replace("\\", "/")).name)
-    low = stem.lower()
-    exercise: str | None = None
-    rest = stem
-    for ex in sorted(exercise_ids, key=len, reverse=True):
-        ex_low = ex.lower()
-        if low == ex_low:
-            exercise, rest = ex, ""
-            break
-        if low.endswith(ex_low) and _SEP.match(low[-len(ex_low) - 1]):
-            exercise, rest = ex, stem[: -len(ex_low)]
-            break
-    tokens = [t for t in _SEP.split(rest) if t]
-    student = next((t for t in tokens if _STUDENT_ID.match(t)), None)
-    return student, exercise
+    """``(学号, exercise id)`` from a path by ids alone (no titles, no roster)."""
+    ident = identify(name, {ex: () for ex in exercise_ids})
+    return ident.student, ident.exercise
 
 
-
-__all__ = ["parse_name"]
+__all__ = ["MIN_DIGITS", "Identity", "find_exercise", "find_student", "identify", "parse_name", "split_name",
+           "student_candidates"]

@@ -214,17 +214,6 @@ def normalize_cells(df: pd.DataFrame, book: NoteBook) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index)
 
 
-def find_header_row(rows: list[list[str]], sub: SubmissionSpec, limit: int = 6) -> int:
-    """Index of the row that holds the headers: the first of the first ``limit`` rows naming the key."""
-    wanted = {norm_header(c) for c in sub.key or sub.columns[:1]}
-    for col in sub.key or sub.columns[:1]:
-        wanted |= {norm_header(a) for a in sub.aliases.get(col, [])}
-    for i, row in enumerate(rows[:limit]):
-        if any(norm_header(cell) in wanted for cell in row):
-            return i
-    return 0
-
-
 def to_canonical(raw: pd.DataFrame, sub: SubmissionSpec, book: NoteBook) -> pd.DataFrame:
     """Raw all-text frame (headers as read) → canonical columns with declared dtypes."""
     mapping = map_headers([str(c) for c in raw.columns], sub, book)
@@ -254,5 +243,5 @@ def to_canonical(raw: pd.DataFrame, sub: SubmissionSpec, book: NoteBook) -> pd.D
     return picked
 
 
-__all__ = ["NoteBook", "find_column", "find_header_row", "map_headers", "norm_header", "norm_text", "normalize_cells",
+__all__ = ["NoteBook", "find_column", "map_headers", "norm_header", "norm_text", "normalize_cells",
            "parse_number", "to_canonical"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePosixPath
 
 
@@ -24,7 +25,11 @@ class Submission:
     sha256: str = ""
     """SHA-256 of ``data`` (empty when there is none)."""
     notes: tuple[str, ...] = field(default_factory=tuple)
-    """Remarks from collection, e.g. a decoded GBK member name."""
+    """Remarks from collection: a decoded GBK member name, where the 学号 / exercise were found …"""
+    submitted_at: datetime | None = None
+    """When it was handed in as far as we can tell: the archive member's time, else the file's mtime."""
+    time_source: str = ""
+    """Where ``submitted_at`` comes from: ``zip`` (zip / 7z member time), ``mtime`` or "" (unknown)."""
 
     @property
     def name(self) -> str:
