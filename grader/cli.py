@@ -12,6 +12,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -24,8 +25,11 @@ from rich.table import Table
 
 import datasets
 from grader.engine import answer_key
+from grader.feedback import write_feedback
 from grader.grading import build_gradebook
 from grader.intake.collect import collect
+from grader.log import debug_enabled, enable_debug, log_exception
+from grader.parallel import DEFAULT_FILE_MEMORY, DEFAULT_FILE_TIMEOUT, FileLimits
 from grader.render import RENDERERS
 from grader.render.common import fmt_points
 from grader.render.terminal import show
@@ -39,6 +43,7 @@ __all__ = [
     "UsageError",
     "main",
     "main_dataset",
+    "main_feedback",
     "main_grade",
     "main_key",
     "main_list",
@@ -50,6 +55,9 @@ EXIT_SOME_ERRORS = 1
 EXIT_USAGE = 2
 PROGRESS_MIN_FILES = 6
 """Show a progress bar from this many files on."""
+PROGRESS_AFTER = 1.0
+"""…and only once the run has taken this many seconds."""
+OUTPUT_HELP = {"json": "JSON 成绩文件", "csv": "CSV（Excel 可直接打开）", "xlsx": "Excel 成绩单", "html": "HTML 成绩单"}
 DEFAULT_EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 
 
@@ -83,6 +91,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "internal": {"zh": "grader 内部出错（{why}）；请把命令和文件发给课程维护者。",
                  "en": "Internal error in grader ({why}); send the command and files to the maintainers."},
     "interrupted": {"zh": "已中断。", "en": "Interrupted."},
+    "feedback_written": {"zh": "已写入 {n} 份学生反馈，目录页 {path}",
+                         "en": "Wrote {n} feedback page(s); index at {path}"},
 }
 
 
@@ -177,9 +187,15 @@ def main_grade(
     lang: str = "zh",
     quiet: bool = False,
     jobs: int | None = None,
+    duplicates: str = "latest",
+    file_limits: FileLimits | None = None,
     console: Any = None,
 ) -> int:
     """Grade every file under ``paths``; write ``outputs`` (format → path); 0 or 1.
+
+    Each file is graded in a worker process under ``file_limits`` (default 10 s / 1 GB per file).
+
+    ``duplicates`` (latest | best) picks the file that counts when a student handed in several.
 
     ``jobs`` processes grade different students at once (default: one per CPU core).
     """
@@ -190,11 +206,12 @@ def main_grade(
     if missing:
         raise UsageError(msg("missing_path", lang, paths="、".join(missing)))
     console = console or _console()
-    subs = collect(paths, specs, exercise=exercise, student=student)
+    subs = collect(paths, specs, exercise=exercise, student=student, roster=roster)
     if not subs:
         raise UsageError(msg("no_paths", lang))
     gradebook = _with_progress(subs, lambda progress: build_gradebook(
-        subs, specs, roster=roster, progress=progress, jobs=jobs or os.cpu_count() or 1), lang)
+        subs, specs, roster=roster, progress=progress, jobs=jobs or os.cpu_count() or 1, duplicates=duplicates,
+        limits=file_limits or FileLimits()), lang, quiet)
     for fmt, path in (outputs or {}).items():
         _write_bytes(path, RENDERERS[fmt](gradebook, lang), lang)
     if not quiet:
@@ -207,13 +224,25 @@ def main_grade(
     return EXIT_OK
 
 
-def _with_progress(subs: list[Any], run: Callable[[Any], Any], lang: str) -> Any:
-    if len(subs) < PROGRESS_MIN_FILES:
+def _with_progress(subs: list[Any], run: Callable[[Any], Any], lang: str, quiet: bool = False) -> Any:
+    """Run with a progress bar on stderr (files done / total, ETA) once the run has taken a second.
+
+    Silent with ``-q``, when stderr is not a terminal, or for a handful of files.
+    """
+    err = _console(stderr=True)
+    if quiet or not err.is_terminal or len(subs) < PROGRESS_MIN_FILES:
         return run(None)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=_console(stderr=True), transient=True) as progress:
+                  console=err, transient=True, auto_refresh=False) as progress:
         task = progress.add_task(msg("grading", lang), total=len(subs))
-        return run(lambda _sub: progress.advance(task))
+        started = time.monotonic()
+
+        def advance(_sub: Any) -> None:
+            progress.advance(task)
+            if time.monotonic() - started > PROGRESS_AFTER:
+                progress.refresh()
+
+        return run(advance)
 
 
 def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,
@@ -245,23 +274,39 @@ def main_key(*, exercise_id: str, student: str, out: str | Path, exercises_dir: 
     try:
         name, data = answer_key(spec, student)
     except Exception as exc:  # the reference failing is the exercise author's problem, said in one line
-        raise UsageError(msg("key_failed", lang, id=exercise_id, why=str(exc) or type(exc).__name__)) from None
+        log_exception("answer key", exercise_id, exc)
+        raise UsageError(msg("key_failed", lang, id=exercise_id, why=str(exc) or "未知错误")) from None
     target = _write_bytes(Path(out) / name, data, lang)
     console.print(msg("written", lang, path=target))
     return EXIT_OK
 
 
-def main_report(*, gradebook: str | Path, html: str | Path, lang: str = "zh", console: Any = None) -> int:
-    """Class statistics of a gradebook JSON as one self-contained HTML page."""
+def _load_book(gradebook: str | Path, lang: str) -> Any:
     source = Path(gradebook)
     if not source.is_file():
         raise UsageError(msg("gradebook_missing", lang, path=source))
     try:
-        book = load_gradebook(source)
+        return load_gradebook(source)
     except ValueError as exc:
         raise UsageError(msg("gradebook_bad", lang, path=source, why=exc)) from None
+
+
+def main_report(*, gradebook: str | Path, html: str | Path, lang: str = "zh", console: Any = None) -> int:
+    """Class statistics of a gradebook JSON as one self-contained HTML page."""
+    book = _load_book(gradebook, lang)
     target = _write_bytes(html, render_report(book, lang), lang)
     (console or _console()).print(msg("written", lang, path=target))
+    return EXIT_OK
+
+
+def main_feedback(*, gradebook: str | Path, out: str | Path, lang: str = "zh", console: Any = None) -> int:
+    """One printable feedback page per student (``out/<学号>.html``) plus ``out/index.html``."""
+    book = _load_book(gradebook, lang)
+    try:
+        pages = write_feedback(book, out)
+    except OSError as exc:
+        raise UsageError(msg("cannot_write", lang, path=out, why=exc.strerror or type(exc).__name__)) from None
+    (console or _console()).print(msg("feedback_written", lang, n=len(pages), path=Path(out) / "index.html"))
     return EXIT_OK
 
 
@@ -296,6 +341,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}；用 {self.prog} --help 查看用法。")
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"应为正数，例如 10，而不是 {text!r}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -310,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--exercises", metavar="DIR", help="练习文件夹（默认：仓库里的 exercises/）")
     common.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh）")
+    common.add_argument("--debug", action="store_true",
+                        help="出错时把完整的 Python 报错堆栈打印到 stderr（也可设环境变量 GRADER_DEBUG=1）")
     parser = _Parser(prog="grader", description="电商客户服务实训的评分工具：离线批改学生提交的表格和等级配置。")
     verbs = parser.add_subparsers(dest="verb", metavar="命令", parser_class=_Parser)
     verbs.required = True
@@ -320,12 +377,18 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--exercise", metavar="ID", help="所有文件都按这个练习批改（默认从文件名识别）")
     grade.add_argument("--student", metavar="学号", help="所有文件都按这个学号的数据批改（默认从文件名识别）")
     grade.add_argument("--roster", metavar="名单", help="全班学号（文件，每行一个；或用逗号分隔），用于发现抄袭")
-    for fmt, what in (("json", "JSON 成绩文件"), ("csv", "CSV（Excel 可直接打开）"), ("xlsx", "Excel 成绩单"),
-                      ("html", "HTML 成绩单")):
-        grade.add_argument(f"--{fmt}", metavar="F", help=f"写出{what}")
+    for fmt in RENDERERS:  # one output option per renderer
+        grade.add_argument(f"--{fmt}", metavar="F", help=f"写出{OUTPUT_HELP.get(fmt, fmt.upper() + ' 文件')}")
+    grade.add_argument("--duplicates", choices=("latest", "best"), default="latest",
+                       help="同一学生同一练习交了多份时计哪一份：latest 最后提交（默认，按压缩包内时间或文件修改时间），"
+                            "best 最高分；其余记为“重复提交（未计分）”")
     grade.add_argument("-q", "--quiet", action="store_true", help="不在终端打印成绩表")
     grade.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                        help="同时批改的进程数（默认等于 CPU 核数；1 表示逐个批改）")
+    grade.add_argument("--file-timeout", type=_positive_float, metavar="秒", default=DEFAULT_FILE_TIMEOUT,
+                       help=f"每个文件最多用多少秒读取和评分，超过记为无法评分（默认 {DEFAULT_FILE_TIMEOUT:g}）")
+    grade.add_argument("--file-memory", type=_positive_int, metavar="MB", default=DEFAULT_FILE_MEMORY,
+                       help=f"每个文件最多用多少 MB 内存，超过记为无法评分（默认 {DEFAULT_FILE_MEMORY}，即 1 GB）")
 
     for verb, what in (("dataset", "写出该学号的数据文件"), ("key", "写出该学号的参考答案（提交文件格式）")):
         p = verbs.add_parser(verb, parents=[common], help=what)
@@ -336,6 +399,10 @@ def build_parser() -> argparse.ArgumentParser:
     report = verbs.add_parser("report", parents=[common], help="根据成绩文件生成全班统计报告")
     report.add_argument("gradebook", metavar="GRADEBOOK.json", help="grader grade --json 生成的文件")
     report.add_argument("--html", metavar="F", required=True, help="报告 HTML 文件")
+
+    feedback = verbs.add_parser("feedback", parents=[common], help="根据成绩文件给每位学生生成一页反馈（可打印）")
+    feedback.add_argument("gradebook", metavar="GRADEBOOK.json", help="grader grade --json 生成的文件")
+    feedback.add_argument("--out", metavar="DIR", required=True, help="输出文件夹（每位学生一个 学号.html）")
     return parser
 
 
@@ -344,17 +411,20 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.verb == "list":
         return main_list(exercises_dir=args.exercises, lang=lang)
     if args.verb == "grade":
-        outputs = {fmt: getattr(args, fmt) for fmt in ("json", "csv", "xlsx", "html") if getattr(args, fmt)}
+        outputs = {fmt: getattr(args, fmt) for fmt in RENDERERS if getattr(args, fmt)}
         roster = read_roster(args.roster, lang) if args.roster else ()
         return main_grade(paths=args.paths, exercises_dir=args.exercises, exercise=args.exercise,
                           student=args.student, roster=roster, outputs=outputs, lang=lang, quiet=args.quiet,
-                          jobs=args.jobs)
+                          jobs=args.jobs, duplicates=args.duplicates,
+                          file_limits=FileLimits(args.file_timeout, args.file_memory))
     if args.verb == "dataset":
         return main_dataset(exercise_id=args.exercise_id, student=args.student, out=args.out,
                             exercises_dir=args.exercises, lang=lang)
     if args.verb == "key":
         return main_key(exercise_id=args.exercise_id, student=args.student, out=args.out,
                         exercises_dir=args.exercises, lang=lang)
+    if args.verb == "feedback":
+        return main_feedback(gradebook=args.gradebook, out=args.out, lang=lang)
     return main_report(gradebook=args.gradebook, html=args.html, lang=lang)
 
 
@@ -363,6 +433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = "en" if "--lang=en" in argv or any(a == "--lang" and b == "en" for a, b in pairwise(argv)) else "zh"
     err = _console(stderr=True)
+    if "--debug" in argv or debug_enabled():
+        enable_debug()
     try:
         args = build_parser().parse_args(argv)
         return _dispatch(args)
@@ -374,8 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exc:  # --help
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
-    except Exception as exc:  # last line of defence: no traceback reaches the user
-        err.print(msg("internal", lang, why=_escape(f"{type(exc).__name__}: {exc}"[:200])))
+    except Exception as exc:  # last line of defence: no traceback reaches the user (unless --debug)
+        log_exception("grader", " ".join(argv), exc)
+        err.print(msg("internal", lang, why=_escape(str(exc)[:200] or "未知错误")))
         return EXIT_USAGE
 
 

@@ -4,9 +4,8 @@ copy flags; :func:`build_gradebook` assembles the run into a :class:`~grader.gra
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -15,8 +14,12 @@ import pandas as pd
 
 from grader import engine
 from grader.gradebook import Entry, Gradebook, Stamp, copy_flag, summarise
+from grader.intake.guess import guess_exercise
 from grader.intake.submission import Submission
+from grader.log import log_exception
 from grader.model import Note, SubmissionResult, round_points
+from grader.parallel import FileLimits, run_parallel
+from grader.policy import DEFAULT_DUPLICATES, apply_policy
 from grader.spec import spec_hash
 
 __all__ = ["build_gradebook", "flag_copies", "grade_submissions"]
@@ -35,8 +38,8 @@ def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionRes
     try:
         result = engine.grade_bytes(spec, sub.name, sub.data or b"", student)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
-        return _error_result(
-            sub, f"评分程序内部出错（{type(exc).__name__}），该文件未评分；请把文件发给课程维护者。", spec)
+        log_exception("grading", sub.file, exc)
+        return _error_result(sub, "评分程序内部出错，该文件未评分；请把文件发给课程维护者（用 --debug 可看到原因）。", spec)
     result.file = sub.file
     return result
 
@@ -45,38 +48,32 @@ def _full_marks(r: SubmissionResult) -> bool:
     return r.status == "graded" and r.max_score > 0 and r.score >= r.max_score and r.passed
 
 
-def _grade_group(items: list[tuple[int, Any, Submission]]) -> list[tuple[int, SubmissionResult]]:
-    """Grade one student's submissions (in a worker process: that student's data is generated once)."""
-    return [(index, _grade_one(spec, sub, sub.student)) for index, spec, sub in items]
+def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult:
+    """Grade one file; without an exercise from its path, the exercise is guessed from its columns."""
+    exercise, note = sub.exercise, ""
+    if exercise is None:
+        exercise, note = guess_exercise(specs, sub.name, sub.data or b"")
+        if exercise is None:
+            return _error_result(sub, note)
+    result = _grade_one(specs[exercise], sub, sub.student)
+    if note:
+        result.notes.insert(0, Note(code="collect", message=note))
+    return result
 
 
-def _graded_in_parallel(
-    work: list[tuple[int, Any, Submission]], jobs: int, progress: Progress | None
-) -> dict[int, SubmissionResult]:
-    """Results by index, grading each student's files together in ``jobs`` processes; never raises.
+def _prepare(specs: Mapping[str, Any], sub: Submission) -> None:
+    """Compute the reference answer (and so the variant) of this file's exercise and student first,
+    outside the file's limits: it is the grader's own work, done once per student and exercise."""
+    spec = specs.get(sub.exercise or "")
+    if spec is not None:
+        engine.prepare_reference(spec, sub.student)
 
-    Whatever a crashed worker (or a platform without processes) leaves out is missing from the result;
-    the caller grades those files in this process.
-    """
-    groups: dict[str | None, list[tuple[int, Any, Submission]]] = {}
-    for item in work:
-        groups.setdefault(item[2].student, []).append(item)
-    done: dict[int, SubmissionResult] = {}
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {pool.submit(_grade_group, group): group for group in groups.values()}
-            for future in as_completed(futures):
-                try:
-                    done.update(future.result())
-                except Exception:  # a crashed worker: its files are graded by the caller
-                    continue
-                if progress is not None:
-                    for _index, _spec, sub in futures[future]:
-                        progress(sub)
-    except (OSError, ValueError):  # no fork on this platform, or no processes allowed
-        pass
-    return done
+
+def _over_limit(specs: Mapping[str, Any]) -> Callable[[Submission, str], SubmissionResult]:
+    def over(sub: Submission, reason: str) -> SubmissionResult:
+        return _error_result(sub, reason, specs.get(sub.exercise or ""))
+
+    return over
 
 
 def grade_submissions(
@@ -85,32 +82,43 @@ def grade_submissions(
     *,
     progress: Progress | None = None,
     jobs: int = 1,
+    limits: FileLimits | None = None,
 ) -> list[Entry]:
     """Grade each submission against its own student's variant; never raises.
 
-    ``jobs`` > 1 grades different students' files in that many processes (same results, same order).
+    With ``limits`` (the CLI) every file is graded in a worker process under that wall-clock and memory
+    limit, ``jobs`` workers at a time, each taking one student's files (same results, same order as
+    without). Without ``limits`` (library use, Pyodide) files are graded here, one after another.
     """
     subs = list(subs)
     results: dict[int, SubmissionResult] = {}
-    work: list[tuple[int, Any, Submission]] = []
+    work: list[tuple[int, Submission]] = []
     for index, sub in enumerate(subs):
         if sub.error is not None:
             results[index] = _error_result(sub, sub.error, specs.get(sub.exercise or ""))
-        elif sub.exercise not in specs:
+        elif sub.exercise is not None and sub.exercise not in specs:
             results[index] = _error_result(sub, f"练习 {sub.exercise} 不存在；用 grader list 查看可用的练习编号。")
         else:
-            work.append((index, specs[sub.exercise], sub))
+            work.append((index, sub))
             continue
         if progress is not None:
             progress(sub)
-    students = {item[2].student for item in work}
-    if jobs > 1 and len(students) > 1:
-        results.update(_graded_in_parallel(work, min(jobs, len(students)), progress))
-    for index, spec, sub in work:
-        if index not in results:
-            results[index] = _grade_one(spec, sub, sub.student)
-            if progress is not None:
-                progress(sub)
+
+    def done(index: int, result: SubmissionResult) -> None:
+        results[index] = result
+        if progress is not None:
+            progress(subs[index])
+
+    groups: dict[str | None, list[tuple[int, Submission]]] = {}
+    for item in work:
+        groups.setdefault(item[1].student, []).append(item)
+    ran = limits is not None and bool(work) and run_parallel(
+        groups.values(), functools.partial(_grade_item, specs), _over_limit(specs),
+        jobs=max(1, min(jobs, len(groups))), limits=limits, on_done=done,
+        prepare=functools.partial(_prepare, specs))
+    if not ran:
+        for index, sub in work:
+            done(index, _grade_item(specs, sub))
     entries: list[Entry] = []
     for index, sub in enumerate(subs):
         result = results[index]
@@ -174,7 +182,8 @@ def _reference_digest_fn() -> Callable[[Any, str], str | None] | None:
     def safe(spec: Any, student: str) -> str | None:
         try:
             return fn(spec, student)
-        except Exception:  # no digest → fall back to grading against that variant
+        except Exception as exc:  # no digest → fall back to grading against that variant
+            log_exception("reference digest", f"{spec.id} / {student}", exc)
             return None
 
     return safe
@@ -189,13 +198,19 @@ def build_gradebook(
     jobs: int = 1,
     grader_version: str = "",
     now: datetime | None = None,
+    duplicates: str = DEFAULT_DUPLICATES,
+    limits: FileLimits | None = None,
 ) -> Gradebook:
-    """Grade ``subs``, flag copied variants, summarise and stamp: the whole run as data."""
-    entries = grade_submissions(subs, specs, progress=progress, jobs=jobs)
-    flag_copies(entries, {s.file: s for s in subs}, specs, roster)
+    """Grade ``subs``, flag copied variants, apply the policy (duplicates, roster), summarise and stamp."""
+    roster = list(roster)
+    entries = grade_submissions(subs, specs, progress=progress, jobs=jobs, limits=limits)
+    subs_by_file = {s.file: s for s in subs}
+    flag_copies(entries, subs_by_file, specs, roster)
+    used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})
+    entries = apply_policy(entries, subs_by_file, duplicates=duplicates, roster=roster,
+                           max_scores={ex: float(specs[ex].max_score) for ex in used})
     entries.sort(key=lambda e: e.key)
     titles = {ex: str(getattr(spec, "title", ex)) for ex, spec in specs.items()}
-    used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})
     stamp = Stamp(
         grader_version=grader_version or _version(),
         pandas_version=pd.__version__,
@@ -204,7 +219,8 @@ def build_gradebook(
         created_at=(now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     used_titles = {ex: titles[ex] for ex in used}
-    return Gradebook(entries, summarise(entries, used_titles), stamp, used_titles)
+    policy = {"duplicates": duplicates, "roster": len(set(roster))}
+    return Gradebook(entries, summarise(entries, used_titles), stamp, used_titles, policy)
 
 
 def _spec_hash(spec: Any) -> str:

@@ -335,10 +335,12 @@ def test_one_unreadable_field_costs_only_that_field(spec, values):
     order = checks["门槛与折扣"]
     assert 0 < order.points < order.max_points  # the comparisons with 金卡's count cannot be made
     assert any("金卡的交易笔数没有读出来" in d for d in order.details)
-    shares = checks["各等级人数占比"]  # 银卡及以上 depends on 金卡's count; 白金卡 and 钻石卡 do not
-    assert shares.points == pytest.approx(clean["各等级人数占比"].points * 2 / 3, abs=0.01)
-    assert any("金卡的交易笔数没有读出来，无法计算银卡及以上的占比" in d for d in shares.details)
-    assert broken.score > broken.max_score / 2
+    shares = checks["各等级人数占比"]  # computed as if nobody reached 金卡 by its count; targets still checked
+    assert shares.message.startswith("按你的配置划分")
+    assert shares.passed or any("金卡的交易笔数没有读出来，银卡及以上的占比按这一条件没人达到来计算" in d
+                                for d in shares.details)
+    assert shares.points >= clean["各等级人数占比"].points * 2 / 3
+    assert broken.score > broken.max_score * 0.8
 
 
 def test_unreadable_rule_costs_the_rule_and_shares_use_the_exercise_rule(spec, values):

@@ -116,7 +116,8 @@ def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
-@check("tier-shares", title="各等级人数占比", applies_to=("tier-config",), validate=_check_targets)
+@check("tier-shares", title="各等级人数占比", applies_to=("tier-config",), validate=_check_targets,
+       reads_tables=True)
 def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功") -> CheckResult:
     config = _usable(ctx)
     if isinstance(config, CheckResult):
@@ -140,9 +141,8 @@ def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功
         unread = [f"{tier.label}的{what}" for tier in config.tiers[names.index(name):]
                   for attr, what in (("min_amount", "交易金额"), ("min_orders", "交易笔数"))
                   if math.isnan(getattr(tier, attr))]
-        if unread:
-            details.append(f"{'、'.join(unread)}没有读出来，无法计算{name}及以上的占比")
-            continue
+        if unread:  # nobody reaches a tier through a condition that could not be read
+            details.append(f"{'、'.join(unread)}没有读出来，{name}及以上的占比按这一条件没人达到来计算")
         share = shares[name]
         scope = name if name == names[-1] else f"{name}及以上"
         lo, hi = t.get("min"), t.get("max")

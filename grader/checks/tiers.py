@@ -122,7 +122,7 @@ def tier_probes(ctx: CheckContext, *, tiers: list, rule: str = "任一", amount_
                     fraction=1 - len(wrong) / len(probes))
 
 
-@check("tier-totals", title="累计金额与笔数", applies_to=("table",))
+@check("tier-totals", title="累计金额与笔数", applies_to=("table",), reads_tables=True)
 def tier_totals(ctx: CheckContext, *, amount_column: str = AMOUNT, orders_column: str = ORDERS,
                 status: str = "交易成功", label: str = "客户", tolerance: float = 0.01) -> CheckResult:
     df = ctx.submission
