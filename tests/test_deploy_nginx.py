@@ -1,8 +1,8 @@
 """Serve the built site through the example nginx config (deploy/nginx/course.conf) and check what browsers get.
 
 Runs Debian's nginx (/usr/sbin/nginx) as a non-daemon on a random loopback port with the example config
-rendered for the built site: ``site/`` when ``make build`` has made it, else ``$COURSEWARE_SITE``, else a fresh
-``mkdocs build`` into a temporary folder. Skipped only when nginx is not installed.
+rendered for the built site: ``$COURSEWARE_SITE`` when set, else ``site/`` when ``make build`` has made it, else a
+fresh ``mkdocs build`` into a temporary folder. Skipped only when nginx is not installed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from http_checks import assert_cache_rules, assert_precompressed_served, assert_wheels_not_reencoded
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "deploy" / "nginx" / "course.conf"
@@ -64,7 +65,7 @@ def free_port() -> int:
 
 
 def built_site(tmp_factory: pytest.TempPathFactory) -> Path:
-    for candidate in (ROOT / "site", Path(os.environ.get("COURSEWARE_SITE", "/nonexistent"))):
+    for candidate in (Path(os.environ.get("COURSEWARE_SITE", "/nonexistent")), ROOT / "site"):
         if (candidate / "index.html").is_file() and (candidate / "pyodide").is_dir():
             return candidate
     out = tmp_factory.mktemp("site")
@@ -168,6 +169,21 @@ def test_wasm_is_gzipped_when_asked(server):
     assert status == 200
     assert headers.get("content-encoding") == "gzip"
     assert gzip.decompress(body) == (site / "pyodide" / "pyodide.asm.wasm").read_bytes()
+
+
+def test_gzip_static_sends_the_builds_gz_copy_only_to_clients_that_accept_it(server):
+    base, site = server
+    assert_precompressed_served(base, site)
+
+
+def test_wheels_are_not_reencoded(server):
+    base, site = server
+    assert_wheels_not_reencoded(base, site)
+
+
+def test_cache_headers_match_the_course_server(server):
+    base, site = server
+    assert_cache_rules(base, site)
 
 
 def test_pyodide_scripts_and_wheels(server):
