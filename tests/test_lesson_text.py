@@ -64,3 +64,19 @@ def test_glossary_links_point_to_defined_terms():
             linked += 1
             assert anchor in anchors, f"docs/{page.relative_to(DOCS).as_posix()} 链接到术语表里没有的术语 #{anchor}"
     assert linked >= 20, "课程页面应链接到术语表，而不是各自重新定义术语"
+
+
+def test_new_topics_in_the_source_table_are_taught_where_it_says():
+    # The seed rows are checked by test_content.py; this checks the rows of topics the course added.
+    sources = DOCS / "teacher" / "sources.md"
+    rows = 0
+    for line in sources.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or re.match(r"^\d{3}", cells[0]) or not re.search(r"\]\(", cells[2]):
+            continue
+        rows += 1
+        for link in re.findall(r"\]\(([^)]+)\)", cells[2]):
+            page = (sources.parent / link.split("#")[0]).resolve()
+            assert page.is_file(), f"对照表链接到不存在的页面 {link}"
+            assert cells[3] in page.read_text(encoding="utf-8"), f"对照表说 {link} 讲“{cells[1]}”，但页面里找不到“{cells[3]}”"
+    assert rows >= 10, "docs/teacher/sources.md 应有“课程新增的知识点”表"
