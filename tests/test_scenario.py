@@ -181,3 +181,12 @@ def test_best_replies_are_spread_over_the_letters():
     ]
     for letter in set(letters):
         assert letters.count(letter) <= 0.4 * len(letters), f"最佳回复是 {letter} 的步骤太多：{letters}"
+
+
+def test_the_best_reply_is_not_simply_the_longest():
+    """A student who always picks the longest reply must not get full marks most of the time."""
+    steps = [step for path in COURSE_FILES for step in load_scenario(path, path.name).steps]
+    longest_is_best = sum(
+        max(step.choices, key=lambda c: len(c.reply)).points == step.best_points for step in steps
+    )
+    assert longest_is_best <= 0.5 * len(steps), f"{longest_is_best}/{len(steps)} 步里最长的回复就是最佳回复"
