@@ -60,7 +60,6 @@ def exercise_info(exercise_id: str) -> dict[str, Any]:
     return {
         "id": spec.id,
         "title": spec.title,
-        "chapter": spec.chapter,
         "attempts_before_solution": spec.attempts_before_solution,
         "max_score": spec.max_score,
         "kind": spec.submission.kind,

@@ -127,8 +127,6 @@ class ExerciseSpec:
 
     id: str
     title: str
-    chapter: str
-    """Docs page the exercise appears on, relative to docs/ (e.g. p1-archive/index.md)."""
     datasets: list[str]
     """Tables the student's code reads (data/<name>.csv)."""
     submission: SubmissionSpec
@@ -391,9 +389,6 @@ def parse_spec(data: Any, folder: Path, where: str | None = None) -> ExerciseSpe
     if folder.name and folder.name != ex_id:
         raise f.error("id", f"'{ex_id}' 与文件夹名 '{folder.name}' 不一致，请改成一样")
     title = f.get("title", str)
-    chapter = f.get("chapter", str)
-    if not chapter.endswith(".md"):
-        raise f.error("chapter", f"'{chapter}' 应为 docs/ 下的页面路径，例如 p1-archive/index.md")
     tables = f.str_list("datasets")
     known = _known_tables()
     for i, name in enumerate(tables):
@@ -410,7 +405,7 @@ def parse_spec(data: Any, folder: Path, where: str | None = None) -> ExerciseSpe
     notes = _parse_notes(where, f.get("notes", dict, {}))
     aliases = f.str_list("aliases", [])
     f.finish()
-    return ExerciseSpec(ex_id, title, chapter, tables, submission, checks, attempts, notes, folder,
+    return ExerciseSpec(ex_id, title, tables, submission, checks, attempts, notes, folder,
                         aliases=aliases, explicit=frozenset(str(k) for k in f.data))
 
 

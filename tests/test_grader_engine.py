@@ -31,7 +31,7 @@ per["成交金额"] = per["成交金额"].round(2)
 result = per[(per["成交订单数"] >= 2) & (per["成交金额"] > 40)].reset_index()
 '''
 OLD_SPEC = {
-    "id": "old-demo", "title": "老客户（测试）", "chapter": "p1-archive/index.md", "datasets": ["orders"],
+    "id": "old-demo", "title": "老客户（测试）", "datasets": ["orders"],
     "submission": {
         "kind": "table", "format": "csv", "columns": ["买家会员名", "成交订单数", "成交金额"], "key": "买家会员名",
         "aliases": {"买家会员名": ["客户", "顾客ID"], "成交订单数": ["订单数"], "成交金额": ["交易金额"]},
@@ -55,7 +55,7 @@ result = {"规则": "任一", "等级": [
 ]}
 '''
 TIER_SPEC = {
-    "id": "tier-demo", "title": "等级（测试）", "chapter": "p1-archive/index.md", "datasets": ["orders"],
+    "id": "tier-demo", "title": "等级（测试）", "datasets": ["orders"],
     "submission": {"kind": "tier-config", "tiers": {"names": ["银卡", "金卡", "白金卡", "钻石卡"], "rule": "任一"}},
     "checks": [
         {"kind": "tier-schema", "points": 2},
@@ -260,7 +260,7 @@ def test_tier_assignment_table(tmp_path):
     tiers = [{"名称": "银卡", "交易金额": 100, "交易笔数": 3, "折扣": 0.98},
              {"名称": "金卡", "交易金额": 300, "交易笔数": 5, "折扣": 0.95}]
     spec_dict = {
-        "id": "assign-demo", "title": "等级划分（测试）", "chapter": "x.md", "datasets": ["orders"],
+        "id": "assign-demo", "title": "等级划分（测试）", "datasets": ["orders"],
         "submission": {"kind": "table", "columns": ["买家会员名", "累计成交金额", "累计成交笔数", "会员等级", "折扣"],
                        "key": "买家会员名", "dtypes": {"累计成交金额": "float", "累计成交笔数": "int", "折扣": "float"}},
         "checks": [

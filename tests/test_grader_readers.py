@@ -20,7 +20,7 @@ from grader.intake.readers import MAX_BYTES, ReadError, read_raw, sniff_format
 from grader.spec import parse_spec
 
 SPEC = parse_spec({
-    "id": "demo", "title": "演示", "chapter": "x.md", "datasets": ["orders"],
+    "id": "demo", "title": "演示", "datasets": ["orders"],
     "submission": {
         "kind": "table", "columns": ["买家会员名", "成交订单数", "成交金额"], "key": "买家会员名",
         "aliases": {"买家会员名": ["客户", "客户名称", "顾客ID"], "成交订单数": ["实际成交次数", "订单数"],
@@ -30,7 +30,7 @@ SPEC = parse_spec({
     "checks": [{"kind": "columns", "points": 1}],
 }, Path("demo"))
 CONFIG_SPEC = parse_spec({
-    "id": "tiers", "title": "等级", "chapter": "x.md", "datasets": ["orders"],
+    "id": "tiers", "title": "等级", "datasets": ["orders"],
     "submission": {"kind": "tier-config", "tiers": {"names": ["银卡", "金卡"]}},
     "checks": [{"kind": "tier-schema", "points": 1}],
 }, Path("tiers"))

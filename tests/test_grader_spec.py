@@ -13,7 +13,6 @@ from grader.spec import SpecError, load_all, load_spec, spec_hash
 BASE = {
     "id": "demo",
     "title": "演示练习",
-    "chapter": "p1-archive/index.md",
     "datasets": ["orders"],
     "submission": {
         "kind": "table",
@@ -80,7 +79,7 @@ def test_valid_spec_loads_with_defaults(tmp_path):
     ({"checks__2__kind": "rowz"}, "checks[2].kind 'rowz' 未知（可用："),
     ({"title": ...}, "title 缺失"),
     ({"id": "Demo_1"}, "id 'Demo_1' 只能用小写字母"),
-    ({"chapter": "p1"}, "chapter 'p1' 应为 docs/ 下的页面路径"),
+    ({"chapter": "p1-archive/index.md"}, "chapter 是未知字段"),  # the page's ::exercise line says where it is
     ({"datasets": ["ordres"]}, "datasets[0] 'ordres' 未知"),
     ({"submission__kind": "essay"}, "submission.kind 'essay' 未知"),
     ({"submission__format": "yaml"}, "submission.format 'yaml' 未知"),
@@ -136,7 +135,7 @@ def test_missing_files_and_folder_name(tmp_path):
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
     folder = tmp_path / "demo"
     folder.mkdir()
-    (folder / "spec.yml").write_text("id: demo\ntitle: [未闭合\nchapter: x.md\n", encoding="utf-8")
+    (folder / "spec.yml").write_text("id: demo\ntitle: [未闭合\ndatasets: [orders]\n", encoding="utf-8")
     with pytest.raises(SpecError, match=r"demo/spec\.yml：YAML 语法错误 第 \d+ 行第 \d+ 列"):
         load_spec(folder)
 
