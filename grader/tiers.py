@@ -126,8 +126,8 @@ def unknown_comparisons(config: TierConfig) -> list[str]:
     for tier in config.tiers:
         if not _known(tier.discount):
             lines.append(f"{tier.label}的折扣没有读出来，无法检查是否在 7 折到不打折之间")
-        if not _known(tier.min_amount, tier.min_orders):
-            lines.append(f"{tier.label}的门槛没有读出来，无法检查是否为负数")
+        if not _known(tier.min_amount) and not _known(tier.min_orders):
+            lines.append(f"{tier.label}的交易金额和交易笔数都没有读出来，无法检查门槛")
     return lines
 
 

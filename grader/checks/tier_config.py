@@ -141,6 +141,10 @@ def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功
         unread = [f"{tier.label}的{what}" for tier in config.tiers[names.index(name):]
                   for attr, what in (("min_amount", "交易金额"), ("min_orders", "交易笔数"))
                   if math.isnan(getattr(tier, attr))]
+        tier = config.tiers[names.index(name)]
+        if math.isnan(tier.min_amount) and math.isnan(tier.min_orders):
+            details.append(f"{name}的交易金额和交易笔数都没有读出来，无法计算{name}及以上的占比")
+            continue
         if unread:  # nobody reaches a tier through a condition that could not be read
             details.append(f"{'、'.join(unread)}没有读出来，{name}及以上的占比按这一条件没人达到来计算")
         share = shares[name]

@@ -81,16 +81,18 @@ def status_text(entry: Entry, lang: str = "zh") -> str:
 
 
 def policy_lines(gradebook: Gradebook) -> list[str]:
-    """The run's policy in Chinese, one sentence each (said the same way in every output)."""
-    rule = POLICY_NAMES.get(str(gradebook.policy.get("duplicates", "latest")), "最后提交")
-    other = "best" if rule == "最后提交" else "latest"
-    lines = [f"同一学生同一练习交了多份文件时，按“{rule}”的那份计分（--duplicates {other} 可改为"
-             f"“{POLICY_NAMES[other]}”）；其余记为“重复提交（未计分）”，不进入统计。"]
+    """The run's policy in Chinese, one short sentence each (said the same way in every output)."""
+    duplicates = str(gradebook.policy.get("duplicates", "latest"))
+    rule = POLICY_NAMES.get(duplicates, "最后提交")
+    switch = ("要改为计最高分的那份，加 --duplicates best。" if duplicates != "best"
+              else "要改为计最后提交的那份，去掉 --duplicates best。")
+    lines = [f"重复提交：同一学生同一练习交了多份文件时，计“{rule}”的那份，其余记为“重复提交（未计分）”，不进入统计。",
+             switch]
     roster = int(gradebook.policy.get("roster") or 0)
     if roster:
-        lines.append(f"名单共 {roster} 人：没有文件的记为“未提交”，不在名单上的学号标记“名单外”。")
+        lines.append(f"名单：共 {roster} 人；没有文件的记为“未提交”，不在名单上的学号标记“名单外”。")
     else:
-        lines.append("没有提供名单（--roster）：只列出交了文件的学生。")
+        lines.append("名单：没有提供（--roster），只列出交了文件的学生。")
     return lines
 
 
