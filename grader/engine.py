@@ -54,7 +54,7 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
             raise ReadError("本练习要提交表格（CSV/Excel），收到的是配置文件")
         parsed = parse_config(raw.data)
         return Answer(parsed, book.notes() + parsed.notes, [], raw.format)
-    except ReadError:
+    except (ReadError, MemoryError):
         raise
     except Exception as exc:
         log_exception("normalise", filename, exc)
@@ -166,12 +166,16 @@ def grade_bytes(spec: ExerciseSpec, filename: str, data: bytes, student: str | N
     except ReadError as exc:
         result.status, result.error = "error", str(exc)
         return result
+    except MemoryError:
+        raise  # over the per-file memory limit: the worker reports it (or the caller, without limits)
     except Exception as exc:  # the readers wrap everything; this is the last guard
         log_exception("read", filename, exc)
         result.status, result.error = "error", "读取文件时评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）"
         return result
     try:
         return _grade_answer(spec, answer, result, student, solutions=solutions)
+    except MemoryError:
+        raise
     except Exception as exc:
         result.status = "error"
         log_exception("grade", filename, exc)
@@ -183,8 +187,13 @@ def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, 
                   solutions: bool) -> SubmissionResult:
     result.notes = list(answer.notes)
 
+    minute_cols = answer.value.attrs.get("minute_precision", []) if isinstance(answer.value, pd.DataFrame) else []
+    memo: list[Any] = []
+
     def reference() -> Any:
-        return reference_submission(spec, student)
+        if not memo:
+            memo.append(_at_submission_precision(reference_submission(spec, student), minute_cols, result))
+        return memo[0]
 
     def tables() -> dict[str, Any]:
         return student_tables(student)
@@ -205,6 +214,24 @@ def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, 
         log_exception("answer digest", result.file, exc)
         result.answer_digest = None
     return result
+
+
+PRECISION_NOTE = ("时间只精确到分钟（Excel 另存为 CSV 时去掉了秒），已按分钟比较；想保留秒，请把时间列的单元格格式"
+                  "设为 yyyy-mm-dd hh:mm:ss 再保存")
+
+
+def _at_submission_precision(ref: Any, minute_cols: list[str], result: SubmissionResult) -> Any:
+    """The reference with these time columns cut to whole minutes, when the submission has no seconds."""
+    if not minute_cols or not isinstance(ref, pd.DataFrame):
+        return ref
+    cols = [c for c in minute_cols if c in ref.columns and bool((ref[c].dropna().dt.second != 0).any())]
+    if not cols:
+        return ref
+    ref = ref.copy()
+    for col in cols:
+        ref[col] = ref[col].dt.floor("min")
+    result.notes.append(Note(code="precision", message=f"{'、'.join(cols)}：{PRECISION_NOTE}"))
+    return ref
 
 
 def grade_result(spec: ExerciseSpec, result_obj: Any, student: str | None, *, solutions: bool = True,

@@ -37,6 +37,8 @@ def _error_result(sub: Submission, message: str, spec: Any = None) -> Submission
 def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionResult:
     try:
         result = engine.grade_bytes(spec, sub.name, sub.data or b"", student)
+    except MemoryError:
+        raise  # over the file's memory limit: reported by the limit runner (or grade_submissions)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
         log_exception("grading", sub.file, exc)
         return _error_result(sub, "评分程序内部出错，该文件未评分；请把文件发给课程维护者（用 --debug 可看到原因）。", spec)
@@ -118,7 +120,10 @@ def grade_submissions(
         prepare=functools.partial(_prepare, specs))
     if not ran:
         for index, sub in work:
-            done(index, _grade_item(specs, sub))
+            try:
+                done(index, _grade_item(specs, sub))
+            except MemoryError:
+                done(index, _error_result(sub, "文件过大或过于复杂，内存不够，该文件未评分；请让学生只提交结果表。"))
     entries: list[Entry] = []
     for index, sub in enumerate(subs):
         result = results[index]

@@ -206,6 +206,8 @@ def run_check(kind: CheckKind, ctx: CheckContext) -> CheckResult:
         return res
     except CheckParamError as exc:
         return ctx.result(0.0, f"练习的检查设置有误：{exc}，请告诉老师", hint="")
+    except MemoryError:
+        raise  # over the per-file memory limit: reported for the whole file
     except Exception as exc:  # a checker bug must not reach the student as a traceback
         log_exception(f"check {kind.name}", ctx.spec.id, exc)
         return ctx.result(0.0, "检查程序出错，这一项暂时无法评分；请告诉老师（老师可用 grader --debug 查看原因）", hint="")

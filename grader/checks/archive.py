@@ -63,6 +63,8 @@ def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mis
     select = {"min_orders": min_orders, "min_amount": None if min_amount < 0 else min_amount} \
         if spec_view.selects else {}
     tolerance = dict(ctx.spec.submission.tolerance)
+    for col in df.attrs.get("minute_precision", []):  # Excel dropped the seconds: compare to the minute
+        tolerance[col] = max(tolerance.get(col, 0.0), 59.999)
 
     scores: dict[Rule, float] = {}
     fitter = Fitter(df, key, columns, tolerance)

@@ -57,11 +57,12 @@ class NoteBook:
 
     items: dict[str, tuple[str, list[str], int]] = field(default_factory=dict)
 
-    def add(self, code: str, what: str, example: str = "") -> None:
-        title, examples, count = self.items.get(code, (what, [], 0))
+    def add(self, code: str, what: str, example: str = "", count: int = 1) -> None:
+        """Record ``count`` corrections of kind ``code`` (the first few ``example`` texts are shown)."""
+        title, examples, seen = self.items.get(code, (what, [], 0))
         if example and example not in examples and len(examples) < EXAMPLES:
             examples.append(example)
-        self.items[code] = (title, examples, count + 1)
+        self.items[code] = (title, examples, seen + count)
 
     def notes(self) -> list[Note]:
         out = []
@@ -158,14 +159,36 @@ def _as_int(out: pd.Series) -> pd.Series:
     return out
 
 
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_RE = re.compile(r"^\d{4,6}(\.\d+)?$")
+"""An Excel date serial (days since 1899-12-30; 45962.5 = 2025-11-01 12:00) saved as a plain number."""
+
+
 def _convert_datetime(series: pd.Series, col: str, book: NoteBook, *, date_only: bool) -> pd.Series:
     texts = series.where(series != "", None)
-    parsed = pd.to_datetime(texts.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False),
+    serial = texts.str.fullmatch(SERIAL_RE.pattern).fillna(False).astype(bool)
+    parsed = pd.to_datetime(texts.where(~serial).str.replace("/", "-", regex=False).str.replace(".", "-", regex=False),
                             errors="coerce", format="mixed")
+    if serial.any():
+        days = pd.to_numeric(texts[serial], errors="coerce")
+        ok = days.between(20000, 80000)
+        parsed.loc[days.index[ok]] = (EXCEL_EPOCH + pd.to_timedelta(days[ok] * 86400, unit="s")).dt.round("s")
+        first = texts[serial][ok]
+        if len(first):
+            book.add("serial_date", "Excel 日期序号已换算成日期时间（单元格格式是“常规”时 Excel 会存成数字；"
+                     "下次请把该列设为日期格式再保存）",
+                     f"{col} {first.iloc[0]} → {parsed.loc[first.index[0]]:%Y-%m-%d %H:%M:%S}", count=len(first))
     bad = series[(series != "") & parsed.isna()]
-    for text in bad.head(EXAMPLES):
-        book.add("not_a_number", "无法识别的日期时间按空值处理", f"{col} '{text}'")
+    if len(bad):
+        book.add("not_a_number", "无法识别的日期时间按空值处理（请写成 2025-11-01 12:30:00 这样的格式）",
+                 f"{col} '{bad.iloc[0]}'", count=len(bad))
     return parsed.dt.normalize() if date_only else parsed
+
+
+def minute_precision(series: pd.Series) -> bool:
+    """True when every time of a datetime column is on a whole minute (Excel dropped the seconds)."""
+    values = series.dropna()
+    return len(values) >= 3 and bool((values.dt.second == 0).all()) and bool(((values.dt.hour != 0) | (values.dt.minute != 0)).any())
 
 
 def _convert_bool(series: pd.Series, col: str, book: NoteBook) -> pd.Series:
@@ -238,6 +261,8 @@ def to_canonical(raw: pd.DataFrame, sub: SubmissionSpec, book: NoteBook) -> pd.D
                                            percent_units=typ == "percent")
         elif typ in ("datetime", "date"):
             picked[col] = _convert_datetime(picked[col], col, book, date_only=typ == "date")
+            if typ == "datetime" and minute_precision(picked[col]):
+                picked.attrs.setdefault("minute_precision", []).append(col)
         elif typ == "bool":
             picked[col] = _convert_bool(picked[col], col, book)
     return picked

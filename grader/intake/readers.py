@@ -142,10 +142,10 @@ def read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: He
     try:
         return _read_raw(data, filename, accept, header_picker=header_picker or (lambda _rows: Header()),
                          sheet=sheet, book=book if book is not None else NoteBook())
-    except ReadError:
+    except (ReadError, MemoryError):  # MemoryError: the per-file memory limit (the caller reports it)
         raise
-    except (MemoryError, RecursionError):
-        raise ReadError(TOO_COMPLEX.format(what="读取时超出内存或嵌套上限")) from None
+    except RecursionError:
+        raise ReadError(TOO_COMPLEX.format(what="嵌套太深")) from None
     except Exception as exc:  # every other failure still becomes one line, never a traceback
         log_exception("read", filename, exc)
         raise ReadError("无法读取文件（内容不符合它的格式，可能已损坏）；请重新导出为练习要求的格式后再提交") from None

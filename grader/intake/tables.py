@@ -33,15 +33,15 @@ def sniff_delimiter(text: str) -> str:
 
 def guard_text(text: str, sep: str) -> None:
     """Refuse CSV text that is too wide, has too long lines or too many rows, before parsing it."""
-    longest = max(map(len, text.splitlines()[:MAX_ROWS + 2]), default=0)
-    if longest > MAX_LINE_CHARS:
-        raise ReadError(TOO_COMPLEX.format(what=f"有一行长达 {longest} 个字符，上限 {MAX_LINE_CHARS}"))
-    widest = max((line.count(sep) + 1 for line in text.splitlines()[:50]), default=0)
+    lines = text.splitlines()
+    widest = max((line.count(sep) + 1 for line in lines[:50]), default=0)
     if widest > MAX_COLUMNS:
         raise ReadError(TOO_COMPLEX.format(what=f"表头有 {widest} 列，上限 {MAX_COLUMNS} 列"))
-    lines = text.count("\n")
-    if lines > MAX_ROWS:
-        raise ReadError(TOO_COMPLEX.format(what=f"有 {lines} 行，上限 {MAX_ROWS} 行"))
+    longest = max(map(len, lines), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise ReadError(TOO_COMPLEX.format(what=f"有一行长达 {longest} 个字符，上限 {MAX_LINE_CHARS}"))
+    if len(lines) > MAX_ROWS:
+        raise ReadError(TOO_COMPLEX.format(what=f"有 {len(lines)} 行，上限 {MAX_ROWS} 行"))
 
 
 def csv_rows(text: str, book: NoteBook) -> list[list[str]]:
