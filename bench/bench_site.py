@@ -1,25 +1,62 @@
-"""Size of the built site, by part: what a classroom server sends to each student's browser."""
+"""Size of the built site and the bytes a classroom server sends: per student and for a whole class.
+
+``python bench/bench_site.py [SITE]`` prints
+1. the site by part (the ``.gz`` copies written by the build are another encoding of the same files and are
+   counted separately; the 35 MB limit is on the site's content);
+2. bytes on the wire, measured in real Chromium against the course server (a counting subclass of
+   ``courseware.serve.CourseHandler``): a student's first visit to the first exercise page
+   - "before": no precompressed copies, no service worker (the course as it was),
+   - "now": gzip copies + the service worker, until it has precached the whole site, then the next exercise
+     page in the same tab;
+   and the whole-class estimate: 50 students at once on a 100 Mbit classroom LAN (12.5 MB/s shared).
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_util import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from courseware.precompress import is_precompressed_copy  # noqa: E402
+from courseware.serve import CourseHandler, make_server  # noqa: E402
+
 LIMIT_MB = 35.0
+CLASS_SIZE = 50
+LAN_BYTES_PER_S = 100e6 / 8
+WAIT_MS = 300_000
 
 
-def size_of(path: Path) -> int:
+def files_of(path: Path) -> list[Path]:
     if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        return [path]
+    return [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
 
 
-def main() -> int:
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "site"
-    if not site.is_dir():
-        print("site/ 不存在：请先运行 make build。")
-        return 2
+def size_of(path: Path, *, gz: bool = False) -> int:
+    return sum(p.stat().st_size for p in files_of(path) if is_precompressed_copy(p) == gz)
+
+
+def wire_size(path: Path) -> int:
+    """Bytes a gzip-accepting browser gets for the files under ``path`` (the .gz copy where there is one)."""
+    total = 0
+    for p in files_of(path):
+        if is_precompressed_copy(p):
+            continue
+        gz = p.with_name(p.name + ".gz")
+        total += gz.stat().st_size if gz.is_file() else p.stat().st_size
+    return total
+
+
+def size_table(site: Path) -> None:
     total = size_of(site)
     parts = {
         "pyodide/ (runtime + wheels)": site / "pyodide",
@@ -28,15 +65,104 @@ def main() -> int:
         "search/ (search index)": site / "search",
         "assets/ (Material theme)": site / "assets",
     }
-    print("| part | MB | share |\n|---|---:|---:|")
+    print("| part | MB | share | MB sent with gzip |\n|---|---:|---:|---:|")
     for label, path in parts.items():
-        size = size_of(path) if path.exists() else 0
+        size, wire = size_of(path), wire_size(path)
         if label.startswith("assets/ (Material"):
-            size -= size_of(site / "assets" / "courseware") if (site / "assets" / "courseware").exists() else 0
-        print(f"| {label} | {size / 1e6:.2f} | {size / total:.0%} |")
+            size -= size_of(site / "assets" / "courseware")
+            wire -= wire_size(site / "assets" / "courseware")
+        print(f"| {label} | {size / 1e6:.2f} | {size / total:.0%} | {wire / 1e6:.2f} |")
     pages = len(list(site.rglob("*.html")))
     print(f"| **site/ total** ({pages} HTML pages) | **{total / 1e6:.2f}** | limit {LIMIT_MB:.0f} MB: "
-          f"{'OK' if total / 1e6 < LIMIT_MB else 'OVER'} ({total / 1e6 / LIMIT_MB:.0%}) |")
+          f"{'OK' if total / 1e6 < LIMIT_MB else 'OVER'} ({total / 1e6 / LIMIT_MB:.0%}) | {wire_size(site) / 1e6:.2f} |")
+    print(f"| .gz copies written by the build (not counted above) | {size_of(site, gz=True) / 1e6:.2f} | | |")
+
+
+class CountingHandler(CourseHandler):
+    """Adds up the body bytes the server sends (headers are a few hundred bytes per file and left out)."""
+
+    sent: ClassVar[list[int]] = [0]
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def copyfile(self, source, outputfile) -> None:
+        start = source.tell()
+        super().copyfile(source, outputfile)
+        with self.lock:
+            self.sent[0] += source.tell() - start
+
+
+def first_exercise_pages(site: Path) -> list[str]:
+    manifest = json.loads((site / "assets" / "courseware" / "py" / "manifest.json").read_text(encoding="utf-8"))
+    pages: list[str] = []
+    for entry in manifest["exercises"]:
+        if entry.get("page") and entry["page"] not in pages:
+            pages.append(entry["page"])
+    return pages[:2]
+
+
+def measure(site: Path, *, modern: bool) -> dict[str, int]:
+    CountingHandler.sent[0] = 0
+    server = make_server(site, "127.0.0.1", 0, isolate=False, precompressed=modern, handler_class=CountingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    first, second = first_exercise_pages(site)
+    out: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(service_workers="allow" if modern else "block")
+            page = context.new_page()
+            page.goto(base + first)
+            page.wait_for_function("() => window.courseware && window.courseware.ready", timeout=WAIT_MS)
+            page.evaluate("() => window.courseware.ready")
+            out["page ready"] = CountingHandler.sent[0]
+            if modern:
+                page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+                time.sleep(3)  # the one reload for cross-origin isolation
+                page.wait_for_function("() => window.courseware && window.courseware.ready", timeout=WAIT_MS)
+                page.evaluate("() => window.courseware.ready")
+            out["first visit"] = CountingHandler.sent[0]
+            page.goto(base + second)
+            page.wait_for_function("() => window.courseware && window.courseware.ready", timeout=WAIT_MS)
+            page.evaluate("() => window.courseware.ready")
+            out["next lesson"] = CountingHandler.sent[0] - out["first visit"]
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out
+
+
+def class_seconds(per_student: int) -> float:
+    return CLASS_SIZE * per_student / LAN_BYTES_PER_S
+
+
+def wire_table(site: Path) -> None:
+    before, now = measure(site, modern=False), measure(site, modern=True)
+    print(f"\nBytes on the wire (first exercise page {first_exercise_pages(site)[0]}, course server, Chromium):\n")
+    print("| | before: plain files, no service worker | now: gzip copies + service worker | ratio |\n"
+          "|---|---:|---:|---:|")
+    print(f"| until the exercise is ready | {before['page ready'] / 1e6:.1f} MB | {now['page ready'] / 1e6:.1f} MB | "
+          f"{now['page ready'] / before['page ready']:.2f} |")
+    print(f"| whole first visit (now: + precache of the whole site) | {before['first visit'] / 1e6:.1f} MB | "
+          f"{now['first visit'] / 1e6:.1f} MB | {now['first visit'] / before['first visit']:.2f} |")
+    print(f"| next lesson in the same tab | {before['next lesson'] / 1e6:.2f} MB | {now['next lesson'] / 1e6:.2f} MB | |")
+    print(f"| {CLASS_SIZE} students at once, 100 Mbit LAN: until every exercise is ready | "
+          f"{class_seconds(before['page ready']):.0f} s | {class_seconds(now['page ready']):.0f} s | "
+          f"{now['page ready'] / before['page ready']:.2f} |")
+    print(f"| {CLASS_SIZE} students, whole first visit | {class_seconds(before['first visit']):.0f} s | "
+          f"{class_seconds(now['first visit']):.0f} s | |")
+
+
+def main() -> int:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    site = Path(args[0]) if args else ROOT / "site"
+    if not (site / "index.html").is_file():
+        print("site/ 不存在：请先运行 make build。")
+        return 2
+    size_table(site)
+    if "--no-browser" not in sys.argv:
+        wire_table(site)
     return 0
 
 

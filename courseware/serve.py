@@ -68,6 +68,7 @@ class CourseHandler(SimpleHTTPRequestHandler):
     """Static files with the right MIME types, cache headers and (optionally) cross-origin isolation."""
 
     isolate = True
+    precompressed = True  # False: never send the .gz copies (a server without them, for comparison)
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
     _gzip_of: str | None = None  # the file whose precompressed copy this response sends
 
@@ -80,7 +81,8 @@ class CourseHandler(SimpleHTTPRequestHandler):
             if not os.path.isfile(index):
                 return real
             real = index
-        if os.path.isfile(real) and os.path.isfile(real + ".gz") and accepts_gzip(self.headers.get("Accept-Encoding")):
+        if (self.precompressed and os.path.isfile(real) and os.path.isfile(real + ".gz")
+                and accepts_gzip(self.headers.get("Accept-Encoding"))):
             self._gzip_of = real
             return real + ".gz"
         return real
@@ -115,8 +117,10 @@ def lan_addresses() -> list[str]:
     return sorted(a for a in found if not a.startswith("127."))
 
 
-def make_server(site: Path, host: str, port: int, *, isolate: bool = True) -> ThreadingHTTPServer:
-    handler = partial(type("Handler", (CourseHandler,), {"isolate": isolate}), directory=str(site))
+def make_server(site: Path, host: str, port: int, *, isolate: bool = True, precompressed: bool = True,
+                handler_class: type[CourseHandler] = CourseHandler) -> ThreadingHTTPServer:
+    options = {"isolate": isolate, "precompressed": precompressed}
+    handler = partial(type("Handler", (handler_class,), options), directory=str(site))
     ThreadingHTTPServer.allow_reuse_address = True
     return ThreadingHTTPServer((host, port), handler)
 

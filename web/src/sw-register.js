@@ -88,6 +88,11 @@ export function registerServiceWorker() {
   });
   return pageStarted()
     .then(() => navigator.serviceWorker.register(SW_URL.href, { scope: SITE_ROOT.href }))
+    .then((registration) => {
+      // A new build is found on the next page load, not only when the browser gets round to checking.
+      if (hadController) registration.update().catch(() => {});
+      return registration;
+    })
     .catch((err) => {
       console.warn("离线缓存（service worker）未能启用：", err);
       return null;
