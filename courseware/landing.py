@@ -134,7 +134,8 @@ def render_cards(projects: list[Project], *, directory_urls: bool) -> str:
             f'<p class="cw-card__meta">{esc(_counts(p))}</p>'
             f'<ol class="cw-card__tasks">{tasks}</ol>'
             '<div class="cw-card__progress" data-role="card-progress">'
-            '<div class="cw-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">'
+            f'<div class="cw-bar" role="progressbar" aria-label="项目{esc(p.number)} 完成进度" aria-valuemin="0" '
+            'aria-valuemax="100" aria-valuenow="0">'
             '<span class="cw-bar__fill"></span></div>'
             '<span class="cw-card__done" data-role="card-done">还没有开始</span></div>'
             "</article>"
