@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from mkdocs.exceptions import PluginError
 
 from courseware.buildsteps import config_step, post_build_step
 from courseware.directives import DirectiveContext, directive
-from courseware.quiz import md_html, nav_order, page_url
+from courseware.quiz import md_html as _quiz_md
+from courseware.quiz import nav_order, page_url
 from courseware.scenario_model import ID_RE, SCENARIO_DIR, Scenario, ScenarioError, Step, load_scenario
 
 LETTERS = "ABCD"
@@ -28,6 +30,16 @@ STATE_USED = "scenario_used"
 STATE_INFO = "scenario_info"
 MANIFEST = "assets/scenarios.json"
 """Where the list of scenarios is written inside the site."""
+
+
+# A line break inside a Chinese paragraph must not become a space ("处理。 本课程"): join such lines.
+NOT_BLOCK = r"(?![-*+>#|]|\d+[.)])"
+CJK_BREAK_RE = re.compile(rf"(?<=[^\x00-\x7f])\n{NOT_BLOCK}(?=\S)|(?<=\S)\n{NOT_BLOCK}(?=[^\x00-\x7f])")
+
+
+def md_html(text: str, *, inline: bool = False) -> str:
+    """Markdown → HTML like the quizzes, with the line breaks of a Chinese paragraph removed."""
+    return _quiz_md(CJK_BREAK_RE.sub("", text), inline=inline)
 
 
 def _attr(value: object) -> str:
