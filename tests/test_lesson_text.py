@@ -80,3 +80,32 @@ def test_new_topics_in_the_source_table_are_taught_where_it_says():
             assert page.is_file(), f"对照表链接到不存在的页面 {link}"
             assert cells[3] in page.read_text(encoding="utf-8"), f"对照表说 {link} 讲“{cells[1]}”，但页面里找不到“{cells[3]}”"
     assert rows >= 10, "docs/teacher/sources.md 应有“课程新增的知识点”表"
+
+
+# Wordings the rule book (issue 11) replaced; none may come back in anything a student or teacher reads.
+RETIRED = {
+    r"二八定律": "说“二八法则”，并说明二八法则是经验规律，不是定律",
+    r"客单价\s*[=＝]\s*成交金额\s*÷\s*成交订单数": "一位客户的成交金额 ÷ 成交订单数叫笔单价；客单价 = 成交金额 ÷ 成交客户数",
+    r"老客数": "按月统计的是“复购客户数”（此前月份已有成交的客户）",
+    r"普遍(会)?(拒发|拒绝)": "只说有据可查的平台（例如华为云短信不允许催款类内容）",
+    r"(通知|订单通知)[^。\n]{0,12}可以不带退订": "统一说法：通知类短信不带退订",
+    r"超过\s*180\s*天(没有|未)成交": "本课程约定沉睡客户是最近一次成交距 2026-02-01 超过 60 天",
+    r"和淘宝卖家中心[^。\n]{0,20}(一致|相同)": "“满足其一”是本课程约定，不要说成淘宝卖家中心的做法",
+}
+
+
+def reader_files() -> list:
+    root = DOCS.parent
+    return sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.yml"), *(root / "exercises").glob("*/instructions.md"),
+                   root / "includes" / "abbreviations.md"])
+
+
+def test_retired_wordings_do_not_come_back():
+    root = DOCS.parent
+    found = []
+    for path in reader_files():
+        body = path.read_text(encoding="utf-8")
+        for pattern, fix in RETIRED.items():
+            for match in re.finditer(pattern, body):
+                found.append(f"{path.relative_to(root).as_posix()}：“{match.group(0)}”——{fix}")
+    assert not found, "规则手册已统一的说法又出现了旧写法：\n" + "\n".join(found)
