@@ -28,7 +28,9 @@ def han(text: str) -> str:
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in DOCS.rglob("*.md") if p.relative_to(DOCS).as_posix() not in EXEMPT_PAGES)
+    """Every docs page and every exercise's instructions (both are what students read)."""
+    docs = [p for p in DOCS.rglob("*.md") if p.relative_to(DOCS).as_posix() not in EXEMPT_PAGES]
+    return sorted([*docs, *(ROOT / "exercises").glob("*/instructions.md")])
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +74,9 @@ def test_the_check_finds_a_copied_sentence(seed_grams):
     assert not shared_runs("客户关系是企业为了实现经营目标，主动和客户建立的联系。", seed_grams)
 
 
-@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_page_does_not_copy_the_sources(page, seed_grams):
     runs = shared_runs(page.read_text(encoding="utf-8"), seed_grams)
     listing = "；".join(f"“{run}”（{len(run)} 字，资料 {seed}）" for run, seed in runs)
-    assert not runs, (f"docs/{page.relative_to(DOCS).as_posix()} 与资料有连续 {RUN} 个以上相同的汉字：{listing}。"
+    assert not runs, (f"{page.relative_to(ROOT).as_posix()} 与资料有连续 {RUN} 个以上相同的汉字：{listing}。"
                       "请用自己的话重写，或者加引号注明是引用")
