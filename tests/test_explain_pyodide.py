@@ -11,18 +11,12 @@ import re
 import textwrap
 
 import pytest
+from web_py import load_web_modules
 
 pytestmark = [pytest.mark.pyodide, pytest.mark.slow]
 
 RUNNER = """
-import contextlib, importlib.util, io, json, os, sys
-for name, path in (("courseware_explain", "/project/web/src/explain.py"),
-                   ("courseware_display", "/project/web/src/display.py")):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+import contextlib, io, json, os
 import courseware_display as D, courseware_explain as E
 os.makedirs("/home/pyodide/data", exist_ok=True)
 if not os.path.exists("/home/pyodide/data/orders.csv"):
@@ -49,6 +43,7 @@ builtins._w2_run = _w2_run  # each harness call gets a fresh namespace; builtins
 
 @pytest.fixture(scope="module")
 def py(pyodide):
+    load_web_modules(pyodide)
     pyodide.run(RUNNER)
     return pyodide
 

@@ -1,0 +1,109 @@
+"""Explainers for wrong names: a column that is not in the table, a variable or a method that does not exist
+(part of ``courseware_explain``; see web/src/explain.py).
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+
+from courseware_explain import (
+    MAX_COLUMNS,
+    ErrorContext,
+    Explanation,
+    closest,
+    explainer,
+    norm,
+    quote,
+    table_near,
+)
+
+# -- KeyError on a column --------------------------------------------------------------------------
+
+_NOT_IN_INDEX = re.compile(r"\[(.*)\] not (?:in index|found in axis)")
+
+
+def _missing_keys(ctx: ErrorContext) -> list[str]:
+    key = ctx.exc.args[0] if ctx.exc.args else ""
+    if isinstance(key, str):
+        found = _NOT_IN_INDEX.search(key)
+        if found:
+            return re.findall(r"'((?:[^'\\]|\\.)*)'", found.group(1)) or [found.group(1)]
+    return [str(key)]
+
+
+def _column_advice(key: str, columns: list[str]) -> list[str]:
+    same = [c for c in columns if norm(c) == norm(key)]
+    if same:
+        col = same[0]
+        if col.strip() != col:
+            return [f"表里的列名是 {quote(col)}：末尾或开头多了空格。可以先写 df.columns = df.columns.str.strip() 去掉列名两边的空格。"]
+        return [f"表里的列名是 {quote(col)}（全角/半角或大小写不同），请照它的写法改。"]
+    near = closest(key, columns) or closest(norm(key), [norm(c) for c in columns])
+    if near:
+        return [f"你是不是想写 {'、'.join(quote(c) for c in near)}？"]
+    return []
+
+
+@explainer(KeyError)
+def column_key(ctx: ErrorContext) -> Explanation | None:
+    keys = _missing_keys(ctx)
+    columns = table_near(ctx)
+    if columns is None:
+        if not ctx.frames:  # a dict lookup in the student's own code
+            return Explanation(f"{ctx.at()}：字典里没有键 {quote(keys[0])}",
+                               ["先用 print(字典.keys()) 看看有哪些键，再检查拼写。"])
+        return None
+    lines: list[str] = []
+    for key in keys[:3]:
+        lines += _column_advice(key, columns)
+    shown = "、".join(columns[:MAX_COLUMNS]) + ("……" if len(columns) > MAX_COLUMNS else "")
+    lines.append(f"这张表的 {len(columns)} 列是：{shown}")
+    title = f"{ctx.at()}：表里没有 {'、'.join(quote(k) for k in keys[:3])} 这一列"
+    return Explanation(title, lines)
+# -- NameError -------------------------------------------------------------------------------------
+
+_MODULES = {"pd": "import pandas as pd", "np": "import numpy as np", "datetime": "import datetime",
+            "math": "import math", "re": "import re"}
+_LITERALS = {"true": "True", "false": "False", "null": "None", "none": "None", "TRUE": "True", "FALSE": "False"}
+
+
+@explainer(NameError)
+def name_error(ctx: ErrorContext) -> Explanation | None:
+    name = getattr(ctx.exc, "name", None) or (re.findall(r"'(.+?)'", ctx.message) or [""])[0]
+    if not name:
+        return None
+    title = f"{ctx.at()}：没有叫 {quote(name)} 的变量"
+    if name in _MODULES:
+        return Explanation(title, [f"还没有导入：在代码开头写 {_MODULES[name]}。"])
+    if name in _LITERALS:
+        return Explanation(title, [f"Python 里要写 {_LITERALS[name]}（首字母大写）。"])
+    if not name.isascii():
+        return Explanation(
+            title, [f"文字要写在英文引号里，例如 df['{name}'] 或 '{name}'；没有引号时 Python 把它当成变量名。"])
+    known = [k for k in ctx.namespace if not k.startswith("_") and k != "print"] + dir(builtins)
+    near = closest(name, known)
+    lines = [f"你是不是想写 {'、'.join(quote(c) for c in near)}？"] if near else []
+    lines.append("变量要先赋值再使用；注意大小写。每次运行都从第一行重新开始，上一次运行的变量不会保留。")
+    return Explanation(title, lines)
+@explainer(AttributeError)
+def attribute(ctx: ErrorContext) -> Explanation | None:
+    m = re.search(r"'(\w+)' object has no attribute '(.+?)'", ctx.message)
+    if not m:
+        return None
+    kind, attr = m[1], m[2]
+    title = f"{ctx.at()}：{kind} 没有 {quote(attr)} 这个属性或方法"
+    obj = getattr(ctx.exc, "obj", None)
+    if kind == "DataFrame" and obj is not None and hasattr(obj, "columns"):
+        cols = [str(c) for c in obj.columns]
+        advice = _column_advice(attr, cols)
+        if attr in cols or not attr.isascii():
+            return Explanation(title, [f"取一列要用方括号：df['{attr}']。", *advice])
+    if kind == "Series" and attr in {"split", "strip", "replace_all", "startswith", "endswith", "contains", "upper"}:
+        return Explanation(title, [f"对一列文字逐个处理要加 .str，例如 df['列名'].str.{attr}(…)。"])
+    near = closest(attr, [a for a in dir(obj) if not a.startswith("_")]) if obj is not None else []
+    lines = [f"你是不是想写 .{near[0]}？"] if near else []
+    lines.append("注意大小写和拼写，例如 groupby、sort_values、drop_duplicates。")
+    return Explanation(title, lines)
+
+

@@ -1,0 +1,146 @@
+"""Explainers for data problems: text used as numbers, dates, SettingWithCopy, memory, files and modules
+(part of ``courseware_explain``; see web/src/explain.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from courseware_explain import ErrorContext, Explanation, explainer, quote
+
+# -- text where numbers are needed -----------------------------------------------------------------
+
+def junk_in(value: str) -> str:
+    """What makes ``value`` not a number, in words (e.g. "带了“元”")."""
+    reasons = []
+    if "元" in value:
+        reasons.append("带了“元”")
+    if "," in value or "，" in value:
+        reasons.append("有千位分隔符“,”")
+    if any(c in value for c in "¥￥$"):
+        reasons.append("带了货币符号")
+    if "%" in value:
+        reasons.append("带了百分号")
+    if any(unicodedata.east_asian_width(c) == "F" for c in value):
+        reasons.append("有全角字符")
+    if value != value.strip() or not value.strip():
+        reasons.append("有空格或是空的")
+    return "，".join(reasons) or "不是数字"
+
+
+TO_NUMBER = "先转成数字：pd.to_numeric(df['列名'].str.replace('元', '').str.replace(',', ''))"
+TEXT_NUMBER = re.compile(
+    r"can only concatenate str|unsupported operand type\(s\) for .+: '(?:str|int|float)' and '(?:str|int|float)'"
+    r"|not supported between instances of '(?:str|int|float)' and '(?:str|int|float)'|can't multiply sequence"
+    r"|Could not convert .* to numeric|must be real number, not str")
+
+
+@explainer(TypeError)
+def text_as_number(ctx: ErrorContext) -> Explanation | None:
+    if not TEXT_NUMBER.search(ctx.message) or ("str" not in ctx.message and "convert" not in ctx.message):
+        return None
+    names = [str(s.name) for s in (f.f_locals.get("self") for f in ctx.frames)
+             if type(s).__name__ == "Series" and str(getattr(s, "dtype", "")) == "object" and s.name is not None]
+    which = f"列 {quote(names[0])} 是文字，" if names else ""
+    return Explanation(
+        f"{ctx.at()}：{which}把文字当成数字来算或比较了",
+        ["从 CSV 读进来的列，只要有一个值带了“元”、千位分隔符“,”，或者用了 dtype=str，整列就都是文字（字符串）。",
+         TO_NUMBER, "也可以用 print(df.dtypes) 看每一列的类型：object 表示文字。"])
+
+
+_BAD_NUMBER = [r"could not convert string to float: '(.*)'", r'Unable to parse string "(.*)" at position (\d+)',
+               r"invalid literal for int\(\) with base 10: '(.*)'"]
+
+
+@explainer(ValueError)
+def bad_number(ctx: ErrorContext) -> Explanation | None:
+    for pattern in _BAD_NUMBER:
+        m = re.search(pattern, ctx.message)
+        if m:
+            where = f"（第 {int(m[2]) + 1} 个值）" if m.lastindex and m.lastindex > 1 else ""
+            return Explanation(f"{ctx.at()}：{quote(m[1])}{where}不能变成数字：{junk_in(m[1])}",
+                               [TO_NUMBER, "实在转不了的值可以加 errors='coerce'，它们会变成空值 NaN。"])
+    return None
+
+
+_DATE_FORMAT = re.compile(r"""time data "(.*)" doesn't match format "(.*)", at position (\d+)""")
+_DATE_UNKNOWN = re.compile(r"Unknown datetime string format, unable to parse: (.*?)(?:, at position (\d+))?$")
+
+
+def _format_words(fmt: str) -> str:
+    words = {"%Y": "年", "%m": "月", "%d": "日", "%H": "时", "%M": "分", "%S": "秒"}
+    for code, word in words.items():
+        fmt = fmt.replace(code, word)
+    return fmt
+
+
+@explainer(ValueError)
+def bad_date(ctx: ErrorContext) -> Explanation | None:
+    m = _DATE_FORMAT.search(ctx.message)
+    if m:
+        return Explanation(
+            f"{ctx.at()}：日期的写法前后不一致",
+            [f"第 {int(m[3]) + 1} 个值 {quote(m[1])} 和前面的格式（{_format_words(m[2])}）不同。",
+             "两种导出拼在一起时可以写 pd.to_datetime(df['列名'], format='mixed')。",
+             "如果有的值根本不是日期，再加 errors='coerce'，它们会变成空值 NaT。"])
+    m = _DATE_UNKNOWN.search(ctx.message.splitlines()[0] if ctx.message else "")
+    if m:
+        where = f"（第 {int(m[2]) + 1} 个值）" if m[2] else ""
+        return Explanation(f"{ctx.at()}：{quote(m[1])}{where}不是日期",
+                           ["先看看这一列里有什么：print(df['列名'].unique()[:20])。",
+                            "不是日期的值可以用 pd.to_datetime(df['列名'], errors='coerce') 变成空值 NaT。"])
+    if "out of range" in ctx.message or type(ctx.exc).__name__ == "OutOfBoundsDatetime":
+        return Explanation(f"{ctx.at()}：有的日期不存在或超出范围", ["检查月份和日期，或加 errors='coerce'。"])
+    return None
+# -- pandas warnings as errors, memory, numbers too big --------------------------------------------
+
+SETTING_WITH_COPY = [
+    "筛选出来的表只是原表的一部分“视图”，直接改它时 pandas 不知道要不要改原表。",
+    "在筛选的那一行末尾加 .copy()，例如 done = orders[orders['订单状态'] == '交易成功'].copy()，再修改 done。",
+]
+
+
+@explainer(Exception)
+def setting_with_copy(ctx: ErrorContext) -> Explanation | None:
+    if type(ctx.exc).__name__ != "SettingWithCopyError":
+        return None
+    return Explanation(f"{ctx.at()}：在筛选出来的表上直接修改了数据", list(SETTING_WITH_COPY))
+
+
+@explainer(MemoryError)
+def memory(ctx: ErrorContext) -> Explanation:
+    return Explanation(f"{ctx.at()}：内存不足", [
+        "这一步要用的内存超过了浏览器里 Python 能用的范围（最多约 2 GB，实际往往更少）。",
+        "请减少一次处理的数据量，不要在循环里反复复制整张表；重复的数据可以先去重。"])
+
+
+@explainer(OverflowError)
+def overflow(ctx: ErrorContext) -> Explanation:
+    if "index-sized" in ctx.message or "too many" in ctx.message or "size" in ctx.message:
+        return Explanation(f"{ctx.at()}：要建的列表或表格太大了", [
+            "例如 [0] * 10**10 要 100 亿个元素，远远超出浏览器里 Python 的内存。请把数量改小。"])
+    return Explanation(f"{ctx.at()}：计算结果太大，超出了数字能表示的范围", ["检查是不是把很大的数又做了乘方或指数运算。"])
+# -- other frequent ones ---------------------------------------------------------------------------
+
+@explainer(FileNotFoundError)
+def missing_file(ctx: ErrorContext) -> Explanation:
+    import os  # noqa: PLC0415
+
+    name = getattr(ctx.exc, "filename", None) or ""
+    files = sorted(os.listdir("data")) if os.path.isdir("data") else []
+    lines = [f"数据文件都在 data 文件夹里：{'、'.join('data/' + f for f in files)}。"] if files else []
+    lines.append("例如 pd.read_csv('data/orders.csv')；文件名要和上面完全一样。")
+    return Explanation(f"{ctx.at()}：找不到文件 {quote(name)}", lines)
+
+
+@explainer(ModuleNotFoundError)
+def missing_module(ctx: ErrorContext) -> Explanation:
+    name = getattr(ctx.exc, "name", "") or ""
+    return Explanation(f"{ctx.at()}：浏览器里的 Python 没有 {quote(name)} 这个模块",
+                       ["本课程的练习只需要 pandas（import pandas as pd）和 Python 自带的模块。"])
+
+
+@explainer(ZeroDivisionError)
+def zero_division(ctx: ErrorContext) -> Explanation:
+    return Explanation(f"{ctx.at()}：除数是 0", ["先判断分母是不是 0，或者只对分母大于 0 的行计算。"])
