@@ -10,7 +10,7 @@ STAMPS := .stamps
 export NO_MKDOCS_2_WARNING := 1
 
 PY_SOURCES := $(shell find courseware grader datasets -name '*.py' 2>/dev/null)
-WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/build.mjs
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/build.mjs web/sw-build.mjs
 SITE_SOURCES := mkdocs.yml $(shell find docs exercises overrides includes -type f 2>/dev/null) $(PY_SOURCES)
 
 .PHONY: setup build serve test bench lint clean
