@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser_util import CHROMIUM, CHROMIUM_ARGS
+from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Page, sync_playwright
 
 from courseware.precompress import precompress
@@ -154,4 +154,9 @@ def test_file_url_says_how_to_open_the_course(site_dir: Path):
         assert page.locator(".exercise [data-action=run]").first.is_disabled()
         page.wait_for_timeout(1500)  # nothing replaces the message later (no spinner coming back)
         assert page.locator(status).first.inner_text() == text
+        ARTIFACTS.mkdir(exist_ok=True)
+        for width, height in ((1280, 900), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.locator(status).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(ARTIFACTS / f"offline-file-url-{width}.png"))
         browser.close()
