@@ -294,3 +294,19 @@ def test_feedback_goldens(book, student, golden):
         if not UPDATE:
             pytest.fail(f"golden {path} was missing and has been written; review it and run again")
     assert actual == path.read_bytes(), f"{golden} differs from its golden (UPDATE_GOLDENS=1 to refresh)"
+
+
+def test_terminal_shows_hints_missing_and_the_policy(book):
+    from rich.console import Console
+
+    from grader.render.terminal import show
+
+    console = Console(record=True, width=60, file=io.StringIO())
+    show(book, console, "zh")
+    text = console.export_text()
+    assert "· old-customers · 老客户名单（未通过 3 份）" in text  # counted files only: not the duplicate
+    assert HINT[:20] in text.replace("\n  ", "")
+    assert "重复提交（未计分）" in text and "名单外" in text
+    assert "2023005" in text.split("未提交", 1)[1] and "全部（2 道）" in text
+    assert "重复提交：同一学生同一练习交了多份文件时" in text.replace("\n  ", "")
+    assert max(len(line) for line in text.splitlines()) <= 60

@@ -58,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
     "hidden_full": {"zh": "另有 {n} 个文件全部通过，未逐行列出（详见输出文件）。",
                     "en": "{n} more file(s) passed every check (listed in the output files)."},
     "hints": {"zh": "改进提示", "en": "hints"},
+    "hints_title": {"zh": "改进提示（每项未通过的检查一条）", "en": "Hints (one per failed check)"},
     "hint": {"zh": "提示", "en": "hint"},
     "duplicate": {"zh": "重复提交（未计分）", "en": "duplicate (not counted)"},
     "missing": {"zh": "未提交", "en": "missing"},

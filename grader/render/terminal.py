@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from grader.gradebook import Entry, Gradebook
 
 
+NO_LINE_START = "）)，。；：、」”！？"
+"""Punctuation that stays at the end of a line instead of starting the next one."""
 FULL_LISTING_MAX = 60
 """Up to this many files every one is listed; above it only those needing attention."""
 
@@ -43,22 +46,35 @@ def _line(e: Entry, lang: str) -> tuple[str, str, str]:
     return score, label("all_passed", lang), "green"
 
 
-def _hint_table(gradebook: Gradebook, lang: str) -> Table | None:
-    """One row per (exercise, failed check) with its hint and how many counted files failed it."""
+def _fold(line: str, width: int) -> list[str]:
+    """Cut ``line`` into pieces of at most ``width`` terminal cells (continuations indented like the line):
+    Chinese has no spaces, so wrapping at spaces leaves ragged breaks."""
+    indent = " " * (len(line) - len(line.lstrip(" ")) or 2)
+    pieces, current = [], ""
+    for char in line:
+        limit = width if char in NO_LINE_START else width - 4  # room for closing punctuation
+        if cell_len(current + char) > limit and current.strip():
+            pieces.append(current.rstrip())
+            current = indent
+            if char == " ":
+                continue
+        current += char
+    return [*pieces, current]
+
+
+def _hint_lines(gradebook: Gradebook, lang: str) -> list[str]:
+    """Two lines per (exercise, failed check): how many counted files failed it, then its hint."""
     counts: Counter[tuple[str, str, str]] = Counter()
     for e in gradebook.entries:
         if e.scored:
             for c in e.result.checks:
                 if not c.passed and c.hint:
                     counts[(e.result.exercise, c.name, c.hint)] += 1
-    if not counts:
-        return None
-    table = Table(title=label("hints", lang), title_justify="left", show_lines=False)
-    for key in ("exercise", "checks", "failed_count", "hint"):
-        table.add_column(label(key, lang), overflow="fold")
+    failed = "未通过 {n} 份" if lang == "zh" else "{n} failed"
+    lines = []
     for (exercise, name, hint), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
-        table.add_row(escape(exercise), escape(name), str(n), escape(hint))
-    return table
+        lines += [f"· {exercise} · {name}（{failed.format(n=n)}）", f"  {hint}"]
+    return lines
 
 
 def _missing_table(gradebook: Gradebook, lang: str) -> Table | None:
@@ -109,9 +125,12 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
     missing = _missing_table(gradebook, lang)
     if missing is not None:
         console.print(missing)
-    hint_table = _hint_table(gradebook, lang)
-    if hint_table is not None:
-        console.print(hint_table)
+    hint_lines = _hint_lines(gradebook, lang)
+    if hint_lines:
+        console.print(f"[bold]{label('hints_title', lang)}[/]")
+        for line in hint_lines:
+            for piece in _fold(line, console.width):
+                console.print(escape(piece), no_wrap=True, overflow="ignore")
     s = gradebook.summary
     if lang == "zh":
         line = f"文件 {s.files} 个：计分 {s.graded}，无法评分 {s.errors}，重复提交（未计分） {s.duplicates}"
@@ -121,7 +140,9 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
     else:
         line = (f"{s.files} files: {s.graded} counted, {s.errors} errors, {s.duplicates} duplicates; "
                 f"{s.missing} missing, {s.off_roster} not on roster; {s.flagged} flagged")
-    console.print(line)
+    for piece in _fold(line, console.width):
+        console.print(escape(piece), no_wrap=True, overflow="ignore")
     if lang == "zh":
-        for line in policy_lines(gradebook):
-            console.print(f"[dim]{escape(line)}[/]")
+        for policy in policy_lines(gradebook):
+            for piece in _fold(policy, console.width):
+                console.print(f"[dim]{escape(piece)}[/]", no_wrap=True, overflow="ignore")
