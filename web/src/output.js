@@ -133,7 +133,10 @@ function detailList(details) {
   const box = el("div", { class: "cw-check-details" }, el("ul", {}, ...items(details.slice(0, DETAILS_SHOWN))));
   const rest = details.slice(DETAILS_SHOWN);
   if (rest.length) {
-    box.append(el("details", { class: "cw-check-more" }, el("summary", { text: `还有 ${rest.length} 行` }), el("ul", {}, ...items(rest))));
+    // The grader caps the list; its last line then says how many more there are ("……另有 85 处问题").
+    const more = /另有\s*(\d+)\s*处/.exec(rest[rest.length - 1]);
+    const hidden = more ? rest.length - 1 + Number(more[1]) : rest.length;
+    box.append(el("details", { class: "cw-check-more" }, el("summary", { text: `还有 ${hidden} 行` }), el("ul", {}, ...items(rest))));
   }
   return box;
 }
