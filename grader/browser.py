@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grader.engine import grade_result
+from grader.engine import grade_result, reference_submission
 from grader.model import SubmissionResult
 from grader.serialize import SerializeError, serialize
 from grader.spec import ExerciseSpec, SpecError, exercise_folders, load_spec, spec_hash
@@ -100,6 +100,19 @@ def check(exercise_id: str, result: Any, student: str | None = None, solutions: 
                 "error": str(exc) if isinstance(exc, SpecError) else f"检查时出错（{type(exc).__name__}: {exc}），请告诉老师"}
 
 
+def prepare(exercise_id: str, student: str | None = None) -> str:
+    """Compute and cache the reference answer for (exercise, student) ahead of the first ``check``.
+
+    The browser calls this once its runtime is idle; returns "ok" or the Chinese reason it failed (the
+    same reason ``check`` then reports). Never raises.
+    """
+    try:
+        reference_submission(_spec(exercise_id), _student(student))
+        return "ok"
+    except Exception as exc:
+        return str(exc) or type(exc).__name__
+
+
 def submission_file(exercise_id: str, result: Any, student: str | None = None) -> tuple[str, bytes, str]:
     """(file name, bytes, MIME type) of the 下载提交文件 download, named ``<学号>_<id>.<ext>``.
 
@@ -115,4 +128,4 @@ def submission_file(exercise_id: str, result: Any, student: str | None = None) -
         return "", f"无法生成提交文件（{type(exc).__name__}: {exc}）".encode(), "text/plain;charset=utf-8"
 
 
-__all__ = ["check", "exercise_info", "init", "submission_file"]
+__all__ = ["check", "exercise_info", "init", "prepare", "submission_file"]

@@ -1,5 +1,11 @@
-// Entry point of the page-side runtime (widgets, progress, quizzes).
+// Entry point of the page-side runtime (widgets, progress, quizzes). Runs ONCE per tab: Material's instant
+// navigation swaps the page content, and every component mounts through ./mount.js on each page view.
+// The Python runtime (one Web Worker) is created on the first page that holds an exercise and reused by
+// every exercise on every later page of the tab.
+import { mountContext, onPageView, registerMount, startMounts } from "./mount.js";
 import "./quiz.js";
+import "./sw-register.js";
+import "./content.js";
 import { mountProgressPage } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { getStudent, setStudent as storeStudent, STUDENT_KEY } from "./store.js";
@@ -10,15 +16,12 @@ const SITE_ROOT = new URL("../../", SCRIPT_URL);
 const WORKER_URL = new URL("worker.js", SCRIPT_URL);
 const MANIFEST_URL = new URL("assets/courseware/py/manifest.json", SITE_ROOT);
 
-const widgets = new Map();
-let runtime = null;
-let readyResolve;
-let readyReject;
-const ready = new Promise((resolve, reject) => {
-  readyResolve = resolve;
-  readyReject = reject;
+let runtime = null; // one per tab, created on the first page with an exercise
+let widgets = new Map(); // exercise id → widget of the current page
+let firstPage;
+let pageReady = new Promise((resolve) => {
+  firstPage = resolve; // settled by the first page view
 });
-ready.catch(() => {}); // failures are shown in every widget's status line
 
 let manifestPromise = null;
 export function loadManifest() {
@@ -27,9 +30,14 @@ export function loadManifest() {
       if (!resp.ok) throw new Error(`找不到练习清单 ${MANIFEST_URL.pathname}（HTTP ${resp.status}）。请重新构建网站（make build）。`);
       return resp.json();
     });
+    manifestPromise.catch(() => {
+      manifestPromise = null;
+    });
   }
   return manifestPromise;
 }
+
+Object.assign(mountContext, { siteRoot: SITE_ROOT, loadManifest, runtime: () => runtime });
 
 function syncStudentInputs(value) {
   for (const input of document.querySelectorAll("input[data-role=student]")) {
@@ -54,30 +62,51 @@ function setStudent(student) {
   );
 }
 
-function bindStudentInputs() {
-  syncStudentInputs(getStudent());
-  for (const input of document.querySelectorAll("input[data-role=student]")) {
-    input.addEventListener("change", () => setStudent(input.value));
-  }
-  // Another tab changed the 学号: follow it.
-  window.addEventListener("storage", (event) => {
-    if (event.key === STUDENT_KEY) setStudent(event.newValue);
-  });
-}
+// Another tab changed the 学号: follow it.
+window.addEventListener("storage", (event) => {
+  if (event.key === STUDENT_KEY) setStudent(event.newValue);
+});
 
-function startWidgets(roots) {
+registerMount("input[data-role=student]", (input) => {
+  if (input !== document.activeElement) input.value = getStudent() || "";
+  input.addEventListener("change", () => setStudent(input.value));
+});
+
+/** Exercises of the page: one widget each, all sharing the tab's runtime through a page-scoped view. */
+onPageView(() => {
+  const roots = [...document.querySelectorAll(".exercise[data-exercise]")];
+  widgets = new Map();
+  if (!roots.length) {
+    pageReady = Promise.resolve(null);
+    firstPage(pageReady);
+    return undefined;
+  }
   // Only the tables this page's exercises read are copied into the worker (spec `datasets`).
   const tables = new Set(roots.flatMap((root) => (root.dataset.datasets || "").split(/\s+/).filter(Boolean)));
-  runtime = new Runtime({ siteRoot: SITE_ROOT, workerURL: WORKER_URL, manifestURL: MANIFEST_URL, tables, getStudent });
+  const ids = roots.map((root) => root.dataset.exercise);
+  if (!runtime) runtime = new Runtime({ siteRoot: SITE_ROOT, workerURL: WORKER_URL, manifestURL: MANIFEST_URL, tables, getStudent });
+  const scope = runtime.scope();
+  const pageWidgets = widgets;
   for (const root of roots) {
     try {
-      widgets.set(root.dataset.exercise, new ExerciseWidget(root, { runtime, student: getStudent }));
+      pageWidgets.set(root.dataset.exercise, new ExerciseWidget(root, { runtime: scope, student: getStudent }));
     } catch (err) {
       console.error(err);
     }
   }
-  runtime.ready.then(readyResolve, readyReject);
-}
+  pageReady = runtime.usePage(ids, tables).then(() => runtime.ready).then(() => null);
+  pageReady.catch(() => {}); // failures are shown in every widget's status line
+  firstPage(pageReady);
+  return () => {
+    // Leaving the page (instant navigation: no pagehide): keep unsaved edits, stop listening.
+    for (const widget of pageWidgets.values()) if (widget.saveTimer) widget.flushSave();
+    scope.dispose();
+  };
+});
+
+registerMount("[data-role=progress-page]", (root) => {
+  mountProgressPage(root, { loadManifest, siteRoot: SITE_ROOT });
+});
 
 function widget(id) {
   const found = widgets.get(id);
@@ -85,23 +114,14 @@ function widget(id) {
   return found;
 }
 
-function boot() {
-  bindStudentInputs();
-  const roots = [...document.querySelectorAll(".exercise[data-exercise]")];
-  if (roots.length) startWidgets(roots);
-  else readyResolve(null);
-  const progressRoot = document.querySelector("[data-role=progress-page]");
-  if (progressRoot) mountProgressPage(progressRoot, { loadManifest, siteRoot: SITE_ROOT });
-}
-
 window.courseware = Object.assign(window.courseware || {}, {
-  ready,
   setCode: (id, code) => widget(id).setCode(code),
   getCode: (id) => widget(id).getCode(),
   setStudent,
 });
-// For tests and benchmarks: the page's Runtime (null on pages without exercises).
+// `ready` belongs to the page on screen: it resolves when that page can run code (null without exercises).
+Object.defineProperty(window.courseware, "ready", { get: () => pageReady, configurable: true });
+// For tests and benchmarks: the tab's Runtime (null until a page with an exercise was shown).
 Object.defineProperty(window.courseware, "runtime", { get: () => runtime, configurable: true });
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-else boot();
+startMounts();

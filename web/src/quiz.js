@@ -2,6 +2,8 @@
 // keep the last result in localStorage["courseware:v1:quiz:<id>"] = {answers, correct, total, timestamp}.
 // Styles: web/src/quiz.css, pulled into the bundle by an @import in courseware.css.
 
+import { registerMount } from "./mount.js";
+
 const KEY_PREFIX = "courseware:v1:quiz:";
 
 export function quizKey(id) {
@@ -132,19 +134,8 @@ export function initQuiz(root) {
   }
 }
 
-function initAll() {
-  document.querySelectorAll(".quiz[data-quiz]").forEach(initQuiz);
-}
-
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", initAll);
-} else {
-  initAll();
-}
-// Material's instant navigation swaps page content without a reload; re-scan when it does.
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(initAll);
-}
+// Mounted on every page view (first load and each instant navigation) through the shared registry.
+registerMount(".quiz[data-quiz]", initQuiz);
 
 window.courseware = window.courseware || {};
 window.courseware.quiz = { key: quizKey, load: loadQuizRecord };

@@ -1,10 +1,12 @@
-// Page side of the Pyodide worker: one worker per page, requests answered by id, stop and restart.
+// Page side of the Pyodide worker: ONE worker per tab, shared by every exercise on every page (instant
+// navigation keeps this module alive), requests answered by id, stop and restart.
 //
-// 停止 has two paths. When the page is cross-origin isolated (the course server sends COOP/COEP),
-// SharedArrayBuffer works and Pyodide's interrupt buffer raises KeyboardInterrupt in the running code.
-// On a plain static host there is no SharedArrayBuffer: the busy worker is terminated and replaced.
-// So that replacement is quick, a spare worker is started (once the first one is ready, so they do not
-// compete for the CPU) and kept warm; 停止 swaps it in and starts a new spare.
+// 停止 has two paths. When the page is cross-origin isolated (COOP/COEP from the course server, or from the
+// service worker on any static host), SharedArrayBuffer works: 停止 writes SIGINT into the worker's interrupt
+// buffer and wakes a sleeping `time.sleep`, and Python raises KeyboardInterrupt in the running code. Each
+// worker gets its OWN buffer, so a replacement never inherits an old interrupt. Without isolation there is
+// no SharedArrayBuffer: the busy worker is terminated and a spare worker (started only on such pages, once
+// the first worker is idle) takes over.
 
 export const STEPS = [
   ["runtime", "启动 Python 运行环境"],
@@ -12,29 +14,40 @@ export const STEPS = [
   ["datasets", "准备数据文件"],
 ];
 
-const INTERRUPT_GRACE_MS = 1500;
+const INTERRUPT_GRACE_MS = 600; // code stuck in C never sees the interrupt: replace the worker after this
+const SPARE_DELAY_MS = 3000; // plain hosts: the spare starts once the first worker has been idle this long
 const SIGINT = 2;
 const STOPPED = "代码已被停止，运行环境已重新启动。";
+const STOPPED_QUEUED = "代码还没开始运行就被停止了。";
 
-/** One Web Worker running Pyodide, with its own request table. */
+function isolated() {
+  return typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
+}
+
+/** One Web Worker running Pyodide, with its own request table and its own interrupt buffer. */
 class WorkerHandle {
   constructor(workerURL, initPayload, onProgress) {
     this.pending = new Map();
     this.nextId = 1;
     this.dead = false;
+    this.interruptBuffer = isolated() ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    // Highest request id the page gave up on (停止 while the run still waited in the worker's queue).
+    this.cancelBuffer = isolated() ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.created = performance.now();
     this.worker = new Worker(workerURL);
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
       this.rejectAll(new Error(`运行环境脚本出错：${event.message || "未知错误"}。请刷新页面。`));
     };
-    this.ready = this.send("init", initPayload, onProgress);
+    this.ready = this.send("init", { ...initPayload, interruptBuffer: this.interruptBuffer, cancelBuffer: this.cancelBuffer }, onProgress);
     this.ready.catch(() => {});
   }
 
   send(type, payload = {}, onProgress = null) {
     if (this.dead) return Promise.reject(new Error("运行环境已关闭。"));
     const id = this.nextId++;
+    this.lastId = id;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress, type });
       this.worker.postMessage({ id, type, ...payload });
@@ -58,6 +71,21 @@ class WorkerHandle {
     }
   }
 
+  interrupt() {
+    if (!this.interruptBuffer) return;
+    Atomics.store(this.interruptBuffer, 0, SIGINT);
+    Atomics.notify(this.interruptBuffer, 0); // wakes time.sleep (runtime.py waits on this buffer)
+  }
+
+  /** Give up on a queued request: the page moves on now, the worker skips it when its turn comes. */
+  cancel(id, err) {
+    const entry = this.pending.get(id);
+    if (this.cancelBuffer) Atomics.store(this.cancelBuffer, 0, Math.max(id, Atomics.load(this.cancelBuffer, 0)));
+    if (!entry) return;
+    this.pending.delete(id);
+    entry.reject(err);
+  }
+
   rejectAll(err) {
     for (const entry of this.pending.values()) entry.reject(err);
     this.pending.clear();
@@ -72,17 +100,25 @@ class WorkerHandle {
 
 export class Runtime {
   /**
-   * @param {{siteRoot: URL, workerURL: URL, manifestURL: URL, tables?: Set<string>, getStudent: () => string|null}} options
+   * @param {{workerURL: URL, siteRoot: URL, manifestURL: URL, tables?: Iterable<string>, getStudent: () => string|null}} options
    */
   constructor(options) {
     this.options = options;
     this.listeners = new Set();
     this.state = { phase: "loading", step: "runtime" };
-    this.canInterrupt = typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
-    this.interruptBuffer = this.canInterrupt ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    this.canInterrupt = isolated();
+    this.tables = new Set(options.tables || []);
+    this.exercises = []; // the current page's exercises: their reference answers are prepared when idle
     this.busy = 0;
+    this.running = false; // the worker has started the student's code (not just queued it)
+    this.stopQueued = false;
+    this.runStarted = 0;
+    this.stopPressed = 0;
     this.spare = null;
+    this.spareTimer = null;
     this.current = null;
+    this.workersCreated = 0;
+    this.timings = {};
     this.ready = this.start();
     this.ready.catch(() => {});
   }
@@ -99,14 +135,13 @@ export class Runtime {
   }
 
   initPayload() {
-    const { siteRoot, manifestURL, tables } = this.options;
+    const { siteRoot, manifestURL } = this.options;
     return {
       indexURL: new URL("pyodide/", siteRoot).href,
       manifestURL: manifestURL.href, // the worker reads it itself: no round trip before it starts
       dataURL: new URL("data/", siteRoot).href,
-      tables: tables ? [...tables] : null,
+      tables: [...this.tables],
       student: this.options.getStudent(),
-      interruptBuffer: this.interruptBuffer,
     };
   }
 
@@ -116,8 +151,9 @@ export class Runtime {
     this.setState({ phase: "loading", step: handle.lastStep || "runtime" });
     const ready = handle.ready.then(
       (value) => {
+        if (value && value.timings) Object.assign(this.timings, value.timings, { resources: value.resources });
         if (this.current === handle) this.setState({ phase: "ready" });
-        this.warmSpare();
+        this.idle();
         return value;
       },
       (err) => {
@@ -130,6 +166,7 @@ export class Runtime {
   }
 
   spawn() {
+    this.workersCreated += 1;
     const handle = new WorkerHandle(this.options.workerURL, this.initPayload(), (progress) => {
       handle.lastStep = progress.step;
       if (this.current === handle) this.setState({ phase: "loading", step: progress.step });
@@ -141,54 +178,131 @@ export class Runtime {
     return this.adopt(this.spawn());
   }
 
-  /** Plain hosts only: keep a second, idle worker ready to replace a stopped one. */
-  warmSpare() {
-    if (this.canInterrupt || this.spare) return;
-    this.spare = this.spawn();
-    this.spare.ready.catch(() => {
-      this.spare = null;
-    });
+  /**
+   * Background work once the worker is idle, in this order: the remaining data tables (so the next page of
+   * the tab finds its tables in place), the grader and the page's reference answers, then (plain hosts) a spare.
+   */
+  idle() {
+    const handle = this.current;
+    handle.send("tables", { all: true }).then(
+      (value) => {
+        for (const name of value.tables || []) this.tables.add(name);
+      },
+      () => {},
+    );
+    const exercises = [...this.exercises];
+    this.preparing = handle.send("prepare", { exercises }).then(
+      (value) => {
+        if (value && value.timings) Object.assign(this.timings, value.timings);
+        return value;
+      },
+      () => null,
+    );
+    this.preparing
+      .then(() => handle.send("pycache"))
+      .catch(() => {})
+      .then(() => this.scheduleSpare());
   }
 
-  /** Resolves when a spare worker is ready (plain hosts); immediately when none is needed. */
+  /** Plain hosts only: keep a second, idle worker ready to replace a stopped one. */
+  scheduleSpare() {
+    if (this.canInterrupt || this.spare || this.spareTimer) return;
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = null;
+      if (this.busy > 0) return this.scheduleSpare(); // never compete with the student's own run
+      if (this.spare) return;
+      this.spare = this.spawn();
+      this.spare.ready.catch(() => {
+        this.spare = null;
+      });
+    }, SPARE_DELAY_MS);
+  }
+
+  /** Resolves when a spare worker is ready (plain hosts); false when none is needed. */
   get spareReady() {
-    return this.spare ? this.spare.ready.then(() => true) : Promise.resolve(false);
+    if (this.canInterrupt) return Promise.resolve(false);
+    const wait = () => (this.spare ? this.spare.ready.then(() => true) : new Promise((r) => setTimeout(r, 200)).then(wait));
+    return this.ready.then(wait);
   }
 
   send(type, payload = {}) {
     return this.ready.then(() => this.current.send(type, payload));
   }
 
+  /**
+   * A page (first load or instant navigation) shows these exercises reading these tables: add the tables to
+   * data/ and prepare the reference answers in the background. Resolves when the page can run code.
+   */
+  usePage(exercises, tables) {
+    this.exercises = [...exercises];
+    const missing = [...tables].filter((t) => !this.tables.has(t));
+    for (const t of missing) this.tables.add(t);
+    const handle = this.current;
+    return this.ready.then(() => {
+      if (this.current !== handle) return this.ready; // restarted meanwhile: the new worker has every table
+      const jobs = [];
+      if (missing.length) jobs.push(handle.send("tables", { tables: missing }));
+      if (this.spare && missing.length) {
+        const spare = this.spare;
+        spare.ready.then(() => spare.send("tables", { tables: missing })).catch(() => {});
+      }
+      if (exercises.length) handle.send("prepare", { exercises: [...exercises] }).catch(() => {}); // queued, not awaited
+      return Promise.all(jobs);
+    });
+  }
+
   /** Run a request that executes student code; while it runs 停止 may interrupt it. */
   async exec(type, payload) {
     await this.ready;
-    if (this.interruptBuffer) this.interruptBuffer[0] = 0;
-    this.busy += 1;
     const handle = this.current;
+    this.busy += 1;
+    this.running = false;
+    this.stopQueued = false;
+    const onProgress = (progress) => {
+      if (progress.step !== "started" || this.current !== handle) return;
+      this.running = true;
+      this.runStarted = performance.now();
+      if (this.stopQueued) handle.interrupt(); // 停止 pressed while the run waited behind background work
+    };
+    const request = handle.send(type, payload, onProgress);
+    this.requestId = handle.lastId;
     try {
-      return await handle.send(type, payload);
+      return await request;
     } catch (err) {
       if (err.fatal && this.current === handle) this.restart(err.message);
       throw err;
     } finally {
-      this.busy -= 1;
+      if (this.current === handle) {
+        this.busy = Math.max(0, this.busy - 1);
+        this.running = false;
+        this.stopQueued = false;
+      }
     }
   }
 
   /** Stop running code: interrupt buffer when the page is cross-origin isolated, else a new worker. */
   stop() {
     if (this.busy === 0) return Promise.resolve("idle");
-    if (!this.interruptBuffer) return this.restart(STOPPED).then(() => "restarted", () => "restarted");
-    this.interruptBuffer[0] = SIGINT;
+    const handle = this.current;
+    if (!handle.interruptBuffer) return this.restart(STOPPED).then(() => "restarted", () => "restarted");
+    this.stopQueued = true;
+    if (this.running) handle.interrupt();
+    else {
+      // Still queued behind background work (grader, reference answers): drop it, no need to wait.
+      const err = new Error(STOPPED_QUEUED);
+      err.stopped = true;
+      handle.cancel(this.requestId, err);
+      return Promise.resolve("cancelled");
+    }
     return new Promise((resolve) => {
-      const started = Date.now();
       const poll = () => {
-        if (this.busy === 0) resolve("interrupted");
-        else if (Date.now() - started > INTERRUPT_GRACE_MS) {
+        if (this.current !== handle || this.busy === 0) resolve("interrupted");
+        else if (this.running && performance.now() - Math.max(this.runStarted, this.stopPressed) > INTERRUPT_GRACE_MS) {
           // Stuck in C code that never checks the buffer: fall back to a new worker.
           this.restart(STOPPED).then(() => resolve("restarted"), () => resolve("restarted"));
-        } else setTimeout(poll, 50);
+        } else setTimeout(poll, 20);
       };
+      this.stopPressed = performance.now();
       poll();
     });
   }
@@ -206,8 +320,42 @@ export class Runtime {
   }
 
   setStudent(student) {
-    const tasks = [this.send("setStudent", { student })];
-    if (this.spare) tasks.push(this.spare.ready.then(() => this.spare && this.spare.send("setStudent", { student })));
-    return Promise.all(tasks).then(([value]) => value);
+    const tables = [...this.tables];
+    const tasks = [this.send("setStudent", { student, tables })];
+    if (this.spare) {
+      const spare = this.spare;
+      tasks.push(spare.ready.then(() => spare.send("setStudent", { student, tables })));
+    }
+    // The reference answers depend on the 学号: prepare the new student's in the background.
+    return Promise.all(tasks).then(([value]) => {
+      if (this.exercises.length) this.current.send("prepare", { exercises: [...this.exercises] }).catch(() => {});
+      return value;
+    });
+  }
+
+  /** A view of this runtime for one page: its state listeners are dropped when the page goes away. */
+  scope() {
+    const runtime = this;
+    const unsubscribers = [];
+    return {
+      get ready() {
+        return runtime.ready;
+      },
+      get state() {
+        return runtime.state;
+      },
+      onState(fn) {
+        const off = runtime.onState(fn);
+        unsubscribers.push(off);
+        return off;
+      },
+      setState: (state) => runtime.setState(state),
+      send: (type, payload) => runtime.send(type, payload),
+      exec: (type, payload) => runtime.exec(type, payload),
+      stop: () => runtime.stop(),
+      dispose() {
+        for (const off of unsubscribers.splice(0)) off();
+      },
+    };
   }
 }

@@ -10,6 +10,7 @@ the variable ``result``. Nothing raised by student code escapes: it is turned in
 from __future__ import annotations
 
 import base64
+import builtins
 import contextlib
 import io
 import json
@@ -17,9 +18,13 @@ import linecache
 import os
 import shutil
 import sys
+import time
 import traceback
+import zipfile
 from typing import Any
 
+import courseware_display as _display  # W2: notebook-style output (tables from print, last expression)
+import courseware_explain as _explain  # W2: Chinese explanations of errors
 import pandas as pd
 
 STUDENT_FILE = "<你的代码>"
@@ -27,7 +32,10 @@ MAX_ROWS = 50
 MAX_TEXT = 20_000
 HOME = "/home/pyodide"
 DATA_DIR = os.path.join(HOME, "data")
-DEFAULT_DATA_DIR = os.path.join(HOME, ".default-data")
+
+INPUT_TEXT = (
+    "练习在浏览器里运行，input() 没有键盘可等：请把要用的值直接写进代码，例如 name = \"张三\"，再运行。"
+)
 
 _last_results: dict[str, Any] = {}
 _state: dict[str, Any] = {"student": None, "solutions": True}
@@ -51,19 +59,16 @@ def _student_traceback(exc: BaseException) -> str:
 
 
 def _render_value(value: Any) -> dict[str, Any]:
-    if isinstance(value, pd.Series):
-        value = value.to_frame()
-    if isinstance(value, pd.DataFrame):
-        rows, cols = value.shape
-        html = value.head(MAX_ROWS).to_html(border=0, classes="cw-df", escape=True, na_rep="NaN")
-        return {"kind": "dataframe", "html": html, "rows": int(rows), "cols": int(cols)}
-    if isinstance(value, (dict, list)):
-        try:
-            text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-        except (TypeError, ValueError):
-            text = repr(value)
-        return {"kind": "text", "text": _clip(text), "type": type(value).__name__}
-    return {"kind": "text", "text": _clip(repr(value)), "type": type(value).__name__}
+    return _display.render_value(value)
+
+
+def _explained(exc: BaseException, code: str) -> dict[str, Any]:
+    """W2 hook: the Chinese explanation (title, lines, line) and the untrimmed traceback for 详细信息."""
+    try:
+        explanation = _explain.explain(exc, STUDENT_FILE, code)
+    except Exception as err:  # never lose the error itself; the page still shows the traceback
+        explanation = {"title": f"出错了（解释程序失败：{type(err).__name__}）", "lines": [], "line": None}
+    return {"explain": explanation, "full": "".join(traceback.format_exception(exc))}
 
 
 def _execute(exercise_id: str, code: str) -> dict[str, Any]:
@@ -71,25 +76,30 @@ def _execute(exercise_id: str, code: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     linecache.cache[STUDENT_FILE] = (len(code), None, code.splitlines(keepends=True), STUDENT_FILE)
     out = io.StringIO()
-    error: dict[str, str] | None = None
+    error: dict[str, Any] | None = None
     _last_results.pop(exercise_id, None)
     os.chdir(HOME)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+    capture = _display.Capture(namespace, out, STUDENT_FILE, code)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), capture:
         try:
-            exec(compile(code, STUDENT_FILE, "exec"), namespace)
+            exec(_display.compile_student(code, STUDENT_FILE), namespace)
         except KeyboardInterrupt:
             error = {"kind": "interrupted", "text": "代码已被停止（按了“停止”）。"}
-        except MemoryError:
+        except MemoryError as exc:
             error = {
                 "kind": "memory",
                 "text": "内存不足：代码占用的内存太多。请减少一次处理的数据量，或检查是否在循环里不断复制表格。",
+                **_explained(exc, code),
             }
         except SystemExit:
             error = {"kind": "exit", "text": "代码调用了 exit()，运行提前结束。"}
+        except _InputUnavailable:
+            error = {"kind": "input", "text": INPUT_TEXT}
         except BaseException as exc:  # student code may raise anything
-            error = {"kind": "exception", "text": _student_traceback(exc)}
+            error = {"kind": "exception", "text": _student_traceback(exc), **_explained(exc, code)}
     has_result = "result" in namespace
-    payload: dict[str, Any] = {"stdout": _clip(out.getvalue()), "error": error, "has_result": has_result}
+    payload: dict[str, Any] = {"stdout": _clip(out.getvalue()), "error": error, "has_result": has_result,
+                               "outputs": capture.chunks(out.getvalue())}
     if has_result and error is None:
         _last_results[exercise_id] = namespace["result"]
         try:
@@ -155,7 +165,7 @@ def submission(exercise_id: str, code: str) -> str:
 
 
 def _variant_tables(student: str) -> dict[str, pd.DataFrame]:
-    """The student's dataset variant, generated once and shared with the grader's reference cache."""
+    """The student's dataset variant, generated once per tab and shared with the grader's reference cache."""
     try:
         from grader.reference import student_tables
     except Exception:  # a broken grader must not stop plain runs
@@ -165,26 +175,61 @@ def _variant_tables(student: str) -> dict[str, pd.DataFrame]:
     return student_tables(student)
 
 
-def use_data(student: str | None, tables: list[str] | None = None) -> str:
-    """Put the right dataset variant into data/: the default CSVs, or the student's own variant.
-
-    ``tables`` limits the variant to the tables this page's exercises read (None = all of them).
-    """
-    os.makedirs(DATA_DIR, exist_ok=True)
-    for name in os.listdir(DATA_DIR):
-        os.remove(os.path.join(DATA_DIR, name))
+def _write_tables(student: str | None, names: set[str]) -> None:
+    """Write ``names`` into data/: from the default archive (unpacked on demand) or the student's variant."""
+    if not names:
+        return
     if student:
         import datasets
 
         variant = _variant_tables(student)
-        wanted = variant if tables is None else {k: v for k, v in variant.items() if k in set(tables)}
-        datasets.write_csvs(wanted, DATA_DIR)
-    else:
-        for name in os.listdir(DEFAULT_DATA_DIR):
-            if tables is None or name.removesuffix(".csv") in tables:
-                shutil.copyfile(os.path.join(DEFAULT_DATA_DIR, name), os.path.join(DATA_DIR, name))
-    _state["student"] = student or None
+        datasets.write_csvs({k: v for k, v in variant.items() if k in names}, DATA_DIR)
+        return
+    archive = _state.get("archive")
+    if not archive or not os.path.isfile(archive):
+        return
+    with zipfile.ZipFile(archive) as zf:
+        for member in zf.namelist():
+            if member.removesuffix(".csv") in names:
+                with zf.open(member) as src, open(os.path.join(DATA_DIR, os.path.basename(member)), "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+
+
+def _archive_tables() -> set[str]:
+    archive = _state.get("archive")
+    if not archive or not os.path.isfile(archive):
+        return set()
+    with zipfile.ZipFile(archive) as zf:
+        return {name.removesuffix(".csv") for name in zf.namelist() if name.endswith(".csv")}
+
+
+def use_data(student: str | None, tables: list[str] | None = None, archive: str | None = None) -> str:
+    """Make data/ hold the right dataset variant: the default tables, or the student's own variant.
+
+    One worker serves every page of a tab, so tables accumulate: ``tables`` are added to those already
+    in data/ (None = every table). A new 学号 rewrites the tables already there. ``archive`` is the
+    default data zip (given once, at start-up); its tables are unpacked only when a page needs them.
+    """
+    if archive:
+        _state["archive"] = archive
+    os.makedirs(DATA_DIR, exist_ok=True)
+    student = student or None
+    loaded: set[str] = _state.setdefault("tables", set())
+    wanted = set(tables) if tables is not None else (set(loaded) or _archive_tables())
+    if student != _state["student"]:
+        for name in os.listdir(DATA_DIR):
+            os.remove(os.path.join(DATA_DIR, name))
+        wanted |= loaded
+        loaded.clear()
+        _state["student"] = student
+    _write_tables(student, wanted - loaded)
+    loaded |= wanted
     return json.dumps({"student": _state["student"], "files": sorted(os.listdir(DATA_DIR))})
+
+
+def add_tables(tables: list[str]) -> str:
+    """Add ``tables`` to data/ for the current 学号 (a new page of the tab reads them)."""
+    return use_data(_state["student"], tables)
 
 
 def _load_grader() -> None:
@@ -208,12 +253,58 @@ def warm() -> str:
     return json.dumps({"grader_error": _state.get("grader_error")})
 
 
-def setup(bundle_dir: str, solutions: bool) -> str:
+def prepare(exercises: list[str]) -> str:
+    """Background work once the runtime is idle: the reference answers of the page's exercises.
+
+    The engine caches them per (exercise, 学号), so the first 检查 only runs the student's code. Exam builds
+    ship no solutions: nothing to compute. Failures are left for 检查 to report.
+    """
+    _load_grader()
+    done: dict[str, str] = {}
+    if _state.get("grader_error") or not _state["solutions"]:
+        return json.dumps({"prepared": done})
+    from grader import browser
+
+    for exercise_id in exercises:
+        try:
+            done[exercise_id] = browser.prepare(exercise_id, _state["student"])
+        except KeyboardInterrupt:  # 停止 pressed while a run waited behind this: let the run go first
+            done[exercise_id] = "interrupted"
+            break
+        except Exception as exc:
+            done[exercise_id] = f"error: {type(exc).__name__}"
+    return json.dumps({"prepared": done})
+
+
+class _InputUnavailable(Exception):
+    """input() in the browser: there is no keyboard to wait for."""
+
+
+def _no_input(prompt: object = "") -> str:
+    raise _InputUnavailable
+
+
+def _interruptible_sleep(seconds: float) -> None:
+    """time.sleep that 停止 can wake (isolated pages: the worker waits on the interrupt buffer)."""
+    import js  # Pyodide's bridge to the worker's globals
+
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        if js.courseware_wait(min(left, 0.25)):
+            raise KeyboardInterrupt
+
+
+def setup(bundle_dir: str, solutions: bool, interruptible: bool = False) -> str:
     """Make the bundle importable; the grader is loaded later by ``warm`` (off the start-up path)."""
     if bundle_dir not in sys.path:
         sys.path.insert(0, bundle_dir)
     _state["bundle_dir"] = bundle_dir
     _state["solutions"] = solutions
+    builtins.input = _no_input
+    if interruptible:
+        time.sleep = _interruptible_sleep
     os.makedirs(DATA_DIR, exist_ok=True)
     os.chdir(HOME)
     return json.dumps({"python": sys.version.split()[0]})
