@@ -106,10 +106,18 @@ class ScenarioPlayer {
     if (finished) this.finish();
     else {
       const shown = this.show(next);
-      if (live && shown) shown.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      if (live && shown) this.focus(shown);
     }
     if (live) this.save(finished);
+    if (live && finished) this.focus(this.end);
     this.update();
+  }
+
+  /** Keyboard and screen-reader users continue where the conversation goes on (the old buttons are disabled). */
+  focus(element) {
+    element.setAttribute("tabindex", "-1");
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ behavior: "smooth", block: "nearest" });
   }
 
   finish() {

@@ -1,0 +1,3 @@
+// Course-content components (情景模拟, home page); main.js imports this one module.
+import "./scenario.js";
+import "./landing.js";
