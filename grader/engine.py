@@ -7,6 +7,7 @@ first (:func:`grade_result`), so the browser and the CLI grade exactly the same 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from grader.intake.normalize import NoteBook, to_canonical
 from grader.intake.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
 from grader.log import log_exception
 from grader.model import CheckResult, Note, SubmissionResult, round_points
-from grader.reference import ReferenceFailed, reference_answer, student_tables
+from grader.reference import LazyTables, ReferenceFailed, reference_answer, student_tables
 from grader.serialize import SerializeError, serialize
 from grader.spec import ExerciseSpec
 from grader.tier_config import ParsedConfig, parse_config
@@ -94,7 +95,7 @@ def prepare_reference(spec: ExerciseSpec, student: str | None) -> None:
     try:
         reference_submission(spec, student)
         if any(REGISTRY[c.kind].reads_tables for c in spec.checks):  # generated before the file's limits
-            student_tables(student)
+            student_tables(student, spec.datasets)
     except ReferenceUnavailable:
         pass  # each check that needs it says so when it runs
 
@@ -159,28 +160,43 @@ def grade_bytes(spec: ExerciseSpec, filename: str, data: bytes, student: str | N
 
     ``solutions=False`` skips checks that need the reference answer (exam builds in the browser).
     """
-    result = SubmissionResult(file=filename, student=student, exercise=spec.id, status="graded",
-                              max_score=round_points(spec.max_score))
+    read = read_submission(spec, filename, data, student)
+    if isinstance(read, SubmissionResult):
+        return read
+    return grade_answer(spec, read, filename, student, solutions=solutions)
+
+
+def read_submission(spec: ExerciseSpec, filename: str, data: bytes, student: str | None) -> Answer | SubmissionResult:
+    """The file read and normalised, or the error result saying why it cannot be (first half of grade_bytes)."""
     try:
-        answer = read_answer(spec, filename, data)
+        return read_answer(spec, filename, data)
     except ReadError as exc:
-        result.status, result.error = "error", str(exc)
-        return result
+        return _failed(spec, filename, student, str(exc))
     except MemoryError:
         raise  # over the per-file memory limit: the worker reports it (or the caller, without limits)
     except Exception as exc:  # the readers wrap everything; this is the last guard
         log_exception("read", filename, exc)
-        result.status, result.error = "error", "读取文件时评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）"
-        return result
+        return _failed(spec, filename, student,
+                       "读取文件时评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）")
+
+
+def grade_answer(spec: ExerciseSpec, answer: Answer, filename: str, student: str | None, *,
+                 solutions: bool = True) -> SubmissionResult:
+    """Run the checks on an answer read by :func:`read_submission` (second half of grade_bytes); never raises."""
+    result = SubmissionResult(file=filename, student=student, exercise=spec.id, status="graded",
+                              max_score=round_points(spec.max_score))
     try:
         return _grade_answer(spec, answer, result, student, solutions=solutions)
     except MemoryError:
         raise
     except Exception as exc:
-        result.status = "error"
         log_exception("grade", filename, exc)
-        result.error = "评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）"
-        return result
+        return _failed(spec, filename, student, "评分程序出错，该文件未评分；请把文件发给老师（老师可用 --debug 查看原因）")
+
+
+def _failed(spec: ExerciseSpec, filename: str, student: str | None, message: str) -> SubmissionResult:
+    return SubmissionResult(file=filename, student=student, exercise=spec.id, status="error",
+                            max_score=round_points(spec.max_score), error=message)
 
 
 def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, student: str | None, *,
@@ -195,8 +211,8 @@ def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, 
             memo.append(_at_submission_precision(reference_submission(spec, student), minute_cols, result))
         return memo[0]
 
-    def tables() -> dict[str, Any]:
-        return student_tables(student)
+    def tables() -> Mapping[str, Any]:
+        return LazyTables(student)
 
     for check_spec in spec.checks:
         ctx = CheckContext(spec, check_spec, answer.value, student,
@@ -265,10 +281,12 @@ __all__ = [
     "Answer",
     "answer_digest",
     "answer_key",
+    "grade_answer",
     "grade_bytes",
     "grade_result",
     "prepare_reference",
     "read_answer",
+    "read_submission",
     "reference_digest",
     "reference_submission",
 ]

@@ -18,7 +18,7 @@ from grader.intake.guess import guess_exercise
 from grader.intake.submission import Submission
 from grader.log import log_exception
 from grader.model import Note, SubmissionResult, round_points
-from grader.parallel import FileLimits, run_parallel
+from grader.parallel import FileLimits, Staged, resolve, run_parallel
 from grader.policy import DEFAULT_DUPLICATES, apply_policy
 from grader.spec import spec_hash
 
@@ -50,25 +50,36 @@ def _full_marks(r: SubmissionResult) -> bool:
     return r.status == "graded" and r.max_score > 0 and r.score >= r.max_score and r.passed
 
 
-def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult:
-    """Grade one file; without an exercise from its path, the exercise is guessed from its columns."""
+def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult | Staged:
+    """Read one file (the exercise guessed from its columns when its path names none); then, outside the
+    file's limits, prepare the student's reference answer, and run the checks (see :class:`Staged`)."""
     exercise, note = sub.exercise, ""
     if exercise is None:
         exercise, note = guess_exercise(specs, sub.name, sub.data or b"")
         if exercise is None:
             return _error_result(sub, note)
-    result = _grade_one(specs[exercise], sub, sub.student)
+    spec = specs[exercise]
+    try:
+        read = engine.read_submission(spec, sub.name, sub.data or b"", sub.student)
+    except MemoryError:
+        raise  # over the file's memory limit: reported by the limit runner (or grade_submissions)
+    except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
+        log_exception("reading", sub.file, exc)
+        return _error_result(sub, "评分程序内部出错，该文件未评分；请把文件发给课程维护者（用 --debug 可看到原因）。", spec)
+    if isinstance(read, SubmissionResult):
+        return _finish(read, sub, note)
+
+    def run() -> SubmissionResult:
+        return _finish(engine.grade_answer(spec, read, sub.name, sub.student), sub, note)
+
+    return Staged(prepare=lambda: engine.prepare_reference(spec, sub.student), run=run)
+
+
+def _finish(result: SubmissionResult, sub: Submission, note: str) -> SubmissionResult:
+    result.file = sub.file
     if note:
         result.notes.insert(0, Note(code="collect", message=note))
     return result
-
-
-def _prepare(specs: Mapping[str, Any], sub: Submission) -> None:
-    """Compute the reference answer (and so the variant) of this file's exercise and student first,
-    outside the file's limits: it is the grader's own work, done once per student and exercise."""
-    spec = specs.get(sub.exercise or "")
-    if spec is not None:
-        engine.prepare_reference(spec, sub.student)
 
 
 def _over_limit(specs: Mapping[str, Any]) -> Callable[[Submission, str], SubmissionResult]:
@@ -116,12 +127,11 @@ def grade_submissions(
         groups.setdefault(item[1].student, []).append(item)
     ran = limits is not None and bool(work) and run_parallel(
         groups.values(), functools.partial(_grade_item, specs), _over_limit(specs),
-        jobs=max(1, min(jobs, len(groups))), limits=limits, on_done=done,
-        prepare=functools.partial(_prepare, specs))
+        jobs=max(1, min(jobs, len(groups))), limits=limits, on_done=done)
     if not ran:
         for index, sub in work:
             try:
-                done(index, _grade_item(specs, sub))
+                done(index, resolve(_grade_item(specs, sub)))
             except MemoryError:
                 done(index, _error_result(sub, "文件过大或过于复杂，内存不够，该文件未评分；请让学生只提交结果表。"))
     entries: list[Entry] = []

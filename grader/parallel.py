@@ -17,6 +17,7 @@ process without limits; the cheap guards in the readers still apply.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -58,6 +59,24 @@ CRASHED = "评分进程意外退出（可能是内存不足），该文件未评
 
 class FileTimeout(BaseException):  # BaseException: no `except Exception` may swallow it
     """The per-file timer fired."""
+
+
+@dataclass
+class Staged:
+    """Returned by a grading function that has read its file and needs the grader's own preparation
+    (variant, reference answer) before the checks: ``prepare()`` runs outside the file's limits, then
+    ``run()`` under them again."""
+
+    prepare: Callable[[], None]
+    run: Callable[[], Any]
+
+
+def resolve(value: Any) -> Any:
+    """The final result of a grading function, without limits (in-process grading)."""
+    if isinstance(value, Staged):
+        value.prepare()
+        return value.run()
+    return value
 
 
 Task = tuple[int, Any]
@@ -103,8 +122,7 @@ def run_limited(fn: GradeFn, payload: Any, limits: FileLimits, over: OverLimit) 
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _worker(conn: Connection, fn: GradeFn, limits: FileLimits, over: OverLimit,
-            prepare: Callable[[Any], None] | None) -> None:
+def _worker(conn: Connection, fn: GradeFn, limits: FileLimits, over: OverLimit) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while True:
         try:
@@ -114,17 +132,29 @@ def _worker(conn: Connection, fn: GradeFn, limits: FileLimits, over: OverLimit,
         if task is None:
             return
         index, payload = task
-        if prepare is not None:  # the grader's own work (variant, reference answer): not the file's budget
-            try:
-                prepare(payload)
+        conn.send(("start", index))
+        result = _limited(fn, payload, limits, over)
+        if isinstance(result, Staged):
+            staged = result
+            conn.send(("prepare", index))
+            try:  # the grader's own work (variant, reference answer): not the file's budget
+                staged.prepare()
             except Exception as exc:
                 log_exception("prepare", str(getattr(payload, "file", payload)), exc)
-        conn.send(("start", index))
-        try:
-            result = run_limited(fn, payload, limits, over)
-        except FileTimeout:  # fired after fn returned, before the timer was disarmed
-            result = over(payload, limits.message())
+            conn.send(("start", index))
+            result = _limited(functools.partial(_run_stage, staged), payload, limits, over)
         conn.send(("done", index, result))
+
+
+def _run_stage(staged: Staged, _payload: Any) -> Any:
+    return staged.run()
+
+
+def _limited(fn: GradeFn, payload: Any, limits: FileLimits, over: OverLimit) -> Any:
+    try:
+        return run_limited(fn, payload, limits, over)
+    except FileTimeout:  # fired after fn returned, before the timer was disarmed
+        return over(payload, limits.message())
 
 
 @dataclass
@@ -137,11 +167,11 @@ class _Slot:
 
 
 def run_parallel(groups: Iterable[list[Task]], fn: GradeFn, over: OverLimit, *, jobs: int, limits: FileLimits,
-                 on_done: Callable[[int, Any], None], prepare: Callable[[Any], None] | None = None) -> bool:
+                 on_done: Callable[[int, Any], None]) -> bool:
     """Grade every task of ``groups`` (each group in one worker, in order) and call ``on_done(index, result)``.
 
-    ``prepare(payload)`` runs in the worker before the file's limits start (the grader's own work for that
-    file, e.g. the student's variant and reference answer); it is bounded by ``PREPARE_DEADLINE`` only.
+    ``fn(payload)`` runs under the file's limits; when it returns :class:`Staged`, its ``prepare()`` runs
+    without them (bounded by ``PREPARE_DEADLINE`` only) and its ``run()`` under them again.
 
     Returns False when processes are not available (nothing was done); never raises otherwise.
     """
@@ -155,7 +185,7 @@ def run_parallel(groups: Iterable[list[Task]], fn: GradeFn, over: OverLimit, *, 
     def start(queue: deque[Task]) -> _Slot | None:
         parent, child = context.Pipe()
         try:
-            proc = context.Process(target=_worker, args=(child, fn, limits, over, prepare), daemon=True)
+            proc = context.Process(target=_worker, args=(child, fn, limits, over), daemon=True)
             proc.start()
         except OSError as exc:
             log_exception("worker start", "pool", exc)
@@ -168,7 +198,7 @@ def run_parallel(groups: Iterable[list[Task]], fn: GradeFn, over: OverLimit, *, 
             slot.queue = deque(pending.popleft())
         if slot.queue:
             slot.current = slot.queue.popleft()
-            slot.deadline = time.monotonic() + PREPARE_DEADLINE
+            slot.deadline = time.monotonic() + 2 * limits.timeout + GRACE
             slot.conn.send(slot.current)
         else:
             slot.current = None
@@ -214,8 +244,11 @@ def run_parallel(groups: Iterable[list[Task]], fn: GradeFn, over: OverLimit, *, 
                     log_exception("worker", str(slot.current), exc)
                     replace(slot, CRASHED)
                     continue
-                if message[0] == "start":  # the file's own budget starts now
+                if message[0] == "start":  # a limited stage starts now
                     slot.deadline = time.monotonic() + 2 * limits.timeout + GRACE
+                    continue
+                if message[0] == "prepare":  # the grader's own work: bounded only by PREPARE_DEADLINE
+                    slot.deadline = time.monotonic() + PREPARE_DEADLINE
                     continue
                 on_done(message[1], message[2])
                 feed(slot)

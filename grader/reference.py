@@ -14,7 +14,7 @@ import io
 import os
 import shutil
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,19 +32,51 @@ class ReferenceFailed(Exception):
     """The reference answer could not be computed; the message (Chinese) says why."""
 
 
-def student_tables(student: str | None) -> dict[str, pd.DataFrame]:
-    """``datasets.generate(student)``, cached (None / "" = the lessons' default data)."""
+def student_tables(student: str | None, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """``datasets.generate(student)``, cached per table (None / "" = the lessons' default data).
+
+    ``tables`` limits what is generated now (a table is the same whether or not others are generated);
+    the result holds those tables (all of them when ``tables`` is None).
+    """
+    import datasets  # noqa: PLC0415  (the generator is only needed once a check asks)
+
     key = student_key(student)
+    wanted = list(datasets.TABLES) if tables is None else list(tables)
     with cache.LOCK:
         if key in cache.VARIANTS:
             cache.VARIANTS.move_to_end(key)
         else:
             while len(cache.VARIANTS) >= cache.MAX_CACHED_STUDENTS:
                 cache.VARIANTS.popitem(last=False)
-            import datasets  # noqa: PLC0415  (the generator is only needed once a check asks)
+            cache.VARIANTS[key] = {}
+        have = cache.VARIANTS[key]
+        missing = [name for name in wanted if name not in have]
+        if missing:
+            have.update(datasets.generate(key or None, tables=missing))
+        return {name: have[name] for name in wanted if name in have}
 
-            cache.VARIANTS[key] = datasets.generate(key or None)
-        return cache.VARIANTS[key]
+
+class LazyTables(Mapping[str, pd.DataFrame]):
+    """A student's dataset whose tables are generated on first access (checks read one or two of them)."""
+
+    def __init__(self, student: str | None) -> None:
+        self.student = student
+
+    def _names(self) -> list[str]:
+        import datasets  # noqa: PLC0415
+
+        return list(datasets.TABLES)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names():
+            raise KeyError(name)
+        return student_tables(self.student, [name])[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
 
 
 def data_dir(student: str | None, tables: Iterable[str] | None = None) -> Path:
@@ -62,7 +94,7 @@ def data_dir(student: str | None, tables: Iterable[str] | None = None) -> Path:
             (folder / "data").mkdir(parents=True)
             cache.DATA_DIRS[key] = folder
         wanted = None if tables is None else set(tables)
-        variant = student_tables(key)
+        variant = student_tables(key, wanted)
         missing = {name: df for name, df in variant.items()
                    if (wanted is None or name in wanted) and not (folder / "data" / f"{name}.csv").is_file()}
         if missing:
@@ -115,4 +147,4 @@ def reference_answer(spec: ExerciseSpec, student: str | None) -> Any:
     return answer
 
 
-__all__ = ["ReferenceFailed", "data_dir", "reference_answer", "run_script", "student_tables"]
+__all__ = ["LazyTables", "ReferenceFailed", "data_dir", "reference_answer", "run_script", "student_tables"]

@@ -24,13 +24,13 @@ import importlib
 import inspect
 import math
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grader.log import log_exception
 from grader.model import CheckResult, round_points
-from grader.reference import student_tables
+from grader.reference import LazyTables
 
 if TYPE_CHECKING:
     from grader.spec import CheckSpec, ExerciseSpec
@@ -75,10 +75,10 @@ class CheckContext:
         return self.reference_provider()
 
     @property
-    def tables(self) -> dict[str, Any]:
+    def tables(self) -> Mapping[str, Any]:
         """This student's dataset (``orders``, ``customers`` …) as DataFrames."""
         if self.tables_provider is None:
-            return student_tables(self.student)
+            return LazyTables(self.student)
         return self.tables_provider()
 
     # -- building results ------------------------------------------------------------------
