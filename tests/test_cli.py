@@ -28,6 +28,7 @@ GOLDENS = ROOT / "tests" / "goldens" / "grader"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 VARYING_STAMP = ("created_at", "grader_version", "pandas_version")
 EX = ["--exercises", str(FIXTURE_EXERCISES)]
+FIXED_MTIME = 1767600000  # 2026-01-05 08:00 UTC
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,9 @@ def graded(tmp_path_factory, answers):
     """The corpus graded once with every output written; cwd-relative file names for the goldens."""
     root = tmp_path_factory.mktemp("cli")
     expect = build(root / "corpus", answers)
+    for path in (root / "corpus").rglob("*"):  # one fixed file time: "latest" then follows zip times and names
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (FIXED_MTIME, FIXED_MTIME))
     out = root / "out"
     cwd = Path.cwd()
     os.chdir(root)
@@ -144,6 +148,8 @@ def _stable_book(book: dict) -> dict:
             r["score"] = "partial"
         r["answer_digest"] = "<digest>" if r["answer_digest"] else None
         r["notes"] = [_mask(n) for n in r["notes"]]
+        r["policy_note"] = _mask(r.get("policy_note"))
+        r["submitted_at"] = "<time>" if r.get("submitted_at") else None
         for c in r["checks"]:
             c["message"] = _mask(c["message"])
             c["details"] = "<details>" if c["details"] else []  # customer names come from the data
@@ -169,7 +175,7 @@ def test_csv_golden(graded):
         if row[5] != row[6]:
             row[5] = "partial"
         # the failed-checks cell carries data-dependent details: keep which checks failed
-        row[7], row[8] = failing[row[3]], _mask(row[8])
+        row[7], row[8], row[9], row[10] = failing[row[3]], _mask(row[8]), _mask(row[9]), _mask(row[10])
     buffer = io.StringIO()
     csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
     _golden("corpus_gradebook.csv", buffer.getvalue())
@@ -252,5 +258,38 @@ def test_roster_finds_a_copy_from_a_student_not_in_the_run(graded, tmp_path):
     roster.write_text("学号,姓名\n2023001,张三\n2023002,李四\n", encoding="gbk")
     assert main(["grade", str(copied), *EX, "--roster", str(roster), "--json", str(tmp_path / "b.json"),
                  "-q", "--lang", "en"]) == 0
-    [flagged] = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["results"]
+    results = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["results"]
+    [flagged] = [r for r in results if r["file"] == str(copied)]  # roster students without a file are listed too
     assert flagged["flags"] == ["与学号 2023001 的数据版本一致，疑似抄袭"]
+
+
+def test_duplicates_roster_and_feedback_from_the_command_line(graded, tmp_path):
+    cwd = Path.cwd()
+    os.chdir(graded["root"])
+    try:
+        code = main(["grade", "corpus", *EX, "--duplicates", "best", "--roster", "2023001,2023002,2023003,2023005",
+                     "--json", str(tmp_path / "best.json"), "-q"])
+    finally:
+        os.chdir(cwd)
+    book = json.loads((tmp_path / "best.json").read_text(encoding="utf-8"))
+    errors = [r["file"] for r in book["results"] if r["state"] == "error"]
+    assert code == 1 and errors == ["corpus/2023001_homework.docx.csv"]  # broken duplicates do not count
+    assert book["policy"] == {"duplicates": "best", "roster": 4}
+    by_student: dict[str, list[dict]] = {}
+    for r in book["results"]:
+        by_student.setdefault(r["student"], []).append(r)
+    for student in ("2023001", "2023002", "2023003", "2023004"):
+        files = [r for r in by_student[student] if r["exercise"]]
+        counted = [r for r in files if r["counted"]]
+        assert len(counted) == 1, student
+        assert counted[0]["score"] == max(r["score"] for r in files if r["status"] == "graded")
+        assert all(r["state"] == "duplicate" for r in files if not r["counted"])
+    [missing] = by_student["2023005"]
+    assert missing["status"] == "missing" and missing["file"] == ""
+    assert all(r["off_roster"] for r in by_student["2023004"])
+    out = tmp_path / "反馈"
+    assert main(["feedback", str(tmp_path / "best.json"), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2023001.html", "2023002.html", "2023003.html", "2023004.html",
+                                                     "2023005.html", "index.html"]
+    assert "没有收到这道练习的文件" in (out / "2023005.html").read_text(encoding="utf-8")
+    assert main(["feedback", str(tmp_path / "nope.json"), "--out", str(out)]) == 2
