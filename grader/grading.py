@@ -70,7 +70,9 @@ def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult |
         return _finish(read, sub, note)
 
     def run() -> SubmissionResult:
-        return _finish(engine.grade_answer(spec, read, sub.name, sub.student), sub, note)
+        result = engine.grade_answer(spec, read, sub.name, sub.student)
+        result.reference_digest = engine.reference_digest(spec, sub.student)  # cached by now: one hash
+        return _finish(result, sub, note)
 
     return Staged(prepare=lambda: engine.prepare_reference(spec, sub.student), run=run)
 
@@ -151,9 +153,9 @@ def flag_copies(
 ) -> None:
     """Flag submissions that are wrong for their own variant but full marks for another's.
 
-    Candidates are the other 学号 of the same exercise in this run plus ``roster``. A cheap
-    pre-filter compares answer digests with each candidate's reference digest when the engine
-    offers one; the flag itself is always confirmed by grading against that variant.
+    Candidates are the other 学号 of the same exercise in this run plus ``roster``. Answer digests are
+    compared with each candidate's reference digest (those of graded students come from the workers,
+    nothing is re-read per candidate); the flag itself is confirmed by grading against that variant.
     """
     roster = sorted(set(roster))
     by_ex: dict[str, set[str]] = {}
@@ -161,7 +163,10 @@ def flag_copies(
         if e.result.status == "graded" and e.result.exercise and e.result.student:
             by_ex.setdefault(e.result.exercise, set()).add(e.result.student)
     engine_digest = _reference_digest_fn()
-    digests: dict[tuple[str, str], str | None] = {}
+    digests: dict[tuple[str, str], str | None] = {
+        (e.result.exercise, e.result.student): e.result.reference_digest
+        for e in entries if e.result.reference_digest and e.result.student
+    }  # computed by the workers, in parallel; the rest (students without that exercise) here
 
     def digest_of(spec: Any, student: str) -> str | None:
         key = (spec.id, student)

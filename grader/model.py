@@ -80,6 +80,9 @@ class SubmissionResult:
     """One Chinese line: what is wrong with the file and what to do; None when graded."""
     answer_digest: str | None = None
     """sha256 of the normalised answer, used to cluster identical answers and detect a copied variant."""
+    reference_digest: str | None = None
+    """Digest of the reference answer for this student's variant, when the grader computed it anyway
+    (the CLI's workers do): copy detection compares other students' answers with it."""
 
     @property
     def passed(self) -> bool:
