@@ -40,7 +40,7 @@ CSS_URL_RE = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^
 JS_LITERAL_URL_RE = re.compile(r"""['"`]((?:https?:)?//[a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,}[^'"`\s]*)""")
 
 # Hosts whose URLs are identifiers, not requests (XML namespaces and the like).
-NAMESPACE_HOSTS = {"www.w3.org", "w3.org"}
+NAMESPACE_HOSTS = {"www.w3.org", "w3.org", "www.sitemaps.org"}
 
 # (file glob under the site, host): why that literal never turns into a request in this site.
 KNOWN_INERT: dict[tuple[str, str], str] = {

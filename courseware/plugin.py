@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -41,11 +41,18 @@ class CoursewarePlugin(BasePlugin[CoursewareConfig]):
         except DirectiveError as err:
             raise PluginError(f"页面 docs/{page.file.src_uri}：{err}") from None
 
-    def on_post_build(self, *, config: Any) -> None:
+    def _post_build(self, *, config: Any) -> None:
         site_dir = Path(config.site_dir)
         for step in buildsteps.POST_BUILD_STEPS:
             step(self, config, site_dir)
         self.state = {}
+
+    @event_priority(-100)  # after every plugin's post-build (print-site writes its page there)
+    def _post_build_last(self, *, config: Any) -> None:
+        for step in buildsteps.LAST_STEPS:
+            step(self, config, Path(config.site_dir))
+
+    on_post_build = CombinedEvent(_post_build, _post_build_last)
 
     # Helpers shared by build steps -------------------------------------------------------------
 

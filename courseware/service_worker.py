@@ -1,9 +1,7 @@
-"""Last build steps: the service worker (offline after the first visit) and the precompressed copies.
+"""Last build step: the service worker (offline after the first visit) and the precompressed copies.
 
-Both must see the finished site, so ``schedule_last`` moves ``finish_offline_site`` after every other
-post-build step, the Python bundle included (``pybundle`` asks to run last in its own config step; this module's
-config step runs after it because ``features.py`` imports modules in alphabetical order, and the step checks that
-the bundle is there). Order inside the step:
+Both must see the finished site, print-site's page included, so ``finish_offline_site`` is a ``last_step``: it runs
+after every plugin's post-build. Order inside the step:
 1. ``node web/sw-build.mjs SITE`` bundles ``web/src/sw.js`` and injects the revisioned precache list of
    every file (workbox-build ``injectManifest``) → ``SITE/sw.js``;
 2. ``courseware.precompress`` writes ``.gz`` siblings (``sw.js`` included; ``.gz`` files are not precached).
@@ -21,8 +19,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from courseware import buildsteps, pybundle
-from courseware.buildsteps import config_step, post_build_step
+from courseware import pybundle
+from courseware.buildsteps import last_step
 from courseware.precompress import precompress
 
 log = get_plugin_logger(__name__)
@@ -58,20 +56,10 @@ def write_service_worker(site_dir: Path) -> ServiceWorkerReport:
     return ServiceWorkerReport(count=int(result["count"]), size=int(result["size"]))
 
 
-@post_build_step
+@last_step
 def finish_offline_site(plugin: Any, config: Any, site_dir: Path) -> None:
     if not (site_dir / pybundle.SITE_PY / pybundle.MANIFEST_NAME).is_file():
-        raise PluginError("courseware/features.py：service_worker 必须在 pybundle 之后导入（离线缓存清单要包含 Python 程序包）。")
+        raise PluginError("离线缓存：网站里还没有 Python 程序包清单（assets/courseware/py/manifest.json）：请运行 make build。")
     sw = write_service_worker(site_dir)
     packed = precompress(site_dir)
     log.info(f"离线缓存：{sw.count} 个文件，{sw.size / 1e6:.1f} MB；{packed}")
-
-
-@config_step
-def schedule_last(plugin: Any, config: Any) -> None:
-    """Run after the Python bundle (``pybundle.schedule_bundle_last`` puts that one last, then this one after it)."""
-    steps = buildsteps.POST_BUILD_STEPS
-    for step in (pybundle.write_bundle, finish_offline_site):
-        if step in steps:
-            steps.remove(step)
-        steps.append(step)

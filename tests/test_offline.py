@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import re
 from pathlib import Path
 
 import yaml
 
 from courseware.offline_scan import external_host, scan
+from courseware.precompress import is_precompressed_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +22,7 @@ def test_built_site_references_no_other_host(site_dir):
 
 def test_scan_covers_the_runtime_files(site_dir):
     # The scan must actually see the big third-party bundles, or a clean result means nothing.
-    for rel in ("pyodide/pyodide.mjs", "assets/courseware/courseware.js", "assets/courseware/vendor/mermaid.min.js"):
+    for rel in ("pyodide/pyodide.mjs", "assets/courseware/courseware.js", "assets/courseware/vendor/mermaid.min.js", "sw.js"):
         assert (site_dir / rel).is_file(), rel
     bundles = list((site_dir / "assets/javascripts").glob("bundle.*.min.js"))
     assert bundles and "unpkg.com" not in bundles[0].read_text(encoding="utf-8")
@@ -57,3 +61,30 @@ def test_scanner_finds_each_kind_of_external_resource(tmp_path):
         ("b.css", "fonts.example.com"),
         ("c.js", "esm.sh"),
     }
+
+
+def precache_list(site: Path) -> dict[str, str]:
+    """url → revision of the list workbox-build injected into sw.js."""
+    text = (site / "sw.js").read_text(encoding="utf-8")
+    return dict((url, rev) for rev, url in re.findall(r'\{"revision":"([0-9a-f]+)","url":"([^"]+)"\}', text))
+
+
+def test_service_worker_precaches_every_file_of_the_site(site_dir):
+    listed = precache_list(site_dir)
+    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    expected = {f for f in files if f != "sw.js" and not is_precompressed_copy(site_dir / f)}
+    assert set(listed) == expected
+    for rel in ("pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "index.html",
+                "assets/courseware/py/manifest.json", "data/chihuo-data.zip"):
+        assert rel in listed, rel
+    # Revisions are content hashes: the same bytes, the same revision (a new build re-downloads only changes).
+    wasm = site_dir / "pyodide" / "pyodide.asm.wasm"
+    assert listed["pyodide/pyodide.asm.wasm"] == hashlib.md5(wasm.read_bytes()).hexdigest()
+
+
+def test_precompressed_copies_are_gzip_of_their_file(site_dir):
+    copies = [p for p in site_dir.rglob("*.gz") if is_precompressed_copy(p)]
+    assert any(p.name == "pyodide.asm.wasm.gz" for p in copies)
+    assert not [p for p in copies if p.name.endswith((".whl.gz", ".zip.gz"))]
+    for copy in copies:
+        assert gzip.decompress(copy.read_bytes()) == copy.with_name(copy.name[:-3]).read_bytes(), copy
