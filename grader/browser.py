@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.engine import grade_result, reference_submission
+from grader.log import log_exception
 from grader.model import SubmissionResult
 from grader.serialize import SerializeError, serialize
 from grader.spec import ExerciseSpec, SpecError, exercise_folders, load_spec, spec_hash
@@ -34,7 +35,8 @@ def init(exercises_dir: str | Path) -> dict[str, Any]:
     except SpecError as exc:
         return {"error": str(exc), "exercises": infos}
     except Exception as exc:
-        return {"error": f"练习加载失败（{type(exc).__name__}: {exc}）", "exercises": infos}
+        log_exception("browser init", str(root), exc)
+        return {"error": f"练习加载失败（{str(exc)[:120] or '未知原因'}）；请刷新页面，仍不行请告诉老师", "exercises": infos}
     return {"exercises": infos}
 
 
@@ -71,6 +73,13 @@ def exercise_info(exercise_id: str) -> dict[str, Any]:
     }
 
 
+def _internal(what: str, exercise_id: str, exc: BaseException) -> str:
+    log_exception(f"browser {what}", exercise_id, exc)
+    if isinstance(exc, MemoryError):
+        return "检查时内存不够（结果表太大）；请只保留练习要求的列和行再检查"
+    return "检查程序出错，这次没有评分；请再点一次“检查”，仍不行请告诉老师"
+
+
 def _student(student: str | None) -> str | None:
     text = "" if student is None else str(student).strip()
     return text or None
@@ -97,7 +106,7 @@ def check(exercise_id: str, result: Any, student: str | None = None, solutions: 
     except Exception as exc:  # the page must always get an answer it can show
         return {"file": "", "student": _student(student), "exercise": exercise_id, "status": "error",
                 "score": 0.0, "max_score": 0.0, "checks": [], "notes": [], "passed": False,
-                "error": str(exc) if isinstance(exc, SpecError) else f"检查时出错（{type(exc).__name__}: {exc}），请告诉老师"}
+                "error": str(exc) if isinstance(exc, SpecError) else _internal("check", exercise_id, exc)}
 
 
 def prepare(exercise_id: str, student: str | None = None) -> str:
@@ -110,7 +119,8 @@ def prepare(exercise_id: str, student: str | None = None) -> str:
         reference_submission(_spec(exercise_id), _student(student))
         return "ok"
     except Exception as exc:
-        return str(exc) or type(exc).__name__
+        log_exception("browser prepare", exercise_id, exc)
+        return str(exc) or "参考答案无法准备"
 
 
 def submission_file(exercise_id: str, result: Any, student: str | None = None) -> tuple[str, bytes, str]:
@@ -125,7 +135,9 @@ def submission_file(exercise_id: str, result: Any, student: str | None = None) -
     except (SerializeError, SpecError) as exc:
         return "", str(exc).encode("utf-8"), "text/plain;charset=utf-8"
     except Exception as exc:
-        return "", f"无法生成提交文件（{type(exc).__name__}: {exc}）".encode(), "text/plain;charset=utf-8"
+        log_exception("submission file", exercise_id, exc)
+        return "", "无法生成提交文件（result 的内容无法转换）；请检查 result 是不是练习要求的表格或配置".encode(), \
+            "text/plain;charset=utf-8"
 
 
 __all__ = ["check", "exercise_info", "init", "prepare", "submission_file"]
