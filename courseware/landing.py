@@ -112,7 +112,7 @@ def render_start(projects: list[Project], progress_src: str | None, *, directory
 def render_route(projects: list[Project], *, directory_urls: bool) -> str:
     """The compact, horizontal 学习路线: one numbered step per 项目."""
     steps = "".join(
-        f'<li class="cw-route__step"><a href="{_href(p.index, directory_urls=directory_urls)}">'
+        f'<li class="cw-route__step"><a class="cw-route__link" href="{_href(p.index, directory_urls=directory_urls)}">'
         f'<span class="cw-route__num">{html.escape(p.number)}</span>'
         f'<span class="cw-route__name">{html.escape(p.name)}</span></a></li>'
         for p in projects
@@ -126,7 +126,10 @@ def render_cards(projects: list[Project], *, directory_urls: bool) -> str:
     cards = []
     for p in projects:
         items = " ".join(f"{kind}:{item_id}@{page_url(src, directory_urls=directory_urls)}" for kind, item_id, src in p.items)
-        tasks = "".join(f'<li><a href="{_href(t.src, directory_urls=directory_urls)}">{esc(t.title)}</a></li>' for t in p.tasks)
+        tasks = "".join(
+            f'<li><a class="cw-card__task" href="{_href(t.src, directory_urls=directory_urls)}">{esc(t.title)}</a></li>'
+            for t in p.tasks
+        )
         cards.append(
             f'<article class="cw-card" data-project="{esc(p.index, quote=True)}" data-items="{esc(items, quote=True)}">'
             f'<h3 class="cw-card__title"><a href="{_href(p.index, directory_urls=directory_urls)}">'
