@@ -26,7 +26,8 @@ class DatasetError(ValueError):
 
 def _test_orders(orders: pd.DataFrame) -> pd.DataFrame:
     """The staff test orders: 订单编号, 买家会员名 and 订单创建时间 as epoch seconds."""
-    test = orders.loc[orders["买家会员名"].isin(TEST_ACCOUNTS), ["订单编号", "买家会员名", "订单创建时间"]].copy()
+    test = orders.loc[orders["买家会员名"].isin(TEST_ACCOUNTS), ["订单编号", "买家会员名", "订单创建时间"]]
+    test = test.drop_duplicates(subset="订单编号").copy()  # the export repeats some rows
     created = pd.to_datetime(test["订单创建时间"], format="%Y-%m-%d %H:%M:%S").to_numpy()
     test["订单创建时间"] = created.astype("datetime64[s]").astype(np.int64)
     return test.reset_index(drop=True)

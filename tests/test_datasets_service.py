@@ -21,7 +21,7 @@ from datasets.constants import (
     TEST_ACCOUNTS,
 )
 
-STUDENTS = [None, "20230101"]
+STUDENTS = [None, "20230101", "2024002"]  # 2024002: a staff test order is repeated in the export
 CHAT_COLUMNS = ["会话编号", "店铺名称", "客服子账号", "买家会员名", "开始时间", "结束时间", "消息数", "首次响应秒数",
                 "平均响应秒数", "咨询类型", "是否询单", "关联订单编号", "满意度评价"]
 REFUND_COLUMNS = ["退款编号", "订单编号", "店铺名称", "买家会员名", "宝贝标题", "商家编码", "退款类型", "退款原因",
@@ -35,7 +35,7 @@ def read_back(df: pd.DataFrame) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(datasets.csv_bytes(df)), dtype=str, encoding="utf-8-sig")
 
 
-@pytest.fixture(scope="module", params=STUDENTS, ids=["default", "20230101"])
+@pytest.fixture(scope="module", params=STUDENTS, ids=["default", "20230101", "2024002"])
 def data(request) -> dict[str, pd.DataFrame]:
     tables = datasets.generate(request.param, tables=["orders", "order_items", "chats", "refunds"])
     out = {name: read_back(df) for name, df in tables.items()}
