@@ -7,8 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-CATEGORIES = ("坚果", "果干", "肉脯", "糕点", "礼盒")
-
 # 商家编码, 类目, 宝贝标题, 价格 (元), 净含量 (g), 人气 (relative weight), 可选 SKU (商品属性 options)
 _PRODUCTS: tuple[tuple[str, str, str, float, int, float, tuple[str, ...]], ...] = (
     ("JG-001", "坚果", "吃货美食团 每日坚果 混合坚果仁 30包 独立小包装", 129.0, 750, 9.0, ("规格:30包", "规格:15包")),

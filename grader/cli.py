@@ -79,6 +79,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "Cannot write {path} ({why}); check the folder exists and the file is not open."},
     "some_errors": {"zh": "有 {n} 个文件无法评分，原因见上表和输出文件。",
                     "en": "{n} file(s) could not be graded; see the table and the outputs."},
+    "some_errors_quiet": {"zh": "有 {n} 个文件无法评分，原因见输出文件。",
+                          "en": "{n} file(s) could not be graded; see the outputs."},
     "grading": {"zh": "评分中", "en": "Grading"},
     "no_data": {"zh": "练习 {id} 不需要数据文件。", "en": "Exercise {id} needs no data files."},
     "gradebook_missing": {"zh": "找不到成绩文件 {path}；请先运行 grader grade … --json {path}。",
@@ -219,7 +221,8 @@ def main_grade(
     for path in (outputs or {}).values():
         console.print(msg("written", lang, path=path))
     if not gradebook.ok:
-        _console(stderr=True).print(msg("some_errors", lang, n=gradebook.summary.errors))
+        _console(stderr=True).print(msg("some_errors_quiet" if quiet else "some_errors", lang,
+                                        n=gradebook.summary.errors))
         return EXIT_SOME_ERRORS
     return EXIT_OK
 

@@ -126,3 +126,46 @@ def test_password_protected_member(tmp_path: Path):
     (tmp_path / "locked.zip").write_bytes(encrypted_flag_zip("2023001_rfm.csv", b"a\n1\n"))
     [sub] = collect([tmp_path / "locked.zip"], IDS)
     assert "密码" in sub.error and sub.student == "2023001" and sub.exercise == "rfm"
+
+
+@pytest.mark.parametrize(
+    ("path", "student"),
+    [
+        ("1_张三_2024001_old-customers.csv", "2024001"),            # platform numbering prefix
+        ("hw1_2024001_rfm.csv", "2024001"),                          # homework number
+        ("20251201_2024001_rfm.csv", "2024001"),                     # a date is not a 学号
+        ("作业_20251201123045/2024001_rfm.csv", "2024001"),          # platform time stamp folder
+        ("1733023845_2024001_rfm.csv", "2024001"),                   # Unix time
+        ("张三_2024001/rfm.csv", "2024001"),                          # only the folder has it
+        ("作业/张三2024001/rfm.csv", "2024001"),                       # glued to the name
+        ("S2024001_rfm.csv", "S2024001"),                             # letter prefix kept
+        ("第3组_rfm.csv", None),                                       # nothing 学号-like
+    ],
+)
+def test_student_from_the_whole_path(path, student):
+    from grader.intake.identity import find_student
+
+    assert find_student(path)[0] == student
+
+
+def test_doubled_extension_and_title_alias(tmp_path: Path):
+    from grader.spec import load_all
+
+    specs = load_all(Path(__file__).resolve().parent.parent / "exercises")
+    (tmp_path / "2024001_老客户.csv.csv").write_bytes(b"a\n1\n")
+    [sub] = collect([tmp_path], specs)
+    assert (sub.student, sub.exercise) == ("2024001", "old-customers")
+    assert any("练习按名称“老客户”" in n for n in sub.notes)
+    assert sub.time_source == "mtime" and sub.submitted_at is not None
+
+
+def test_rar_and_7z_members_keep_their_time(tmp_path: Path):
+    from fixtures.zips import seven_zip
+
+    (tmp_path / "班级.rar").write_bytes(b"Rar!\x1a\x07\x00" + b"\0" * 32)
+    (tmp_path / "班级.7z").write_bytes(seven_zip([("张三_2023001/rfm.csv", b"a\n1\n")]))
+    subs = {s.name: s for s in collect([tmp_path], IDS)}
+    assert subs["班级.rar"].error == "这是 RAR 压缩包，请先解压，或请学生提交 zip"
+    member = subs["rfm.csv"]
+    assert (member.student, member.exercise, member.error) == ("2023001", "rfm", None)
+    assert member.time_source == "zip" and member.submitted_at is not None
