@@ -30,6 +30,7 @@ def test_same_bytes_in_pyodide(pyodide):
         here = {name: hashlib.sha256(datasets.csv_bytes(df)).hexdigest()
                 for name, df in datasets.generate(student).items()}
         assert inside[str(student)] == here, student
+        assert {"chats", "refunds"} <= set(here), "the service tables must be compared too"
 
 
 def test_seed_and_files_in_pyodide(pyodide):
