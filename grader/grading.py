@@ -22,7 +22,7 @@ from grader.parallel import FileLimits, Staged, resolve, run_parallel
 from grader.policy import DEFAULT_DUPLICATES, apply_policy
 from grader.spec import spec_hash
 
-__all__ = ["build_gradebook", "flag_copies", "grade_submissions"]
+__all__ = ["build_gradebook", "finish_gradebook", "flag_copies", "grade_submissions"]
 
 Progress = Callable[[Submission], None]
 
@@ -222,8 +222,24 @@ def build_gradebook(
     limits: FileLimits | None = None,
 ) -> Gradebook:
     """Grade ``subs``, flag copied variants, apply the policy (duplicates, roster), summarise and stamp."""
-    roster = list(roster)
     entries = grade_submissions(subs, specs, progress=progress, jobs=jobs, limits=limits)
+    return finish_gradebook(entries, subs, specs, roster=roster, grader_version=grader_version, now=now,
+                            duplicates=duplicates)
+
+
+def finish_gradebook(
+    entries: list[Entry],
+    subs: list[Submission],
+    specs: Mapping[str, Any],
+    *,
+    roster: Iterable[str] = (),
+    grader_version: str = "",
+    now: datetime | None = None,
+    duplicates: str = DEFAULT_DUPLICATES,
+) -> Gradebook:
+    """The run's graded ``entries`` (one per ``subs``, in order) → the gradebook: copy flags, the policy
+    (duplicates, roster), summary and stamp. The browser grades per student in workers and merges here."""
+    roster = list(roster)
     subs_by_file = {s.file: s for s in subs}
     flag_copies(entries, subs_by_file, specs, roster)
     used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})

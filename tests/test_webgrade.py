@@ -1,0 +1,158 @@
+"""grader.webgrade (教师批改 in the browser) gives the gradebook ``grader grade --json`` writes, in CPython.
+
+The fixture corpus (GBK-named zip with traversal/bomb members, XLSX, duplicates, hostile files) plus a tier
+config is graded by the CLI from a folder and by webgrade from the same files as (path, bytes, mtime) —
+one worker-sized step at a time, files of each 学号 together, a file "over the time limit" included —
+and the two gradebooks must be equal.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixtures.build_corpus import FIXTURE_EXERCISES, Answers, build
+
+from grader import webgrade
+from grader.cli import main
+from grader.engine import answer_key
+from grader.intake.roster import RosterError, parse_roster
+from grader.spec import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_MTIME = 1_767_000_000
+ROSTER = ["2023001", "2023002", "2023003", "2023005"]
+
+
+def exercises_dir(tmp: Path) -> Path:
+    """The fixture exercise plus the course's tier config (a YAML submission)."""
+    out = tmp / "exercises"
+    shutil.copytree(FIXTURE_EXERCISES, out)
+    shutil.copytree(ROOT / "exercises" / "tier-config", out / "tier-config")
+    return out
+
+
+def corpus(tmp: Path, exercises: Path) -> Path:
+    root = tmp / "corpus"
+    answers = Answers()
+    try:
+        build(root, answers)
+    finally:
+        answers.close()
+    name, data = answer_key(load_spec(exercises / "tier-config"), "2023002")
+    (root / "配置" / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / "配置" / name).write_bytes(data)
+    for i, path in enumerate(sorted(root.rglob("*"))):
+        if path.is_file():
+            os.utime(path, (FIXED_MTIME + i, FIXED_MTIME + i))
+    return root
+
+
+def dropped(root: Path) -> list[tuple[str, bytes, float]]:
+    """What the page hands over for a dropped folder: relative path, bytes, mtime."""
+    return [(p.relative_to(root.parent).as_posix(), p.read_bytes(), p.stat().st_mtime)
+            for p in sorted(root.rglob("*")) if p.is_file()]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("webgrade")
+    exercises = exercises_dir(tmp)
+    root = corpus(tmp, exercises)
+    cwd = os.getcwd()
+    os.chdir(tmp)
+    try:
+        code = main(["grade", "corpus", "--exercises", str(exercises), "--roster", ",".join(ROSTER),
+                     "--json", "cli.json", "-q"])
+    finally:
+        os.chdir(cwd)
+    assert code == 1
+    cli = json.loads((tmp / "cli.json").read_text("utf-8"))
+    info = webgrade.init(str(exercises))
+    assert "error" not in info
+    loaded = webgrade.load(dropped(root), ROSTER)
+    entries: list = [None] * len(loaded["items"])
+    for group in webgrade.plan():
+        for index in group:
+            assert webgrade.prepare(index) == "ok"
+            entries[index] = webgrade.grade(index)
+    entries = [json.loads(json.dumps(e, ensure_ascii=False)) for e in entries]  # through JSON, as in the page
+    web = webgrade.merge(entries, "latest")
+    return {"cli": cli, "web": web, "loaded": loaded, "entries": entries, "root": root}
+
+
+def _stable(book: dict) -> dict:
+    book = json.loads(json.dumps(book))
+    book["stamp"].pop("created_at")
+    return book
+
+
+def test_same_gradebook_as_the_cli(graded):
+    cli, web = _stable(graded["cli"]), _stable(graded["web"])
+    assert [r["file"] for r in web["results"]] == [r["file"] for r in cli["results"]]
+    for a, b in zip(web["results"], cli["results"], strict=True):
+        assert a == b, a["file"]
+    assert web == cli
+
+
+def test_corpus_covers_what_the_issue_names(graded):
+    results = graded["web"]["results"]
+    files = {r["file"]: r for r in results}
+    assert any(f.startswith("corpus/班级作业.zip/第一组/") and r["status"] == "graded" for f, r in files.items())
+    assert any(f.endswith(".xlsx") and r["status"] == "graded" for f, r in files.items())
+    assert any(r["exercise"] == "tier-config" and r["score"] == r["max_score"] > 0 for r in results)
+    assert any(r["state"] == "duplicate" for r in results)
+    assert any(r["state"] == "missing" and r["student"] == "2023005" for r in results)
+    assert any("疑似抄袭" in " ".join(r["flags"]) for r in results)
+    assert files["corpus/班级作业.zip/../2023002_李四_fixture-old-customers.csv"]["status"] == "error"
+
+
+def test_a_file_over_the_time_limit_gets_the_cli_line(graded):
+    index = next(i["index"] for i in graded["loaded"]["items"] if i["file"].endswith("2023003_王五_fixture-old-customers.csv"))
+    entries = list(graded["entries"])
+    entries[index] = webgrade.over_limit(index)
+    book = webgrade.merge(entries, "latest")
+    row = next(r for r in book["results"] if r["file"] == graded["loaded"]["items"][index]["file"])
+    assert row["status"] == "error"
+    assert row["error"].startswith("无法评分：文件过大或过于复杂（超过 10 秒 / 1 GB）")
+
+
+def test_outputs_are_the_renderers_bytes(graded):
+    webgrade.merge(graded["entries"], "latest")
+    assert json.loads(webgrade.output("json"))["results"] == graded["web"]["results"]
+    assert webgrade.output("csv").startswith("\ufeff".encode())
+    assert webgrade.output("xlsx")[:4] == b"PK\x03\x04"
+    assert b"<html" in webgrade.output("report")[:300].lower()
+    with zipfile.ZipFile(io.BytesIO(webgrade.output("feedback"))) as zf:
+        names = zf.namelist()
+    assert "反馈/index.html" in names and "反馈/2023001.html" in names
+
+
+def test_call_is_json_and_never_raises():
+    assert json.loads(webgrade.call("nope", "[]"))["error"].startswith("批改程序出错")
+    assert "error" in json.loads(webgrade.call("grade", "[99999]"))
+
+
+def test_roster_formats(tmp_path):
+    from openpyxl import Workbook
+
+    assert parse_roster("2024001, 2024002 2024003") == ["2024001", "2024002", "2024003"]
+    assert parse_roster("学号,姓名\n2024001,张三\n2024002,李四\n".encode("gbk")) == ["2024001", "2024002"]
+    wb = Workbook()
+    wb.active.append(["学号", "姓名"])
+    wb.active.append([2024001, "张三"])
+    wb.active.append(["S2024002", "李四"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert parse_roster(buffer.getvalue()) == ["2024001", "S2024002"]
+    with pytest.raises(RosterError):
+        parse_roster(b"\xff\xfe\x00garbage")
+    assert "error" in webgrade.roster("姓名\n张三")
