@@ -181,3 +181,11 @@ def test_unfinished_templates_fail_every_rule_instead_of_passing_vacuously():
     res = run("sms-banned-words", with_("好评感谢", "【吃货美食团】谢谢"))
     assert not res.passed and "好评感谢：正文不到 10 个字" in res.details[0]
     assert 0 < res.points < 10
+
+
+def test_instructions_list_the_same_banned_words_and_allow_thanks():
+    text = (ROOT / "exercises/care-sms/instructions.md").read_text(encoding="utf-8")
+    words = PARAMS["sms-banned-words"]["words"]
+    assert "任何一条都不能出现：" + "、".join(words) + "。" in text
+    for sentence in ("感谢您给的好评", "谢谢您给我们的好评", "看到您给的评价很抱歉"):
+        assert sentence in text
