@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, foreign_requests, serve
+from course import projects, task_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,10 +66,10 @@ def test_no_broken_internal_links_or_anchors(site_dir):
     assert not broken, "\n".join(broken[:30])
 
 
-# First screen of each chapter (项目 overview) and the other content-B pages.
+# First screen of each 项目 overview and its first task (from the nav, tests/course.py) and of the other sections.
 SCREENS = [
-    "p4-analysis/", "p4-analysis/rfm/", "p5-communication/", "p5-communication/review-revisit/",
-    "p6-crm/", "p6-crm/relationship/", "glossary/", "teacher/", "teacher/deploy/", "print_page/",
+    *(rel for project in projects() for rel in (f"{project.folder}/", project.tasks[0].removesuffix(".md") + "/")),
+    "glossary/", "teacher/", "teacher/deploy/", "print_page/",
 ]
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
@@ -115,12 +116,11 @@ def test_print_page_holds_the_whole_course(site_dir):
     """mkdocs-print-site's 打印/导出 PDF page contains every chapter page, in nav order."""
     html = (site_dir / "print_page" / "index.html").read_text(encoding="utf-8")
     sections = re.findall(r'<section class="print-page" id="([^"]+)"', html)
-    for chapter in ("p4-analysis-classify", "p4-analysis-rfm", "p5-communication-presale", "p6-crm-case-study",
-                    "glossary", "teacher-deploy"):
+    expected = [page.removesuffix(".md").replace("/", "-") for page in task_pages()] + ["glossary", "teacher-deploy"]
+    for chapter in expected:
         assert chapter in sections, f"打印页缺少 {chapter}"
-    assert sections.index("p4-analysis-classify") < sections.index("p5-communication-presale") < sections.index(
-        "p6-crm-case-study"
-    )
+    tasks = [sections.index(page.removesuffix(".md").replace("/", "-")) for page in task_pages()]
+    assert tasks == sorted(tasks), "打印页里任务的顺序应与导航一致"
 
 
 @pytest.mark.browser
