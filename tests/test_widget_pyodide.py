@@ -11,6 +11,7 @@ import json
 import textwrap
 
 import pytest
+from web_py import load_web_modules
 
 from grader.engine import grade_bytes
 from grader.spec import load_spec
@@ -22,19 +23,24 @@ EXERCISE = "old-customers"
 
 @pytest.fixture(scope="module")
 def rt(pyodide, project_root):
-    """The runtime module loaded from the repository, set up like the worker does (bundle = the repo)."""
+    """The runtime module loaded from the repository, set up like the worker does (bundle = the repo).
+
+    The worker writes the modules of web/src/pyfiles.js next to runtime.py; tests/web_py.py does the same here,
+    and the default data is one zip archive, as on the site.
+    """
+    load_web_modules(pyodide, runtime=True)
     pyodide.run(
         textwrap.dedent(
             """
-            import importlib.util, os, sys
-            spec = importlib.util.spec_from_file_location("courseware_runtime", "/project/web/src/runtime.py")
-            rt = importlib.util.module_from_spec(spec)
-            sys.modules["courseware_runtime"] = rt
-            spec.loader.exec_module(rt)
+            import zipfile
+            import courseware_runtime as rt
             print(rt.setup("/project", True))
             import datasets
-            datasets.write_csvs(datasets.generate(None, tables=["orders"]), rt.DEFAULT_DATA_DIR)
-            print(rt.use_data(None))
+            archive = "/home/pyodide/.w2-default-data.zip"
+            with zipfile.ZipFile(archive, "w") as zf:
+                for table, df in datasets.generate(None, tables=["orders"]).items():
+                    zf.writestr(f"{table}.csv", datasets.csv_bytes(df))
+            print(rt.use_data(None, ["orders"], archive))
             """
         )
     )
@@ -59,7 +65,8 @@ def test_run_renders_dataframe_with_chinese_columns_and_print_output(rt):
     assert out["result"]["kind"] == "dataframe"
     assert (out["result"]["rows"], out["result"]["cols"]) == (80, 1)
     assert "<th>买家会员名</th>" in out["result"]["html"]
-    assert out["result"]["html"].count("<tr") == 51  # header + first 50 rows
+    assert out["result"]["html"].count("<tr") == 1 + 10 + 1 + 10  # header, first 10, "…", last 10 rows
+    assert out["outputs"] == [{"kind": "text", "text": "你好\n"}]
 
 
 def test_traceback_is_trimmed_to_the_students_code(rt):
@@ -69,6 +76,21 @@ def test_traceback_is_trimmed_to_the_students_code(rt):
     assert 'File "<你的代码>", line 4' in text
     assert "KeyError: '不存在的列'" in text
     assert "pandas/core" not in text
+    explain = out["error"]["explain"]  # the Chinese explanation the page shows first; the traceback is 详细信息
+    assert explain["title"] == "第 4 行：表里没有 “不存在的列” 这一列"
+    assert explain["line"] == 4 and explain["source"] == "df['不存在的列']"
+    assert "pandas/core" in out["error"]["full"]
+
+
+def test_print_and_last_expression_are_tables_and_warnings_are_explained(rt):
+    code = ("import pandas as pd\ndf = pd.DataFrame({'金额': [1.5, 2.0], '买家': ['甲', '乙']})\nprint('表：', df)\n"
+            "sub = df[df['金额'] > 1.6]\nsub['新'] = 1\ndf.describe()\n")
+    out = call(rt, "run", "demo", code)
+    assert out["error"] is None
+    assert [c["kind"] for c in out["outputs"]] == ["text", "table", "warning", "table"]
+    assert out["outputs"][1]["numeric"] == [True, False]
+    assert out["outputs"][2]["line"] == 5 and ".copy()" in "".join(out["outputs"][2]["lines"])
+    assert "表：" in out["stdout"] and "SettingWithCopyWarning" in out["stdout"]  # plain text stays complete
 
 
 def test_html_in_results_is_escaped(rt):
@@ -87,6 +109,8 @@ def test_memory_error_ends_in_a_message(rt):
     out = call(rt, "run", "demo", "big = bytearray(2**31 - 1)\nbigger = [big, bytearray(2**31 - 1)]\n")
     assert out["error"]["kind"] == "memory"
     assert "内存不足" in out["error"]["text"]
+    explain = out["error"]["explain"]
+    assert explain["title"] == f"第 {explain['line']} 行：内存不足" and explain["line"] in (1, 2)
     assert call(rt, "run", "demo", "result = 1\n")["result"]["text"] == "1"  # still alive
 
 

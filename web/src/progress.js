@@ -1,4 +1,6 @@
-// 我的进度: every exercise of the course with its status; export and import of all progress as JSON.
+// 我的进度: the course progress bar and export/import at the top, then every exercise, quiz and scenario
+// of the course with its status.
+import { courseProgress, notifyProgress, progressBar } from "./course.js";
 import { el } from "./output.js";
 import { scenarioSection } from "./scenario-progress.js";
 import { exportAll, getStudent, importAll, loadRecord, quizRecord } from "./store.js";
@@ -89,11 +91,13 @@ export async function mountProgressPage(root, { loadManifest, siteRoot }) {
   const fileInput = el("input", { type: "file", accept: "application/json,.json", hidden: true, "data-role": "import-file" });
   const exportButton = el("button", { type: "button", class: "md-button", "data-action": "export" }, "导出进度（JSON）");
   const importButton = el("button", { type: "button", class: "md-button", "data-action": "import" }, "导入进度");
-  root.replaceChildren(list, el("div", { class: "cw-progress-actions" }, exportButton, importButton, fileInput), message);
+  const bar = el("div", { "data-role": "course-progress" });
+  root.replaceChildren(bar, el("div", { class: "cw-progress-actions" }, exportButton, importButton, fileInput), message, list);
 
   let manifest = null;
   let quizzes = [];
   const render = () => {
+    courseProgress().then((progress) => bar.replaceChildren(progressBar(progress)), () => {});
     if (!manifest) return;
     list.replaceChildren(el("h2", { text: "练习" }), exerciseTable(manifest, siteRoot));
     if (quizzes.length) list.append(el("h2", { text: "自测题" }), quizTable(quizzes, siteRoot));
@@ -112,6 +116,7 @@ export async function mountProgressPage(root, { loadManifest, siteRoot }) {
       const count = importAll(JSON.parse(await file.text()));
       message.textContent = `已导入 ${count} 条记录。`;
       render();
+      notifyProgress();
     } catch (err) {
       message.textContent = err instanceof SyntaxError ? `文件 ${file.name} 不是有效的 JSON，请选择导出的进度文件。` : err.message;
     }

@@ -1,6 +1,7 @@
 // One exercise widget: editor, buttons, status line, output and feedback, autosaved progress.
 import { createEditor } from "./editor.js";
-import { renderFeedback, renderMessage, renderRun } from "./output.js";
+import { nextAfter, notifyProgress } from "./course.js";
+import { el, errorLine, renderFeedback, renderMessage, renderRun } from "./output.js";
 import { STEPS } from "./runtime.js";
 import { emptyRecord, loadRecord, saveRecord } from "./store.js";
 
@@ -53,6 +54,7 @@ export class ExerciseWidget {
     });
     this.bind();
     this.updateSolutionButton();
+    if (this.record.passed) this.showNext(); // coming back to a passed exercise: the way on is right there
     ctx.runtime.onState((state) => this.onRuntimeState(state));
     // Only unsaved edits are written on leaving: merely viewing an exercise does not start it.
     window.addEventListener("pagehide", () => this.saveTimer && this.flushSave());
@@ -120,7 +122,7 @@ export class ExerciseWidget {
     button.hidden = !unlocked;
     if (!unlocked && this.solutions) {
       const left = Math.max(this.attemptsBeforeSolution - this.record.attempts, 0);
-      button.title = `再检查 ${left} 次未通过，或通过检查后可查看答案`;
+      button.dataset.tip = `再检查 ${left} 次未通过，或通过检查后可查看答案`;
     }
   }
 
@@ -133,7 +135,8 @@ export class ExerciseWidget {
     this.feedback.replaceChildren();
     try {
       const payload = await this.ctx.runtime.exec(type, { exercise: this.id, code: this.editor.getCode() });
-      renderRun(this.output, payload);
+      renderRun(this.output, payload, { collapsed: type === "check" });
+      this.editor.markLine(errorLine(payload));
       if (payload.error?.kind === "interrupted") this.setStatus("ready", "已停止。你的代码都还在，可以修改后再运行。");
       else if (payload.error) this.setStatus("ready", "代码出错了，请看下面的说明。");
       else if (okState) this.setStatus(okState, STATUS_TEXT.ready);
@@ -159,7 +162,7 @@ export class ExerciseWidget {
     const payload = await this.execute("check", null);
     if (!payload || payload.error) return;
     const report = payload.check;
-    renderFeedback(this.feedback, report);
+    const firstFailed = renderFeedback(this.feedback, report);
     if (!report || report.error || report.status === "error") {
       this.setStatus("failed", report?.error || STATUS_TEXT.failed);
       this.record.attempts += 1;
@@ -184,6 +187,17 @@ export class ExerciseWidget {
     }
     this.flushSave();
     this.updateSolutionButton();
+    notifyProgress();
+    if (report && report.passed) this.showNext();
+    if (firstFailed) firstFailed.focus();
+  }
+
+  /** After passing: a link to the next exercise of the course (manifest order), or to 我的进度 after the last. */
+  async showNext() {
+    const next = await nextAfter(this.id).catch(() => null);
+    if (!next || !this.feedback.isConnected || this.feedback.querySelector("[data-role=next]")) return;
+    const text = next.exercise ? `下一题：${next.exercise.title} →` : "全部练习都做完了：去“我的进度”看看 →";
+    this.feedback.append(el("p", { class: "cw-next", "data-role": "next" }, el("a", { href: next.href }, text)));
   }
 
   reset() {
@@ -191,6 +205,7 @@ export class ExerciseWidget {
     this.flushSave();
     this.output.replaceChildren();
     this.feedback.replaceChildren();
+    this.editor.markLine(null);
     if (this.phase !== "loading" && this.phase !== "error" && this.phase !== "running") {
       this.setStatus("ready", "已恢复为初始代码。想找回刚才的代码，请在编辑器里按 Ctrl+Z。");
     }
@@ -207,7 +222,15 @@ export class ExerciseWidget {
     }
   }
 
+  /**
+   * 下载提交文件 needs the 学号: the file is graded on that student's own data. Without one, ask for it
+   * first (inline form); the data is then regenerated for that 学号 and the download runs on it.
+   */
   async download() {
+    if (!this.ctx.student()) {
+      this.askStudent();
+      return;
+    }
     const payload = await this.execute("download", "ready");
     if (!payload || payload.error) return;
     if (!payload.file) {
@@ -221,8 +244,35 @@ export class ExerciseWidget {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    const who = this.ctx.student() ? "" : "（还没有填写学号：请先在上方填写学号，文件名里才会带上学号）";
-    this.setStatus("ready", `已生成提交文件 ${payload.file.name}${who}`);
+    this.setStatus("ready", `已生成提交文件 ${payload.file.name}：把它交给老师。`);
+  }
+
+  askStudent() {
+    if (this.phase === "running" || this.phase === "loading") return;
+    const input = el("input", { type: "text", "data-role": "ask-student", autocomplete: "off", placeholder: "例如 2024001", size: "12" });
+    const ok = el("button", { type: "submit", "data-action": "confirm-student" }, "确定并下载");
+    const form = el(
+      "form",
+      { class: "cw-ask-student", "data-role": "ask-student-form" },
+      el("label", {}, "下载前请先填写学号：", input),
+      ok,
+      el("p", { class: "cw-hint", text: "提交文件要用按你的学号生成的数据来计算，文件名也会带上学号。" }),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const value = input.value.trim();
+      if (!value) {
+        input.focus();
+        return;
+      }
+      ok.disabled = true;
+      await window.courseware.setStudent(value);
+      form.remove();
+      await this.download();
+    });
+    this.output.replaceChildren(form);
+    this.setStatus("ready", "请先填写学号，再下载提交文件。");
+    input.focus();
   }
 
   async stop() {
