@@ -2,27 +2,39 @@
 // the line an error points at marked (markLine), and a hint on focus that Esc then Tab leaves the editor.
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
-import {
-  bracketMatching,
-  defaultHighlightStyle,
-  indentOnInput,
-  indentUnit,
-  syntaxHighlighting,
-} from "@codemirror/language";
+import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { EditorState, StateEffect, StateField } from "@codemirror/state";
+import { tags as t } from "@lezer/highlight";
 import {
   Decoration,
   EditorView,
   drawSelection,
-  highlightActiveLine,
   highlightActiveLineGutter,
   keymap,
   lineNumbers,
 } from "@codemirror/view";
 
+// Material's code colours (CSS variables): the editor follows the light and dark scheme like the code blocks do,
+// at ≥ 4.5:1 on the code background (docs/stylesheets/extra.css adjusts the few that were short of it).
+const codeColors = HighlightStyle.define([
+  { tag: [t.keyword, t.controlKeyword, t.operatorKeyword, t.definitionKeyword, t.moduleKeyword], color: "var(--md-code-hl-keyword-color)" },
+  { tag: [t.string, t.special(t.string), t.regexp], color: "var(--md-code-hl-string-color)" },
+  { tag: [t.number, t.bool, t.null, t.atom], color: "var(--md-code-hl-number-color)" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "var(--md-code-hl-comment-color)", fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.propertyName)], color: "var(--md-code-hl-function-color)" },
+  { tag: [t.standard(t.variableName), t.self, t.className], color: "var(--md-code-hl-constant-color)" },
+  { tag: [t.escape, t.special(t.variableName)], color: "var(--md-code-hl-special-color)" },
+  { tag: t.invalid, color: "var(--md-code-hl-number-color)", textDecoration: "underline wavy" },
+]);
+
 const theme = EditorView.theme({
   "&": { fontSize: "0.8rem", border: "1px solid var(--md-default-fg-color--lighter, #ccc)", borderRadius: "4px" },
-  ".cm-content": { fontFamily: "var(--md-code-font-family, monospace)", minHeight: "8em" },
+  ".cm-content": { fontFamily: "var(--md-code-font-family, monospace)", minHeight: "8em", color: "var(--md-code-fg-color)" },
+  ".cm-gutters": { color: "var(--cw-gutter, #6b6b6b)", border: "none" },
+  ".cm-activeLineGutter": { backgroundColor: "transparent", color: "var(--md-code-fg-color)", fontWeight: "700" },
+  ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--md-code-fg-color)" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "rgba(66, 135, 255, 0.3)" },
+  ".cm-matchingBracket": { backgroundColor: "rgba(66, 135, 255, 0.25)", outline: "none" },
   ".cm-scroller": { overflow: "auto", maxHeight: "32em" },
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color, #fb0)" },
 });
@@ -68,14 +80,13 @@ export function createEditor(parent, doc, hooks) {
       extensions: [
         lineNumbers(),
         highlightActiveLineGutter(),
-        highlightActiveLine(),
         history(),
         drawSelection(),
         indentOnInput(),
         bracketMatching(),
         indentUnit.of("    "),
         EditorState.tabSize.of(4),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(codeColors),
         python(),
         keymap.of([...runKeys, indentWithTab, ...defaultKeymap, ...historyKeymap]),
         EditorView.lineWrapping,
