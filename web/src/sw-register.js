@@ -2,9 +2,9 @@
 // - opened from file:// → every exercise says in Chinese how to open the course instead (no spinner forever);
 // - otherwise registers the site's service worker (sw.js at the site root, written by web/sw-build.mjs) once
 //   the page's own start-up is done, so its precache download does not compete with the first start;
-// - when the service worker first takes control of a page that is not cross-origin isolated, reloads that page
-//   once (per tab) at a quiet moment: the reloaded page gets COOP/COEP from the service worker and Pyodide's
-//   interrupt buffer works (cheap 停止) on any static host.
+// - when the service worker first takes control of a tab that is not cross-origin isolated, reloads it once (per
+//   tab) at a quiet moment on a page with an exercise: the reloaded page gets COOP/COEP from the service worker
+//   and Pyodide's interrupt buffer works (cheap 停止) on any static host.
 
 export const FILE_MESSAGE =
   "这个页面是直接从文件打开的（地址以 file:// 开头），浏览器不允许这样运行练习。" +
@@ -55,6 +55,10 @@ function busy() {
   return Boolean(active && active.closest && active.closest(".exercise"));
 }
 
+// Isolation only matters where Python runs: a page without an exercise is left alone (a later page of the tab
+// that has one, reached by instant navigation, is reloaded then).
+const holdsExercise = () => Boolean(document.querySelector(".exercise[data-exercise]"));
+
 function reloadOnceForIsolation() {
   if (window.crossOriginIsolated) return;
   try {
@@ -63,7 +67,7 @@ function reloadOnceForIsolation() {
     return; // no sessionStorage: never risk a reload loop
   }
   const attempt = () => {
-    if (busy()) {
+    if (!holdsExercise() || busy()) {
       setTimeout(attempt, IDLE_RETRY_MS);
       return;
     }
