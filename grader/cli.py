@@ -10,20 +10,33 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import datasets
+from grader.cli_support import (
+    EXIT_OK,
+    EXIT_SOME_ERRORS,
+    EXIT_USAGE,
+    ChineseParser,
+    UsageError,
+    console_for,
+    load_specs,
+    msg,
+    positive_float,
+    positive_int,
+    read_roster,
+    spec_of,
+    write_bytes,
+)
 from grader.engine import answer_key
 from grader.feedback import write_feedback
 from grader.grading import build_gradebook
@@ -34,7 +47,6 @@ from grader.render import RENDERERS
 from grader.render.common import fmt_points
 from grader.render.terminal import show
 from grader.report import load_gradebook, render_report
-from grader.spec import SpecError, load_all
 
 __all__ = [
     "EXIT_OK",
@@ -50,126 +62,17 @@ __all__ = [
     "main_report",
 ]
 
-EXIT_OK = 0
-EXIT_SOME_ERRORS = 1
-EXIT_USAGE = 2
 PROGRESS_MIN_FILES = 6
 """Show a progress bar from this many files on."""
 PROGRESS_AFTER = 1.0
 """…and only once the run has taken this many seconds."""
 OUTPUT_HELP = {"json": "JSON 成绩文件", "csv": "CSV（Excel 可直接打开）", "xlsx": "Excel 成绩单", "html": "HTML 成绩单"}
-DEFAULT_EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
-
-
-class UsageError(Exception):
-    """Wrong arguments or configuration: one Chinese line, exit code 2."""
-
-
-# ---------------------------------------------------------------- messages (zh / en)
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "no_exercises": {"zh": "在 {dir} 里没有找到练习；请用 --exercises 指定练习文件夹。",
-                     "en": "No exercises found in {dir}; point --exercises at the exercises folder."},
-    "unknown_exercise": {"zh": "练习 {id} 不存在（可用：{ids}）；用 grader list 查看。",
-                         "en": "Unknown exercise {id} (available: {ids}); see grader list."},
-    "missing_path": {"zh": "找不到 {paths}；请检查路径是否写对。", "en": "Not found: {paths}; check the path."},
-    "no_paths": {"zh": "没有找到要评分的文件；请检查路径。", "en": "No files to grade; check the paths."},
-    "written": {"zh": "已写入 {path}", "en": "Wrote {path}"},
-    "cannot_write": {"zh": "无法写入 {path}（{why}）；请检查文件夹是否存在、文件是否被 Excel 打开。",
-                     "en": "Cannot write {path} ({why}); check the folder exists and the file is not open."},
-    "some_errors": {"zh": "有 {n} 个文件无法评分，原因见上表和输出文件。",
-                    "en": "{n} file(s) could not be graded; see the table and the outputs."},
-    "some_errors_quiet": {"zh": "有 {n} 个文件无法评分，原因见输出文件。",
-                          "en": "{n} file(s) could not be graded; see the outputs."},
-    "grading": {"zh": "评分中", "en": "Grading"},
-    "no_data": {"zh": "练习 {id} 不需要数据文件。", "en": "Exercise {id} needs no data files."},
-    "gradebook_missing": {"zh": "找不到成绩文件 {path}；请先运行 grader grade … --json {path}。",
-                          "en": "Gradebook {path} not found; run grader grade … --json {path} first."},
-    "gradebook_bad": {"zh": "成绩文件 {path} 无法读取：{why}；请用 grader grade --json 重新生成。",
-                      "en": "Cannot read gradebook {path}: {why}; regenerate it with grader grade --json."},
-    "roster_bad": {"zh": "名单 {path} 无法读取（{why}）；请给出每行一个学号的文本文件。",
-                   "en": "Cannot read roster {path} ({why}); give a text file with one student id per line."},
-    "key_failed": {"zh": "练习 {id} 的参考答案无法生成：{why}", "en": "Cannot build the answer key of {id}: {why}"},
-    "internal": {"zh": "grader 内部出错（{why}）；请把命令和文件发给课程维护者。",
-                 "en": "Internal error in grader ({why}); send the command and files to the maintainers."},
-    "interrupted": {"zh": "已中断。", "en": "Interrupted."},
-    "feedback_written": {"zh": "已写入 {n} 份学生反馈，目录页 {path}",
-                         "en": "Wrote {n} feedback page(s); index at {path}"},
-}
-
-
-def msg(key: str, lang: str = "zh", **kw: Any) -> str:
-    entry = MESSAGES[key]
-    return entry.get(lang, entry["zh"]).format(**kw)
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _console(stderr: bool = False) -> Any:
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
-
-
-def load_specs(exercises_dir: str | Path | None, lang: str = "zh") -> dict[str, Any]:
-    """All exercise specs; a broken spec is a :class:`UsageError` naming file and field."""
-    folder = Path(exercises_dir) if exercises_dir else DEFAULT_EXERCISES
-    try:
-        specs = load_all(folder)
-    except SpecError as exc:
-        raise UsageError(f"练习设置有误：{exc}") from None
-    if not specs:
-        raise UsageError(msg("no_exercises", lang, dir=folder))
-    return specs
-
-
-def _spec(specs: dict[str, Any], exercise_id: str, lang: str) -> Any:
-    if exercise_id not in specs:
-        raise UsageError(msg("unknown_exercise", lang, id=exercise_id, ids="、".join(sorted(specs))))
-    return specs[exercise_id]
-
-
-def _write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or type(exc).__name__)) from None
-    return target
-
-
-def read_roster(path: str, lang: str = "zh") -> list[str]:
-    """学号 from a text/CSV file (first column of each line) or a comma-separated list."""
-    source = Path(path)
-    if source.is_file():
-        try:
-            raw = source.read_bytes()
-        except OSError as exc:
-            raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UsageError(msg("roster_bad", lang, path=path, why="编码无法识别"))
-        items = [re.split(r"[,，\t ]", line.strip(), maxsplit=1)[0] for line in text.splitlines()]
-    else:
-        items = re.split(r"[,，\s]+", path)
-    ids = [i.strip() for i in items if re.fullmatch(r"[A-Za-z]{0,3}\d[A-Za-z0-9-]*", i.strip())]
-    if not ids:
-        raise UsageError(msg("roster_bad", lang, path=path, why="没有找到学号"))
-    return ids
-
-
-# ---------------------------------------------------------------- verbs
 
 
 def main_list(*, exercises_dir: str | Path | None = None, lang: str = "zh", console: Any = None) -> int:
     """Print every exercise: id, title, submission formats, max points."""
     specs = load_specs(exercises_dir, lang)
-    console = console or _console()
+    console = console or console_for()
     heads = ("编号", "标题", "提交格式", "满分") if lang == "zh" else ("id", "title", "formats", "max")
     table = Table(*heads)
     for ex_id, spec in sorted(specs.items()):
@@ -203,11 +106,11 @@ def main_grade(
     """
     specs = load_specs(exercises_dir, lang)
     if exercise is not None:
-        _spec(specs, exercise, lang)
+        spec_of(specs, exercise, lang)
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise UsageError(msg("missing_path", lang, paths="、".join(missing)))
-    console = console or _console()
+    console = console or console_for()
     subs = collect(paths, specs, exercise=exercise, student=student, roster=roster)
     if not subs:
         raise UsageError(msg("no_paths", lang))
@@ -215,13 +118,13 @@ def main_grade(
         subs, specs, roster=roster, progress=progress, jobs=jobs or os.cpu_count() or 1, duplicates=duplicates,
         limits=file_limits or FileLimits()), lang, quiet)
     for fmt, path in (outputs or {}).items():
-        _write_bytes(path, RENDERERS[fmt](gradebook, lang), lang)
+        write_bytes(path, RENDERERS[fmt](gradebook, lang), lang)
     if not quiet:
         show(gradebook, console, lang)
     for path in (outputs or {}).values():
         console.print(msg("written", lang, path=path))
     if not gradebook.ok:
-        _console(stderr=True).print(msg("some_errors_quiet" if quiet else "some_errors", lang,
+        console_for(stderr=True).print(msg("some_errors_quiet" if quiet else "some_errors", lang,
                                         n=gradebook.summary.errors))
         return EXIT_SOME_ERRORS
     return EXIT_OK
@@ -232,7 +135,7 @@ def _with_progress(subs: list[Any], run: Callable[[Any], Any], lang: str, quiet:
 
     Silent with ``-q``, when stderr is not a terminal, or for a handful of files.
     """
-    err = _console(stderr=True)
+    err = console_for(stderr=True)
     if quiet or not err.is_terminal or len(subs) < PROGRESS_MIN_FILES:
         return run(None)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -251,8 +154,8 @@ def _with_progress(subs: list[Any], run: Callable[[Any], Any], lang: str, quiet:
 def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,
                  lang: str = "zh", console: Any = None) -> int:
     """Write that student's data files (``out/data/<table>.csv``) for one exercise."""
-    spec = _spec(load_specs(exercises_dir, lang), exercise_id, lang)
-    console = console or _console()
+    spec = spec_of(load_specs(exercises_dir, lang), exercise_id, lang)
+    console = console or console_for()
     if not spec.datasets:
         console.print(msg("no_data", lang, id=exercise_id))
         return EXIT_OK
@@ -272,14 +175,14 @@ def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_d
 def main_key(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,
              lang: str = "zh", console: Any = None) -> int:
     """Write ``out/<学号>_<exercise-id>.<ext>``, the answer key that ``grader grade`` scores full marks."""
-    spec = _spec(load_specs(exercises_dir, lang), exercise_id, lang)
-    console = console or _console()
+    spec = spec_of(load_specs(exercises_dir, lang), exercise_id, lang)
+    console = console or console_for()
     try:
         name, data = answer_key(spec, student)
     except Exception as exc:  # the reference failing is the exercise author's problem, said in one line
         log_exception("answer key", exercise_id, exc)
         raise UsageError(msg("key_failed", lang, id=exercise_id, why=str(exc) or "未知错误")) from None
-    target = _write_bytes(Path(out) / name, data, lang)
+    target = write_bytes(Path(out) / name, data, lang)
     console.print(msg("written", lang, path=target))
     return EXIT_OK
 
@@ -297,8 +200,8 @@ def _load_book(gradebook: str | Path, lang: str) -> Any:
 def main_report(*, gradebook: str | Path, html: str | Path, lang: str = "zh", console: Any = None) -> int:
     """Class statistics of a gradebook JSON as one self-contained HTML page."""
     book = _load_book(gradebook, lang)
-    target = _write_bytes(html, render_report(book, lang), lang)
-    (console or _console()).print(msg("written", lang, path=target))
+    target = write_bytes(html, render_report(book, lang), lang)
+    (console or console_for()).print(msg("written", lang, path=target))
     return EXIT_OK
 
 
@@ -309,60 +212,11 @@ def main_feedback(*, gradebook: str | Path, out: str | Path, lang: str = "zh", c
         pages = write_feedback(book, out)
     except OSError as exc:
         raise UsageError(msg("cannot_write", lang, path=out, why=exc.strerror or type(exc).__name__)) from None
-    (console or _console()).print(msg("feedback_written", lang, n=len(pages), path=Path(out) / "index.html"))
+    (console or console_for()).print(msg("feedback_written", lang, n=len(pages), path=Path(out) / "index.html"))
     return EXIT_OK
 
 
 # ---------------------------------------------------------------- argparse layer
-
-_ARGPARSE_ZH = (
-    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
-    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), "参数 {0} 的取值 {1} 无效（可选：{2}）"),
-    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要跟一个值"),
-    (re.compile(r"argument (\S+): (.*)"), "参数 {0} 有误：{1}"),
-)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises UsageError (in Chinese) instead of printing English and exiting."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        if add_help:
-            self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-
-    def error(self, message: str) -> NoReturn:
-        for pattern, template in _ARGPARSE_ZH:
-            m = pattern.fullmatch(message)
-            if m:
-                message = template.format(*m.groups())
-                break
-        raise UsageError(f"{message}；用 {self.prog} --help 查看用法。")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"应为正数，例如 10，而不是 {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数，例如 2，而不是 {text!r}")
-    return value
-
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -370,8 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh）")
     common.add_argument("--debug", action="store_true",
                         help="出错时把完整的 Python 报错堆栈打印到 stderr（也可设环境变量 GRADER_DEBUG=1）")
-    parser = _Parser(prog="grader", description="电商客户服务实训的评分工具：离线批改学生提交的表格和等级配置。")
-    verbs = parser.add_subparsers(dest="verb", metavar="命令", parser_class=_Parser)
+    parser = ChineseParser(prog="grader", description="电商客户服务实训的评分工具：离线批改学生提交的表格和等级配置。")
+    verbs = parser.add_subparsers(dest="verb", metavar="命令", parser_class=ChineseParser)
     verbs.required = True
     verbs.add_parser("list", parents=[common], help="列出所有练习（编号、标题、提交格式、满分）")
 
@@ -386,11 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="同一学生同一练习交了多份时计哪一份：latest 最后提交（默认，按压缩包内时间或文件修改时间），"
                             "best 最高分；其余记为“重复提交（未计分）”")
     grade.add_argument("-q", "--quiet", action="store_true", help="不在终端打印成绩表")
-    grade.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+    grade.add_argument("-j", "--jobs", type=positive_int, metavar="N",
                        help="同时批改的进程数（默认等于 CPU 核数；1 表示逐个批改）")
-    grade.add_argument("--file-timeout", type=_positive_float, metavar="秒", default=DEFAULT_FILE_TIMEOUT,
+    grade.add_argument("--file-timeout", type=positive_float, metavar="秒", default=DEFAULT_FILE_TIMEOUT,
                        help=f"每个文件最多用多少秒读取和评分，超过记为无法评分（默认 {DEFAULT_FILE_TIMEOUT:g}）")
-    grade.add_argument("--file-memory", type=_positive_int, metavar="MB", default=DEFAULT_FILE_MEMORY,
+    grade.add_argument("--file-memory", type=positive_int, metavar="MB", default=DEFAULT_FILE_MEMORY,
                        help=f"每个文件最多用多少 MB 内存，超过记为无法评分（默认 {DEFAULT_FILE_MEMORY}，即 1 GB）")
 
     for verb, what in (("dataset", "写出该学号的数据文件"), ("key", "写出该学号的参考答案（提交文件格式）")):
@@ -435,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``grader`` command; returns (and, as a script, exits with) the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = "en" if "--lang=en" in argv or any(a == "--lang" and b == "en" for a, b in pairwise(argv)) else "zh"
-    err = _console(stderr=True)
+    err = console_for(stderr=True)
     if "--debug" in argv or debug_enabled():
         enable_debug()
     try:

@@ -1,0 +1,179 @@
+"""What every ``grader`` verb shares: exit codes, the Chinese messages, usage errors, argparse in Chinese,
+loading the exercises, writing files, reading a roster."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any, NoReturn
+
+from rich.console import Console
+
+from grader.spec import SpecError, load_all
+
+EXIT_OK = 0
+EXIT_SOME_ERRORS = 1
+EXIT_USAGE = 2
+DEFAULT_EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+
+
+class UsageError(Exception):
+    """Wrong arguments or configuration: one Chinese line, exit code 2."""
+
+
+# ---------------------------------------------------------------- messages (zh / en)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "no_exercises": {"zh": "在 {dir} 里没有找到练习；请用 --exercises 指定练习文件夹。",
+                     "en": "No exercises found in {dir}; point --exercises at the exercises folder."},
+    "unknown_exercise": {"zh": "练习 {id} 不存在（可用：{ids}）；用 grader list 查看。",
+                         "en": "Unknown exercise {id} (available: {ids}); see grader list."},
+    "missing_path": {"zh": "找不到 {paths}；请检查路径是否写对。", "en": "Not found: {paths}; check the path."},
+    "no_paths": {"zh": "没有找到要评分的文件；请检查路径。", "en": "No files to grade; check the paths."},
+    "written": {"zh": "已写入 {path}", "en": "Wrote {path}"},
+    "cannot_write": {"zh": "无法写入 {path}（{why}）；请检查文件夹是否存在、文件是否被 Excel 打开。",
+                     "en": "Cannot write {path} ({why}); check the folder exists and the file is not open."},
+    "some_errors": {"zh": "有 {n} 个文件无法评分，原因见上表和输出文件。",
+                    "en": "{n} file(s) could not be graded; see the table and the outputs."},
+    "some_errors_quiet": {"zh": "有 {n} 个文件无法评分，原因见输出文件。",
+                          "en": "{n} file(s) could not be graded; see the outputs."},
+    "grading": {"zh": "评分中", "en": "Grading"},
+    "no_data": {"zh": "练习 {id} 不需要数据文件。", "en": "Exercise {id} needs no data files."},
+    "gradebook_missing": {"zh": "找不到成绩文件 {path}；请先运行 grader grade … --json {path}。",
+                          "en": "Gradebook {path} not found; run grader grade … --json {path} first."},
+    "gradebook_bad": {"zh": "成绩文件 {path} 无法读取：{why}；请用 grader grade --json 重新生成。",
+                      "en": "Cannot read gradebook {path}: {why}; regenerate it with grader grade --json."},
+    "roster_bad": {"zh": "名单 {path} 无法读取（{why}）；请给出每行一个学号的文本文件。",
+                   "en": "Cannot read roster {path} ({why}); give a text file with one student id per line."},
+    "key_failed": {"zh": "练习 {id} 的参考答案无法生成：{why}", "en": "Cannot build the answer key of {id}: {why}"},
+    "internal": {"zh": "grader 内部出错（{why}）；请把命令和文件发给课程维护者。",
+                 "en": "Internal error in grader ({why}); send the command and files to the maintainers."},
+    "interrupted": {"zh": "已中断。", "en": "Interrupted."},
+    "feedback_written": {"zh": "已写入 {n} 份学生反馈，目录页 {path}",
+                         "en": "Wrote {n} feedback page(s); index at {path}"},
+}
+
+
+def msg(key: str, lang: str = "zh", **kw: Any) -> str:
+    entry = MESSAGES[key]
+    return entry.get(lang, entry["zh"]).format(**kw)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def console_for(stderr: bool = False) -> Any:
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+
+
+def load_specs(exercises_dir: str | Path | None, lang: str = "zh") -> dict[str, Any]:
+    """All exercise specs; a broken spec is a :class:`UsageError` naming file and field."""
+    folder = Path(exercises_dir) if exercises_dir else DEFAULT_EXERCISES
+    try:
+        specs = load_all(folder)
+    except SpecError as exc:
+        raise UsageError(f"练习设置有误：{exc}") from None
+    if not specs:
+        raise UsageError(msg("no_exercises", lang, dir=folder))
+    return specs
+
+
+def spec_of(specs: dict[str, Any], exercise_id: str, lang: str) -> Any:
+    if exercise_id not in specs:
+        raise UsageError(msg("unknown_exercise", lang, id=exercise_id, ids="、".join(sorted(specs))))
+    return specs[exercise_id]
+
+
+def write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or type(exc).__name__)) from None
+    return target
+
+
+def read_roster(path: str, lang: str = "zh") -> list[str]:
+    """学号 from a text/CSV file (first column of each line) or a comma-separated list."""
+    source = Path(path)
+    if source.is_file():
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UsageError(msg("roster_bad", lang, path=path, why="编码无法识别"))
+        items = [re.split(r"[,，\t ]", line.strip(), maxsplit=1)[0] for line in text.splitlines()]
+    else:
+        items = re.split(r"[,，\s]+", path)
+    ids = [i.strip() for i in items if re.fullmatch(r"[A-Za-z]{0,3}\d[A-Za-z0-9-]*", i.strip())]
+    if not ids:
+        raise UsageError(msg("roster_bad", lang, path=path, why="没有找到学号"))
+    return ids
+
+
+# ---------------------------------------------------------------- verbs
+
+
+# ---------------------------------------------------------------- argparse in Chinese
+
+_ARGPARSE_ZH = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), "参数 {0} 的取值 {1} 无效（可选：{2}）"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要跟一个值"),
+    (re.compile(r"argument (\S+): (.*)"), "参数 {0} 有误：{1}"),
+)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse that raises UsageError (in Chinese) instead of printing English and exiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, template in _ARGPARSE_ZH:
+            m = pattern.fullmatch(message)
+            if m:
+                message = template.format(*m.groups())
+                break
+        raise UsageError(f"{message}；用 {self.prog} --help 查看用法。")
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"应为正数，例如 10，而不是 {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，例如 2，而不是 {text!r}")
+    return value
+
+
+__all__ = ["DEFAULT_EXERCISES", "EXIT_OK", "EXIT_SOME_ERRORS", "EXIT_USAGE", "MESSAGES", "ChineseParser", "UsageError",
+           "console_for", "load_specs", "msg", "positive_float", "positive_int", "read_roster", "spec_of",
+           "write_bytes"]
