@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from rich.cells import cell_len
 
 from grader.render.common import failed_checks, hints, label, neutralise, policy_lines, status_text
 
@@ -27,6 +28,16 @@ def _put(ws: Worksheet, row: list[Any]) -> None:
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def _header(ws: Worksheet) -> None:
+    """Bold header row kept in view, columns wide enough to read (long text columns capped)."""
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "B2"
+    for column in ws.columns:
+        longest = max((cell_len(str(c.value)) for c in column if c.value is not None), default=4)
+        ws.column_dimensions[column[0].column_letter].width = min(max(longest + 2, 8), 60)
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -73,8 +84,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
         marks += [f"{e.result.exercise}：{label('duplicate', lang)} {e.result.file}" for e in mine if e.duplicate_of]
         total = sum(s for s in scores if isinstance(s, float | int))
         _put(summary, [student, *scores, total, "；".join(marks)])
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
+    _header(summary)
 
     for ex in exercises:
         ws = wb.create_sheet(_sheet_title(ex, used))
@@ -95,8 +105,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
                       r.score if graded else None, r.max_score if graded else None,
                       *[points.get(n) for n in names], "；".join(failed_checks(e)), "；".join(hints(e)),
                       e.policy_note, "" if e.absent else r.error or "", "；".join(e.marks)])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        _header(ws)
 
     unsorted = [e for e in gradebook.entries if not e.result.exercise]
     if unsorted:
@@ -107,6 +116,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
     ws = wb.create_sheet(_sheet_title(label("policy", lang), used))
     for line in policy_lines(gradebook):
         _put(ws, [line])
+    ws.column_dimensions["A"].width = 110
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
