@@ -310,3 +310,15 @@ def test_terminal_shows_hints_missing_and_the_policy(book):
     assert "2023005" in text.split("未提交", 1)[1] and "全部（2 道）" in text
     assert "重复提交：同一学生同一练习交了多份文件时" in text.replace("\n  ", "")
     assert max(len(line) for line in text.splitlines()) <= 60
+
+
+def test_a_gradebook_written_before_the_policy_still_reads():
+    old = {"results": [{"file": "a.csv", "student": "2023001", "exercise": "old-customers", "status": "graded",
+                        "score": 3.0, "max_score": 5.0, "notes": [], "error": None, "flags": [],
+                        "checks": [{"name": "老客户名单", "passed": False, "points": 2.0, "max_points": 4.0,
+                                    "message": "少了", "details": []}]}]}
+    book = Gradebook.from_dict(old)
+    [entry] = book.entries
+    assert entry.state == "graded" and entry.scored and entry.result.checks[0].hint == ""
+    assert book.policy == {"duplicates": "latest", "roster": 0} and book.summary.graded == 1
+    assert "没有提供（--roster）" in render_report(book, "zh").decode()
