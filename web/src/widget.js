@@ -133,8 +133,11 @@ export class ExerciseWidget {
     this.flushSave();
     this.setStatus("running", STATUS_TEXT.running);
     this.feedback.replaceChildren();
+    this.output.classList.add("cw-stale"); // the last run's output stays readable but is visibly the old one
+    this.editor.markLine(null);
     try {
       const payload = await this.ctx.runtime.exec(type, { exercise: this.id, code: this.editor.getCode() });
+      this.output.classList.remove("cw-stale");
       renderRun(this.output, payload, { collapsed: type === "check" });
       this.editor.markLine(errorLine(payload));
       if (payload.error?.kind === "interrupted") this.setStatus("ready", "已停止。你的代码都还在，可以修改后再运行。");
@@ -142,6 +145,7 @@ export class ExerciseWidget {
       else if (okState) this.setStatus(okState, STATUS_TEXT.ready);
       return payload;
     } catch (err) {
+      this.output.classList.remove("cw-stale");
       if (err.stopped) {
         renderMessage(this.output, "error", "已停止。你的代码都还在，可以修改后再运行。");
       } else {
