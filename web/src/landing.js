@@ -1,17 +1,16 @@
 // Home page (courseware/landing.py renders the cards from the nav): each 项目 card shows how much of its practice
-// is done, from the same localStorage records as 我的进度 — exercise passed, quiz answered, scenario finished —
+// is done, by the same rule as 我的进度 (course.js DONE: exercise passed, quiz answered, scenario finished) —
 // and 开始学习 becomes 继续学习 pointing at the first unfinished item in course order.
+import { DONE } from "./course.js";
 import { registerMount } from "./mount.js";
-import { loadScenarioRecord } from "./scenario.js";
-import { loadRecord, quizRecord } from "./store.js";
 
 const KIND_NAMES = { exercise: "练习", quiz: "自测题", scenario: "情景模拟" };
+// Card item kinds → the lists of course.js, whose DONE says once what "done" means for each kind.
+const KIND_LISTS = { exercise: "exercises", quiz: "quizzes", scenario: "scenarios" };
 
 function isDone(kind, id) {
-  if (kind === "exercise") return Boolean(loadRecord(id)?.passed);
-  if (kind === "quiz") return Number.isFinite(Number(quizRecord(id)?.correct));
-  if (kind === "scenario") return Number.isFinite(loadScenarioRecord(id)?.best);
-  return false;
+  const rule = DONE[KIND_LISTS[kind]];
+  return rule ? rule({ id }) : false;
 }
 
 /** The card's items: "kind:id@page" separated by spaces (page relative to the site root). */
