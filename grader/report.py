@@ -240,8 +240,13 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         out.append(_table(["学号", "练习", "未计分的文件", "计分的文件"], rows))
     if report.missing:
         out.append("<h2>未提交</h2>")
-        rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?")] for e in report.missing]
-        out.append(_table(["学号", "练习"], rows))
+        per: dict[str, list[str]] = {}
+        for e in report.missing:
+            per.setdefault(e.result.student or "?", []).append(e.result.exercise or "?")
+        everything = len(report.distributions)
+        rows = [[escape(student), f"全部（{everything} 道）" if len(exercises) == everything > 1
+                 else escape("、".join(exercises))] for student, exercises in per.items()]
+        out.append(_table(["学号", "没有交的练习"], rows))
     if report.off_roster:
         out.append("<h2>名单外的学号</h2>")
         rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?"), escape(e.result.file)]
