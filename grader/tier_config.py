@@ -192,6 +192,8 @@ def _read_tier(position: int, key_name: str | None, item: Any, parsed: ParsedCon
         message = f"{tier.label}缺少名称：请写上“名称: 银卡”这样的一行"
         parsed.unread.append(FieldProblem(tier.label, "name", message))
         parsed.problems.append(message)
+    known = {norm_header(a) for aliases in KEY_ALIASES.values() for a in aliases}
+    strange = "、".join(str(k) for k in item if norm_header(k) not in known)
     for field_name, what in FIELD_NAMES.items():
         has, raw = _lookup(item, field_name)
         reader = read_discount if field_name == "discount" else read_number
@@ -199,6 +201,8 @@ def _read_tier(position: int, key_name: str | None, item: Any, parsed: ParsedCon
         if value is None:
             told = "缺少" + what if not has or raw is None else f"的{what}“{raw}”无法识别"
             message = f"等级“{tier.label}”{told}：请写成数字，例如 {what}: {EXAMPLES[field_name]}"
+            if not has and strange:
+                message += f"（没有认出的项：{strange}）"
             parsed.unread.append(FieldProblem(tier.label, field_name, message))
             parsed.problems.append(message)
             continue

@@ -104,6 +104,15 @@ def test_a_field_that_cannot_be_read_is_named_and_the_rest_is_kept(mutate, expec
     assert [t.name for t in parsed.config.tiers] == NAMES
 
 
+def test_a_misspelled_key_is_named_in_the_message():
+    import copy
+
+    data = copy.deepcopy(VALID)
+    data["等级"][2]["交易笔"] = data["等级"][2].pop("交易笔数")
+    parsed = parse_config(data)
+    assert parsed.problems == ["等级“白金卡”缺少交易笔数：请写成数字，例如 交易笔数: 4（没有认出的项：交易笔）"]
+
+
 def test_no_tiers_at_all_gives_no_config():
     parsed = parse_config({"规则": "任一"})
     assert parsed.config is None and any("缺少“等级”列表" in p for p in parsed.problems)
