@@ -153,6 +153,8 @@ def test_series_and_last_expression(py):
     assert table["series"] and table["numeric"] == [True]
     assert "交易成功" in table["html"]
     assert run(py, "x = 41\nx + 1\n")["outputs"] == [{"kind": "value", "text": "42"}]
+    shown = run(py, READ + "display(orders.head(2), 'x')\n")["outputs"]  # notebooks' display() works too
+    assert [c["kind"] for c in shown] == ["table", "value"] and shown[0]["rows"] == 2
     assert run(py, "x = None\nx\n")["outputs"] == []  # None shows nothing, as in notebooks
     assert run(py, "print('a')\n")["outputs"] == [{"kind": "text", "text": "a\n"}]
     # ``result`` as the last line is shown once, by the result block, not again as output

@@ -2,7 +2,7 @@
 
 - ``table(df)``: a DataFrame or Series as an escaped HTML table: all rows up to ``FULL_ROWS``, else the first
   and last rows around a "…" row (as Jupyter does), plus its shape and which columns are numbers.
-- ``Capture``: for one run, ``print()`` of a DataFrame/Series and a bare last expression become tables,
+- ``Capture``: for one run, ``print()``/``display()`` of a DataFrame/Series and a bare last expression become tables,
   SettingWithCopy warnings become Chinese notes; ``chunks(text)`` splits the captured stdout into
   ``[{"kind": "text"|"table"|"value"|"warning", …}]`` in the order they were printed.
 """
@@ -90,6 +90,7 @@ class Capture:
         self.code = code
         self.marks: list[tuple[int, int, dict[str, Any]]] = []  # (start, end, chunk) within out's text
         namespace["print"] = self.print
+        namespace["display"] = self.display  # as in notebooks, where students may have learnt pandas
         namespace[SHOW] = self.show
         self._catcher: Any = None
         self._seen: set[tuple[str, int]] = set()
@@ -124,11 +125,15 @@ class Capture:
     def show(self, value: Any) -> None:
         if value is None or ("result" in self.namespace and value is self.namespace["result"]):
             return  # None shows nothing; ``result`` is shown below the output anyway
-        if is_table(value):
-            self._emit(table(value), str(value) + "\n")
-        else:
-            text = _clip(repr(value))
-            self._emit({"kind": "value", "text": text}, text + "\n")
+        self.display(value)
+
+    def display(self, *values: Any) -> None:
+        for value in values:
+            if is_table(value):
+                self._emit(table(value), str(value) + "\n")
+            else:
+                text = _clip(repr(value))
+                self._emit({"kind": "value", "text": text}, text + "\n")
 
     # -- warnings -----------------------------------------------------------------------------------
 
