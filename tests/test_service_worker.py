@@ -104,6 +104,10 @@ def test_offline_after_first_visit_and_a_new_build_replaces_the_cache(site_copy:
         wait_ready(page)
         assert page.evaluate("() => crossOriginIsolated") is True
         run_and_check(page, "old-customers")
+        # A click in the navigation (Material's instant navigation fetches the page through the service worker).
+        page.locator(f'nav.md-nav--primary a[href$="{TEXT_PAGE}"]').first.click()
+        page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1')"
+                               ".textContent.includes('术语表')", timeout=WAIT_MS)
         for rel, heading, widgets in ((TEXT_PAGE, "术语表", 0), (SECOND + "?h=会员", "会员级别", 1),
                                       ("no-such-page/", "404", 0)):
             page.goto(base + rel)
