@@ -260,6 +260,7 @@ def grade_result(spec: ExerciseSpec, result_obj: Any, student: str | None, *, so
         return SubmissionResult(file=filename, student=student, exercise=spec.id, status="error",
                                 max_score=round_points(spec.max_score), error=str(exc))
     except Exception as exc:
+        log_exception("serialize", filename, exc)
         return SubmissionResult(file=filename, student=student, exercise=spec.id, status="error",
                                 max_score=round_points(spec.max_score),
                                 error=f"无法把 result 转成提交文件（{str(exc)[:100] or '内容无法转换'}）；请检查 result 是不是练习要求的表格")
