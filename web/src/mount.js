@@ -73,13 +73,16 @@ function pageView() {
   for (const fn of pageHooks) runHook(fn);
 }
 
-/** Start mounting: on each `document$` emission (Material), else once the DOM is parsed. */
+/**
+ * Start mounting: on each `document$` emission (Material), else once the DOM is parsed. The script may be loaded
+ * `async` and so run before Material's bundle has defined `document$`: then wait for DOMContentLoaded, by which
+ * time the bundle has run (its own DOMContentLoaded listener emits the first page afterwards).
+ */
 export function startMounts() {
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(() => pageView());
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", pageView, { once: true });
-  } else {
-    pageView();
-  }
+  const subscribe = () => {
+    if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(() => pageView());
+    else pageView(); // not a Material page: a single page view
+  };
+  if (window.document$ || document.readyState !== "loading") subscribe();
+  else document.addEventListener("DOMContentLoaded", subscribe, { once: true });
 }
