@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from courseware.precompress import is_precompressed_copy
-from courseware.site_trim import needed_lunr_files, trim
+from courseware.site_trim import compact_search_index, needed_lunr_files, trim
 
 LIMIT_BYTES = 35 * 1000 * 1000
 
@@ -42,3 +43,19 @@ def test_trim_keeps_packs_for_configured_languages(tmp_path):
                        "assets/javascripts/bundle.min.js.map"}
     assert (tmp_path / lunr / "tinyseg.js").is_file() and (tmp_path / lunr / "min/lunr.multi.min.js").is_file()
     assert needed_lunr_files(["zh"]) == {"min/lunr.stemmer.support.min.js", "min/lunr.zh.min.js"}
+
+
+def test_search_index_is_compact_utf8(site_dir):
+    # Same data as Material writes, without \\uXXXX escapes for every Chinese character.
+    raw = (site_dir / "search/search_index.json").read_text(encoding="utf-8")
+    assert "\\u5ba2" not in raw and "客户" in raw
+    assert json.loads(raw)["docs"]
+
+
+def test_compact_search_index_keeps_the_data(tmp_path):
+    data = {"config": {"lang": ["zh"], "separator": "[\\s\\u200b]+"}, "docs": [{"location": "", "title": "客户\u200b档案"}]}
+    (tmp_path / "search").mkdir()
+    index = tmp_path / "search/search_index.json"
+    index.write_text(json.dumps(data), encoding="utf-8")
+    assert compact_search_index(tmp_path) > 0
+    assert json.loads(index.read_text(encoding="utf-8")) == data
