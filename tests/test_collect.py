@@ -169,3 +169,15 @@ def test_rar_and_7z_members_keep_their_time(tmp_path: Path):
     member = subs["rfm.csv"]
     assert (member.student, member.exercise, member.error) == ("2023001", "rfm", None)
     assert member.time_source == "zip" and member.submitted_at is not None
+
+
+def test_folders_above_the_given_path_never_name_the_student(tmp_path: Path):
+    home = tmp_path / "T20190012" / "班级"  # e.g. the teacher's own staff number in the home folder
+    (home / "张三_2024001").mkdir(parents=True)
+    (home / "rfm.csv").write_bytes(b"a\n1\n")
+    (home / "张三_2024001" / "rfm.csv").write_bytes(b"a\n1\n")
+    subs = {s.file.removeprefix(str(home) + "/"): s for s in collect([home], IDS)}
+    assert subs["rfm.csv"].student is None and "学号" in subs["rfm.csv"].error
+    assert subs["张三_2024001/rfm.csv"].student == "2024001"
+    [single] = collect([home / "张三_2024001" / "rfm.csv"], IDS)
+    assert single.student == "2024001"  # the file's own folder counts

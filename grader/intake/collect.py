@@ -83,21 +83,25 @@ def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
             yield path, plain
 
 
-def _raw_submissions(paths: Iterable[str | Path], limits: Limits) -> Iterator[Submission]:
+def _raw_submissions(paths: Iterable[str | Path], limits: Limits) -> Iterator[tuple[Submission, str]]:
+    """Each submission with the part of its path that may name the student: from the given folder (or the
+    given file's own folder) down, never the folders above it (a teacher's home may look like a 学号)."""
     for raw in paths:
         path = Path(raw)
+        above = path.parent.as_posix().rstrip("/") + "/" if path.parent != Path(".") else ""
         if path.is_symlink():
-            yield Submission(path.as_posix(), error=SKIPPED_LINK)
+            yield Submission(path.as_posix(), error=SKIPPED_LINK), above
         elif path.is_dir():
             for child, plain in _walk(path):
                 if plain:
-                    yield from _from_path(child, limits, child.as_posix())
+                    yield from ((s, above) for s in _from_path(child, limits, child.as_posix()))
                 else:
-                    yield Submission(child.as_posix(), error=SKIPPED_LINK)
+                    yield Submission(child.as_posix(), error=SKIPPED_LINK), above
         elif os.path.lexists(path):
-            yield from _from_path(path, limits, path.as_posix())
+            above = path.parent.parent.as_posix().rstrip("/") + "/" if path.parent.parent != path.parent else ""
+            yield from ((s, above) for s in _from_path(path, limits, path.as_posix()))
         else:
-            yield Submission(str(raw), error=NOT_FOUND)
+            yield Submission(str(raw), error=NOT_FOUND), ""
 
 
 def exercise_names(exercises: Mapping[str, Any] | Iterable[str]) -> dict[str, list[str]]:
@@ -127,8 +131,8 @@ def collect(
     roster = list(roster)
     limits = limits or Limits()
     out: list[Submission] = []
-    for sub in _raw_submissions(paths, limits):
-        ident = identify(sub.file, names, roster)
+    for sub, above in _raw_submissions(paths, limits):
+        ident = identify(sub.file.removeprefix(above) if above else sub.file, names, roster)
         notes = [*sub.notes, *([] if student else ident.student_notes), *([] if exercise else ident.exercise_notes)]
         stu = student or ident.student
         error = sub.error if sub.error is not None or stu is not None else NO_STUDENT
