@@ -28,8 +28,9 @@ def han(text: str) -> str:
 
 
 def pages() -> list[Path]:
-    """Every docs page and every exercise's instructions (both are what students read)."""
-    docs = [p for p in DOCS.rglob("*.md") if p.relative_to(DOCS).as_posix() not in EXEMPT_PAGES]
+    """Every docs page, quiz and scenario, and every exercise's instructions (all of it is what students read)."""
+    docs = [p for pattern in ("*.md", "*.yml") for p in DOCS.rglob(pattern)
+            if p.relative_to(DOCS).as_posix() not in EXEMPT_PAGES]
     return sorted([*docs, *(ROOT / "exercises").glob("*/instructions.md")])
 
 
