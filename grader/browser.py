@@ -13,6 +13,7 @@ from typing import Any
 from grader.engine import grade_result, reference_submission
 from grader.log import log_exception
 from grader.model import SubmissionResult
+from grader.reference import reference_answer
 from grader.serialize import SerializeError, serialize
 from grader.spec import ExerciseSpec, SpecError, exercise_folders, load_spec, spec_hash
 
@@ -116,7 +117,11 @@ def prepare(exercise_id: str, student: str | None = None) -> str:
     same reason ``check`` then reports). Never raises.
     """
     try:
-        reference_submission(_spec(exercise_id), _student(student))
+        spec, who = _spec(exercise_id), _student(student)
+        reference_submission(spec, who)
+        # Grade the reference once: what the checks cache (the student's tables, diagnostics such as the
+        # order mistakes) is then ready too, and the first real 检查 only runs the student's own code.
+        grade_result(spec, reference_answer(spec, who), who)
         return "ok"
     except Exception as exc:
         log_exception("browser prepare", exercise_id, exc)

@@ -202,6 +202,7 @@ export class Runtime {
     // Resolves when the whole chain is done (benchmarks and tests wait for it before timing a 检查).
     this.idleDone = this.preparing
       .then(() => handle.send("pycache"))
+      .then((value) => value && value.timings && Object.assign(this.timings, value.timings))
       .catch(() => {})
       .then(() => this.scheduleSpare());
   }

@@ -191,7 +191,7 @@ const HANDLERS = {
     if (!pycKey || pycRestored) return { saved: 0, restored: pycRestored };
     const saved = await timed("pyc_save", () => savePycache(pyodide, pycKey).catch(() => 0));
     pycRestored = saved || 0;
-    return { saved, restored: 0 };
+    return { saved, restored: 0, timings: { ...timings } };
   },
 
   async timings() {
