@@ -8,20 +8,17 @@ from __future__ import annotations
 import io
 import json
 import os
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures.zips import plain_zip, seven_zip
 
 from grader.cli import main
 from grader.engine import answer_key
 from grader.intake.collect import collect
 from grader.parallel import CRASHED, FileLimits, run_parallel
 from grader.spec import load_spec
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fixtures.zips import plain_zip, seven_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = "old-customers"

@@ -10,20 +10,17 @@ numbering prefixes, time stamps and 学号 only in the folder name.
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures.zips import gbk_zip
 from openpyxl import Workbook
 
 from grader.engine import answer_key
 from grader.grading import grade_submissions
 from grader.intake.collect import collect
 from grader.spec import load_all
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fixtures.zips import gbk_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER = ["2024001", "2024002", "2024003", "2024009"]
