@@ -166,7 +166,7 @@ def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_d
         target.mkdir(parents=True, exist_ok=True)
         datasets.write_csvs(wanted, target)
     except OSError as exc:
-        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or type(exc).__name__)) from None
+        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or "系统拒绝写入")) from None
     for name in spec.datasets:
         console.print(msg("written", lang, path=target / f"{name}.csv"))
     return EXIT_OK
@@ -211,7 +211,7 @@ def main_feedback(*, gradebook: str | Path, out: str | Path, lang: str = "zh", c
     try:
         pages = write_feedback(book, out)
     except OSError as exc:
-        raise UsageError(msg("cannot_write", lang, path=out, why=exc.strerror or type(exc).__name__)) from None
+        raise UsageError(msg("cannot_write", lang, path=out, why=exc.strerror or "系统拒绝写入")) from None
     (console or console_for()).print(msg("feedback_written", lang, n=len(pages), path=Path(out) / "index.html"))
     return EXIT_OK
 

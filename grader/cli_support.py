@@ -91,7 +91,7 @@ def write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     except OSError as exc:
-        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or type(exc).__name__)) from None
+        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or "系统拒绝写入")) from None
     return target
 
 
