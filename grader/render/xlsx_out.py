@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from rich.cells import cell_len
+try:
+    from rich.cells import cell_len
+except ImportError:  # Pyodide (教师批改 in the browser) has no rich: the same east-Asian width rule
+    import unicodedata
+
+    def cell_len(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 from grader.render.common import failed_checks, hints, label, neutralise, policy_lines, status_text
 
