@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
 try:
     from rich.cells import cell_len
 except ImportError:  # Pyodide (教师批改 in the browser) has no rich: the same east-Asian width rule
