@@ -18,7 +18,7 @@ from grader.intake.guess import guess_exercise
 from grader.intake.submission import Submission
 from grader.log import log_exception
 from grader.model import Note, SubmissionResult, round_points
-from grader.parallel import FileLimits, Staged, resolve, run_parallel
+from grader.parallel import PREPARE_DEADLINE, FileLimits, Staged, resolve, run_parallel
 from grader.policy import DEFAULT_DUPLICATES, apply_policy
 from grader.spec import spec_hash
 
@@ -150,6 +150,8 @@ def flag_copies(
     subs_by_file: Mapping[str, Submission],
     specs: Mapping[str, Any],
     roster: Iterable[str] = (),
+    *,
+    jobs: int = 1,
 ) -> None:
     """Flag submissions that are wrong for their own variant but full marks for another's.
 
@@ -166,7 +168,9 @@ def flag_copies(
     digests: dict[tuple[str, str], str | None] = {
         (e.result.exercise, e.result.student): e.result.reference_digest
         for e in entries if e.result.reference_digest and e.result.student
-    }  # computed by the workers, in parallel; the rest (students without that exercise) here
+    }  # computed by the workers while grading; the rest (students without that exercise) below, in parallel
+    if engine_digest is not None and jobs > 1:
+        digests.update(_missing_digests(entries, specs, by_ex=by_ex, roster=roster, known=digests, jobs=jobs))
 
     def digest_of(spec: Any, student: str) -> str | None:
         key = (spec.id, student)
@@ -191,6 +195,34 @@ def flag_copies(
             if _full_marks(_grade_one(spec, sub, other)):
                 e.flags.append(copy_flag(other))
                 break
+
+
+def _missing_digests(entries: list[Entry], specs: Mapping[str, Any], *, by_ex: Mapping[str, set[str]],
+                     roster: list[str], known: Mapping[tuple[str, str], str | None],
+                     jobs: int) -> dict[tuple[str, str], str | None]:
+    """Reference digests of the candidates nobody computed yet, one worker per student (grader's own work:
+    bounded only by the preparation deadline)."""
+    wanted = sorted({(e.result.exercise, other)
+                     for e in entries
+                     if e.result.status == "graded" and not _full_marks(e.result) and e.result.exercise in specs
+                     for other in (by_ex.get(e.result.exercise, set()) | set(roster)) - {e.result.student or ""}
+                     if (e.result.exercise, other) not in known})
+    if len(wanted) < 2:
+        return {}
+    groups: dict[str, list[tuple[int, tuple[str, str]]]] = {}
+    for index, pair in enumerate(wanted):
+        groups.setdefault(pair[1], []).append((index, pair))
+    found: dict[tuple[str, str], str | None] = {}
+    fn = _reference_digest_fn()
+    run_parallel(groups.values(), functools.partial(_digest_task, specs, fn), lambda _pair, _why: None,
+                 jobs=min(jobs, len(groups)), limits=FileLimits(PREPARE_DEADLINE, 1 << 20),
+                 on_done=lambda index, digest: found.__setitem__(wanted[index], digest))
+    return found
+
+
+def _digest_task(specs: Mapping[str, Any], fn: Callable[[Any, str], str | None] | None,
+                 pair: tuple[str, str]) -> str | None:
+    return fn(specs[pair[0]], pair[1]) if fn is not None else None
 
 
 def _reference_digest_fn() -> Callable[[Any, str], str | None] | None:
@@ -224,7 +256,7 @@ def build_gradebook(
     """Grade ``subs``, flag copied variants, apply the policy (duplicates, roster), summarise and stamp."""
     entries = grade_submissions(subs, specs, progress=progress, jobs=jobs, limits=limits)
     return finish_gradebook(entries, subs, specs, roster=roster, grader_version=grader_version, now=now,
-                            duplicates=duplicates)
+                            duplicates=duplicates, jobs=jobs if limits is not None else 1)
 
 
 def finish_gradebook(
@@ -236,12 +268,14 @@ def finish_gradebook(
     grader_version: str = "",
     now: datetime | None = None,
     duplicates: str = DEFAULT_DUPLICATES,
+    jobs: int = 1,
 ) -> Gradebook:
     """The run's graded ``entries`` (one per ``subs``, in order) → the gradebook: copy flags, the policy
-    (duplicates, roster), summary and stamp. The browser grades per student in workers and merges here."""
+    (duplicates, roster), summary and stamp. The browser grades per student in workers and merges here.
+    ``jobs`` > 1 computes missing reference digests for copy detection in that many processes."""
     roster = list(roster)
     subs_by_file = {s.file: s for s in subs}
-    flag_copies(entries, subs_by_file, specs, roster)
+    flag_copies(entries, subs_by_file, specs, roster, jobs=jobs)
     used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})
     entries = apply_policy(entries, subs_by_file, duplicates=duplicates, roster=roster,
                            max_scores={ex: float(specs[ex].max_score) for ex in used})
