@@ -6,6 +6,7 @@ import { mountContext, onPageView, registerMount, startMounts } from "./mount.js
 import "./quiz.js";
 import "./sw-register.js";
 import "./content.js";
+import "./grading/widget.js";
 import { mountProgressPage } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { getStudent, setStudent as storeStudent, STUDENT_KEY } from "./store.js";
@@ -76,6 +77,16 @@ registerMount("input[data-role=student]", (input) => {
 onPageView(() => {
   const roots = [...document.querySelectorAll(".exercise[data-exercise]")];
   widgets = new Map();
+  if (roots.length && document.getElementById("print-site-page")) {
+    // The whole course on one page, for printing: exercises stay static (task + starter code), no Python.
+    for (const root of roots) {
+      const status = root.querySelector("[data-role=status]");
+      if (status) status.textContent = "这是打印版页面：要运行代码，请打开练习所在的任务页面。";
+    }
+    pageReady = Promise.resolve(null);
+    firstPage(pageReady);
+    return undefined;
+  }
   if (!roots.length) {
     pageReady = Promise.resolve(null);
     firstPage(pageReady);
