@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from courseware import (
     exercise_widget,  # noqa: F401  ::exercise{id="…"} widgets; validates every exercise spec at on_config
+    grading,  # noqa: F401  ::grading{} 教师批改 in the browser
     landing,  # noqa: F401  ::course-map{part="…"} home page: 开始学习, 学习路线, 项目 cards from the nav
     offline_patch,  # noqa: F401  Material's CDN fallbacks point at the site's own files
     pybundle,  # noqa: F401  Python bundle + manifest the browser worker loads (assets/courseware/py/)

@@ -48,7 +48,7 @@ from grader.report import render_report
 from grader.spec import SpecError, load_all
 
 __all__ = ["LIMITS", "call", "entry_dict", "entry_from_dict", "grade", "init", "load", "merge", "output",
-           "over_limit", "plan", "prepare", "roster"]
+           "over_limit", "plan", "prepare", "roster", "roster_file"]
 
 LIMITS = {"file_timeout": 2 * DEFAULT_FILE_TIMEOUT + GRACE, "prepare_timeout": PREPARE_DEADLINE}
 """Seconds the page lets a worker spend on one file (the CLI parent's hard deadline: 2 × 10 s + 5 s; a
@@ -71,12 +71,23 @@ def init(exercises_dir: str) -> dict[str, Any]:
             "outputs": OUTPUT_NAMES, "policies": DUPLICATE_POLICIES, "default_policy": DEFAULT_DUPLICATES}
 
 
-def roster(data: bytes | str) -> dict[str, Any]:
+def _as_bytes(data: Any) -> bytes:
+    """Bytes from bytes, a memoryview or a Pyodide JsProxy of a Uint8Array."""
+    to_bytes = getattr(data, "to_bytes", None)
+    return to_bytes() if callable(to_bytes) else bytes(data)
+
+
+def roster(data: Any) -> dict[str, Any]:
     """学号 of a roster (pasted text, or a txt/csv/xlsx file's bytes): ``{"ids": […]}`` or ``{"error": …}``."""
     try:
-        return {"ids": parse_roster(data)}
+        return {"ids": parse_roster(data if isinstance(data, str) else _as_bytes(data))}
     except RosterError as exc:
         return {"error": f"名单无法读取（{exc}）；请给出每行一个学号的文本、CSV 或 Excel 文件（第一列是学号）。"}
+
+
+def roster_file(path: str) -> dict[str, Any]:
+    """:func:`roster` of a file the worker wrote into its file system."""
+    return roster(Path(path).read_bytes())
 
 
 def _safe_parts(path: str) -> list[str] | None:
@@ -86,8 +97,9 @@ def _safe_parts(path: str) -> list[str] | None:
     return parts
 
 
-def load(files: Sequence[tuple[str, bytes, float]], roster_ids: Iterable[str] = ()) -> dict[str, Any]:
-    """Take the dropped files as the CLI takes paths: ``[(relative path, bytes, mtime seconds)]``.
+def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()) -> dict[str, Any]:
+    """Take the dropped files as the CLI takes paths: ``[(relative path, bytes, mtime seconds)]`` (instead of
+    bytes, the path of a staged copy in this file system, which is moved into place).
 
     Each file is written at its path under a fresh temporary folder (the worker's memory), its time set to
     ``mtime``; the top-level names are given to :func:`collect` with that folder as the working directory,
@@ -98,7 +110,7 @@ def load(files: Sequence[tuple[str, bytes, float]], roster_ids: Iterable[str] = 
     if old:
         shutil.rmtree(old, ignore_errors=True)
     root = Path(tempfile.mkdtemp(prefix="webgrade-"))
-    _STATE.update(root=str(root), book=None, roster=list(dict.fromkeys(roster_ids)))
+    _STATE.update(root=str(root), book=None, roster=list(dict.fromkeys(str(r) for r in roster_ids)))
     tops: list[str] = []
     for path, data, mtime in files:
         parts = _safe_parts(path)
@@ -106,7 +118,10 @@ def load(files: Sequence[tuple[str, bytes, float]], roster_ids: Iterable[str] = 
             continue
         target = root.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(bytes(data))
+        if isinstance(data, str):  # the worker staged the bytes in its file system: move, do not copy
+            os.replace(data, target)
+        else:
+            target.write_bytes(_as_bytes(data))
         if mtime:
             os.utime(target, (float(mtime), float(mtime)))
         if parts[0] not in tops:
@@ -216,7 +231,7 @@ def output(fmt: str) -> bytes:
 
 def call(name: str, args_json: str) -> str:
     """JSON in, JSON out for the worker: ``{"ok": value}`` or ``{"error": Chinese line}``; never raises."""
-    fn = {"init": init, "roster": roster, "plan": plan, "prepare": prepare, "grade": grade,
+    fn = {"init": init, "roster": roster, "roster_file": roster_file, "plan": plan, "prepare": prepare, "grade": grade,
           "over_limit": over_limit, "merge": merge}.get(name)
     try:
         if fn is None:

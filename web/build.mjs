@@ -12,6 +12,7 @@ await build({
   entryPoints: [
     { in: "web/src/main.js", out: "courseware" },
     { in: "web/src/worker.js", out: "worker" },
+    { in: "web/src/grading/worker.js", out: "grading-worker" }, // 教师批改 workers
     { in: "web/src/instant.js", out: "instant" }, // loaded in <head> (mkdocs.yml extra.polyfills)
     { in: "web/src/courseware.css", out: "courseware" },
   ],

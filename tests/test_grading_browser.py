@@ -1,0 +1,162 @@
+"""教师批改 in real Chromium (issue 12): the grader's fixture corpus (GBK-named zip with hostile members, XLSX,
+a tier config, duplicates, hostile files) dropped as a folder on the ::grading{} page gives the same gradebook as
+``grader grade --json`` from that folder; a reload in the middle of a run resumes without regrading finished files;
+清除 forgets the run; an exam build says why it cannot grade. Screenshots (empty / running / done, 1280 px) go to
+tests/artifacts/g3-*.png. Every request of the page and its workers is recorded: 0 to other hosts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, foreign_requests, serve
+from test_webgrade import ROSTER, _stable, corpus, exercises_dir
+from widget_site import build_project, bundle_web, write_project
+
+from grader.cli import main
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PAGE = "# 在网页里批改\n\n::grading{}\n"
+LONG_MS = 600_000
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("grading")
+    exercises = exercises_dir(tmp)
+    root = corpus(tmp, exercises)
+    web = bundle_web(tmp / "web")
+    site = build_project(write_project(tmp / "project", web_dir=web, exercises_dir=exercises,
+                                       pages={"index.md": PAGE}))
+    exam = build_project(write_project(tmp / "exam", web_dir=web, exercises_dir=exercises, solutions=False,
+                                       pages={"index.md": PAGE}))
+    cwd = os.getcwd()
+    os.chdir(tmp)
+    try:
+        assert main(["grade", "corpus", "--exercises", str(exercises), "--roster", ",".join(ROSTER),
+                     "--json", "cli.json", "-q"]) == 1
+    finally:
+        os.chdir(cwd)
+    return {"tmp": tmp, "corpus": root, "site": site, "exam": exam,
+            "cli": json.loads((tmp / "cli.json").read_text("utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser, requests: list[str]):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.on("request", lambda r: requests.append(r.url))
+    return context, context.new_page()
+
+
+def state(page) -> str:
+    return page.locator(".grading [data-role=status]").get_attribute("data-state")
+
+
+def wait_state(page, states: tuple[str, ...], timeout: int = LONG_MS) -> str:
+    page.wait_for_function("(states) => states.includes(document.querySelector('.grading [data-role=status]')?.dataset.state)",
+                           arg=list(states), timeout=timeout)
+    return state(page)
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".grading").screenshot(path=str(ARTIFACTS / f"g3-{name}-1280.png"))
+
+
+def start(page, work) -> None:
+    page.locator(".grading [data-role=folder]").set_input_files(str(work["corpus"]))
+    page.locator(".grading [data-role=roster]").fill("\n".join(ROSTER))
+    page.locator(".grading [data-action=grade]").click()
+
+
+def test_page_grades_the_corpus_like_the_cli(browser, work):
+    requests: list[str] = []
+    context, page = new_page(browser, requests)
+    with serve(work["site"]) as base:
+        page.goto(base)
+        page.locator(".grading").wait_for()
+        assert state(page) == "idle"
+        shoot(page, "empty")
+        start(page, work)
+        page.wait_for_function("() => (window.courseware.grading.stats().done || 0) >= 3", timeout=LONG_MS)
+        shoot(page, "running")
+        assert wait_state(page, ("done", "error")) == "done", page.locator(".grading [data-role=status]").inner_text()
+        book = page.evaluate("() => window.courseware.grading.gradebook()")
+        shoot(page, "done")
+        page.locator(".grading [data-role=class-table] tbody tr[data-student='2023004']").click()
+        details = page.locator(".grading [data-role=details]")
+        assert "疑似抄袭" in details.inner_text() and "提示" in details.inner_text()
+        shoot(page, "details")
+        with page.expect_download() as got:
+            page.locator(".grading [data-download=csv]").click()
+        assert got.value.suggested_filename == "成绩.csv"
+        assert Path(got.value.path()).read_bytes().startswith("\ufeff".encode())
+        context.close()
+    assert foreign_requests(requests, base) == []
+    cli = work["cli"]
+    web_rows = {r["file"]: r for r in book["results"] if r["file"]}
+    cli_rows = {r["file"]: r for r in cli["results"] if r["file"]}
+    assert set(web_rows) == set(cli_rows)
+    for file, c in cli_rows.items():
+        w = web_rows[file]
+        assert (w["student"], w["exercise"], w["status"], w["state"], w["score"]) == \
+            (c["student"], c["exercise"], c["status"], c["state"], c["score"]), file
+    roster_lines = lambda b: sorted((r["student"], r["exercise"]) for r in b["results"] if r["state"] == "missing")  # noqa: E731
+    assert roster_lines(book) == roster_lines(cli) != []
+    assert _stable(book) == _stable(cli)
+
+
+def test_reload_resumes_without_regrading_and_clear_forgets(browser, work):
+    requests: list[str] = []
+    context, page = new_page(browser, requests)
+    with serve(work["site"]) as base:
+        page.goto(base)
+        page.locator(".grading").wait_for()
+        page.locator(".grading [data-action=clear]").click()
+        start(page, work)
+        page.wait_for_function("() => (window.courseware.grading.stats().done || 0) >= 8", timeout=LONG_MS)
+        page.reload()
+        page.locator(".grading").wait_for()
+        assert wait_state(page, ("done", "error")) == "done"
+        stats = page.evaluate("() => window.courseware.grading.stats()")
+        assert stats["restored"] >= 8
+        assert stats["graded"] == stats["total"] - stats["restored"]  # finished files were not graded again
+        page.reload()
+        page.locator(".grading").wait_for()
+        assert wait_state(page, ("done",), 60_000) == "done"  # the finished run is shown again
+        assert page.evaluate("() => window.courseware.grading.gradebook() !== null")
+        page.locator(".grading [data-action=clear]").click()
+        page.reload()
+        page.locator(".grading").wait_for()
+        page.wait_for_timeout(500)
+        assert state(page) == "idle"
+        assert page.evaluate("() => window.courseware.grading.gradebook()") is None
+        context.close()
+    assert foreign_requests(requests, base) == []
+
+
+def test_exam_build_says_where_to_grade(browser, work):
+    requests: list[str] = []
+    context, page = new_page(browser, requests)
+    with serve(work["exam"]) as base:
+        page.goto(base)
+        notice = page.locator(".grading [data-role=exam]")
+        assert "参考答案" in notice.inner_text() and "grader grade" in notice.inner_text()
+        assert page.locator(".grading [data-action=grade]").is_disabled()
+        assert state(page) == "error"
+        context.close()
+    assert foreign_requests(requests, base) == []
+    shutil.rmtree(work["tmp"] / "exam", ignore_errors=True)

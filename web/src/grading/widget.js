@@ -1,0 +1,295 @@
+// 教师批改 widget (::grading{} → courseware/grading.py): pick or drop the class's files, optional roster and
+// duplicate policy, 开始批改 → grading workers (pool.js) → the gradebook (grader.webgrade.merge) → class table,
+// details and downloads. The run is kept in IndexedDB (store.js): a reload resumes it. Test contract: DESIGN.md.
+import { fnv1a } from "../pycache.js";
+import { registerMount } from "../mount.js";
+import { collectDrop, fromInput } from "./files.js";
+import { GradingPool, GradingWorker, poolSize } from "./pool.js";
+import { el, renderDetails, renderTable } from "./results.js";
+import { clearAll, loadResults, loadRun, saveResult, saveRun } from "./store.js";
+
+const OUTPUTS = [
+  ["xlsx", "成绩.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+  ["csv", "成绩.csv", "text/csv;charset=utf-8"],
+  ["json", "成绩.json", "application/json"],
+  ["report", "班级报告.html", "text/html;charset=utf-8"],
+  ["feedback", "学生反馈.zip", "application/zip"],
+];
+
+const api = { book: null, stats: { total: 0, done: 0, restored: 0, graded: 0, workers: 0, workersCreated: 0 }, state: "idle" };
+window.courseware = Object.assign(window.courseware || {}, {
+  grading: {
+    gradebook: () => api.book,
+    stats: () => ({ ...api.stats }),
+    state: () => api.state,
+  },
+});
+
+function minutes(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)} 分 ${s % 60} 秒` : `${s} 秒`;
+}
+
+function download(name, bytes, mime) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function mountGrading(root, ctx) {
+  const q = (sel) => root.querySelector(sel);
+  const status = q("[data-role=status]");
+  const progress = q("[data-role=progress]");
+  const bar = progress.querySelector("progress");
+  const progressText = q("[data-role=progress-text]");
+  const results = q("[data-role=results]");
+  const gradeButton = q("[data-action=grade]");
+  const cancelButton = q("[data-action=cancel]");
+  const rosterText = q("[data-role=roster]");
+  const duplicates = q("[data-role=duplicates]");
+  const exam = root.dataset.solutions === "false";
+  const siteRoot = ctx.siteRoot || new URL(root.dataset.base || "./", location.href);
+  const init = {
+    indexURL: new URL("pyodide/", siteRoot).href,
+    manifestURL: new URL("assets/courseware/py/manifest.json", siteRoot).href,
+  };
+  const workerURL = new URL("assets/courseware/grading-worker.js", siteRoot);
+  let selection = [];
+  let rosterFile = null;
+  let pool = null;
+  let merged = null; // a live worker holding the merged gradebook (downloads)
+  let current = null; // the run being graded or shown
+  let alive = true;
+
+  function setState(state, text) {
+    api.state = state;
+    status.dataset.state = state;
+    root.dataset.state = state;
+    status.textContent = text;
+    const running = state === "running";
+    gradeButton.disabled = running || exam;
+    cancelButton.disabled = !running;
+  }
+
+  function showSelection() {
+    const total = selection.reduce((n, f) => n + f.blob.size, 0);
+    q("[data-role=files-summary]").textContent = selection.length
+      ? `已选择 ${selection.length} 个文件（${(total / 1048576).toFixed(1)} MB）：${selection.slice(0, 3).map((f) => f.path).join("、")}${selection.length > 3 ? " …" : ""}`
+      : "还没有选择文件。";
+  }
+
+  function addFiles(files) {
+    const known = new Set(selection.map((f) => f.path));
+    for (const f of files) if (!known.has(f.path)) selection.push(f);
+    showSelection();
+    if (api.state !== "running") setState("idle", "选好文件后点“开始批改”。");
+  }
+
+  q("[data-role=files]").addEventListener("change", (e) => addFiles(fromInput(e.target.files)));
+  q("[data-role=folder]").addEventListener("change", (e) => addFiles(fromInput(e.target.files)));
+  const drop = q("[data-role=drop]");
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("grading-drop-over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("grading-drop-over"));
+  drop.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    drop.classList.remove("grading-drop-over");
+    if (!exam) addFiles(await collectDrop(e.dataTransfer));
+  });
+  q("[data-role=roster-file]").addEventListener("change", (e) => {
+    rosterFile = e.target.files[0] || null;
+    q("[data-role=roster-summary]").textContent = rosterFile ? `已载入 ${rosterFile.name}（开始批改时读取）` : "";
+  });
+
+  function showProgress(startedAt) {
+    const { total, done, graded } = api.stats;
+    progress.hidden = false;
+    bar.max = Math.max(1, total);
+    bar.value = done;
+    const elapsed = (performance.now() - startedAt) / 1000;
+    const left = graded > 0 ? ((total - done) * elapsed) / graded : null;
+    progressText.textContent = `已批改 ${done} / ${total} 个文件${left !== null && done < total ? `，约剩 ${minutes(left)}` : ""}`;
+  }
+
+  async function rosterIds(worker, run) {
+    if (run.roster) return run.roster;
+    if (rosterFile) {
+      const reply = await worker.send("roster", { data: await rosterFile.arrayBuffer() });
+      if (reply.error) throw new Error(reply.error);
+      return reply.ids;
+    }
+    if (!rosterText.value.trim()) return [];
+    const reply = await worker.send("roster", { text: rosterText.value });
+    if (reply.error) throw new Error(reply.error);
+    return reply.ids;
+  }
+
+  async function grade(resume) {
+    const run = resume || { files: selection.slice(), duplicates: duplicates.value, roster: null };
+    if (!run.files.length) {
+      setState("error", "还没有选择文件：把学生提交的文件、文件夹或 zip 拖进上面的框里，或点“选择文件”。");
+      return;
+    }
+    current = run;
+    results.hidden = true;
+    api.book = null;
+    if (merged) merged.terminate();
+    merged = null;
+    const startedAt = performance.now();
+    api.stats = { total: 0, done: 0, restored: 0, graded: 0, workers: 0, workersCreated: 0 };
+    setState("running", "正在启动批改环境（加载 Python 和 pandas，第一次需要十几秒）……");
+    const files = await Promise.all(run.files.map(async (f) => ({ path: f.path, mtime: f.mtime, data: await f.blob.arrayBuffer() })));
+    pool = new GradingPool({
+      workerURL, init, files, roster: [],
+      onResult: () => {},
+      onWorkers: (n) => {
+        api.stats.workers = n;
+        api.stats.workersCreated = pool ? pool.created : 0;
+      },
+    });
+    const thisPool = pool;
+    try {
+      const first = await pool.create();
+      api.stats.timings = first.info.timings;
+      run.roster = await rosterIds(first, run);
+      pool.roster = run.roster;
+      pool.limits = first.info.limits || pool.limits;
+      await pool.spawn(first);
+      const items = first.loaded.items;
+      const key = fnv1a(JSON.stringify([run.files.map((f) => [f.path, f.blob.size, f.mtime]), run.roster, run.duplicates]));
+      const stored = await loadRun();
+      const sameRun = stored && stored.key === key;
+      const done = sameRun ? await loadResults(key) : new Map();
+      Object.assign(run, { key, finished: false, cancelled: false, count: items.length });
+      await saveRun({ ...run }, { fresh: !sameRun });
+      api.stats.total = items.length;
+      api.stats.restored = done.size;
+      api.stats.done = done.size;
+      const entries = new Map(done);
+      const groups = (await first.send("plan")).map((g) => g.filter((i) => !entries.has(i)));
+      pool.onResult = (index, entry) => {
+        entries.set(index, entry);
+        api.stats.done = entries.size;
+        api.stats.graded += 1;
+        saveResult(key, index, entry);
+        showProgress(startedAt);
+      };
+      setState("running", `正在批改 ${items.length} 个文件${done.size ? `（上次已批改 ${done.size} 个，接着批改）` : ""}……`);
+      showProgress(startedAt);
+      const size = poolSize(groups.filter((g) => g.length).length);
+      const last = await pool.run(groups, size, first);
+      setState("running", "正在汇总：检查疑似抄袭、重复提交和名单……");
+      const createdAt = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+      const book = await last.send("merge", { entries: items.map((it) => entries.get(it.index)), duplicates: run.duplicates, createdAt });
+      pool.shrink(last);
+      merged = last;
+      pool = null;
+      api.book = book;
+      run.finished = true;
+      run.book = book;
+      await saveRun({ ...run });
+      if (!alive) return;
+      showBook(book);
+      const s = book.summary;
+      setState("done", `批改完成：${s.files} 个文件，${s.graded} 个计分，${s.errors} 个无法评分，${s.duplicates} 个重复提交，${s.missing} 项未提交。`);
+    } catch (err) {
+      if (thisPool.cancelled) return;
+      thisPool.cancel();
+      pool = null;
+      setState("error", err.message || String(err));
+    }
+  }
+
+  function showBook(book) {
+    results.hidden = false;
+    const details = el("div", { class: "grading-details", "data-role": "details", hidden: true });
+    const table = el("div", { "data-role": "table" });
+    const downloads = el("p", { class: "grading-downloads", "data-role": "downloads" }, "下载：",
+      OUTPUTS.map(([fmt, name, mime]) => el("button", { type: "button", class: "md-button", "data-download": fmt,
+        onclick: () => saveOutput(fmt, name, mime) }, name)));
+    results.replaceChildren(downloads, table, details);
+    renderTable(table, book, (row) => renderDetails(details, row, book));
+  }
+
+  async function saveOutput(fmt, name, mime) {
+    try {
+      if (!merged) {
+        setState("running", "正在准备下载文件……");
+        const run = current;
+        const files = await Promise.all(run.files.map(async (f) => ({ path: f.path, mtime: f.mtime, data: await f.blob.arrayBuffer() })));
+        const worker = new GradingWorker(workerURL, init);
+        await worker.ready;
+        await worker.send("load", { files, roster: run.roster || [] });
+        const entries = await loadResults(run.key);
+        await worker.send("merge", { entries: [...Array(run.count).keys()].map((i) => entries.get(i)), duplicates: run.duplicates,
+          createdAt: run.book.stamp.created_at });
+        merged = worker;
+        setState("done", status.dataset.doneText || "批改完成。");
+      }
+      const { bytes } = await merged.send("output", { fmt });
+      download(name, bytes, mime);
+    } catch (err) {
+      setState("error", `无法生成 ${name}：${err.message}`);
+    }
+  }
+
+  gradeButton.addEventListener("click", () => {
+    if (selection.length) grade(null);
+    else if (current && !current.finished) grade(current);
+    else grade(null);
+  });
+  cancelButton.addEventListener("click", async () => {
+    if (pool) pool.cancel();
+    pool = null;
+    if (current) {
+      current.cancelled = true;
+      await saveRun({ ...current });
+    }
+    setState("idle", `已取消。已批改的 ${api.stats.done} 个文件已保存，再点“开始批改”会接着批改。`);
+  });
+  q("[data-action=clear]").addEventListener("click", async () => {
+    if (pool) pool.cancel();
+    pool = null;
+    if (merged) merged.terminate();
+    merged = null;
+    await clearAll();
+    current = null;
+    api.book = null;
+    selection = [];
+    showSelection();
+    results.hidden = true;
+    progress.hidden = true;
+    setState("idle", "已清除保存的批改结果。选好文件后点“开始批改”。");
+  });
+
+  if (exam) {
+    setState("error", "考试版网站不能在网页里批改（网站里没有参考答案），请看上面的说明。");
+  } else {
+    loadRun().then((run) => {
+      if (!run || !alive) return;
+      current = run;
+      if (run.finished && run.book) {
+        api.book = run.book;
+        api.stats = { ...api.stats, total: run.count, done: run.count, restored: run.count };
+        showBook(run.book);
+        setState("done", `显示的是上次的批改结果（${run.count} 个文件）。点“清除结果”可删除。`);
+      } else if (!run.cancelled) {
+        grade(run); // a reload or a closed tab: carry on where it stopped
+      } else {
+        setState("idle", "上次的批改已取消；点“开始批改”接着批改，或点“清除结果”。");
+      }
+    });
+  }
+  return () => {
+    alive = false;
+    if (pool) pool.cancel();
+    if (merged) merged.terminate();
+  };
+}
+
+registerMount(".grading", mountGrading);
