@@ -7,6 +7,12 @@ import { emptyRecord, loadRecord, saveRecord } from "./store.js";
 
 const SAVE_DELAY_MS = 400;
 
+// The widgets of the page on screen; one pagehide listener for all of them (scripts run once per tab).
+const live = new Set();
+window.addEventListener("pagehide", () => {
+  for (const widget of live) if (widget.saveTimer) widget.flushSave();
+});
+
 const STATUS_TEXT = {
   ready: "就绪：可以运行代码（Ctrl+Enter 运行）。",
   running: "正在运行……（代码停不下来时按“停止”）",
@@ -57,7 +63,8 @@ export class ExerciseWidget {
     if (this.record.passed) this.showNext(); // coming back to a passed exercise: the way on is right there
     ctx.runtime.onState((state) => this.onRuntimeState(state));
     // Only unsaved edits are written on leaving: merely viewing an exercise does not start it.
-    window.addEventListener("pagehide", () => this.saveTimer && this.flushSave());
+    for (const widget of live) if (!widget.root.isConnected) live.delete(widget); // pages left by instant navigation
+    live.add(this);
   }
 
   bind() {
