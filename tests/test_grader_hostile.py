@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -150,10 +152,16 @@ def test_time_limit_through_the_mechanism(tmp_path, good_csv):
 
 
 def test_memory_limit_through_the_mechanism(tmp_path, good_csv):
+    """In a fresh ``grader`` process, as a teacher runs it (a worker forked from this test process would
+    inherit its large free heap: the limit counts new address space)."""
     big = tmp_path / f"2024001_{EX}.csv"
     big.write_bytes(good_csv + b"".join(b"x%d,2,100\n" % i for i in range(150_000)))
     out = tmp_path / "m.json"
-    assert main(["grade", str(big), "--json", str(out), "-q", "--file-memory", "1"]) == 1
+    exe = Path(sys.executable).with_name("grader")
+    proc = subprocess.run([str(exe), "grade", str(big), "--json", str(out), "-q", "--file-memory", "1"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
     [r] = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert "无法评分：文件过大或过于复杂（超过 10 秒 / 1 MB）" in r["error"]
 
