@@ -4,7 +4,8 @@ Workers are forked once (they inherit the loaded specs and modules) and take one
 time, so each student's dataset variant and reference answers are computed once, in one process, while
 other workers handle other students. For every file the worker
 
-* lowers its soft ``RLIMIT_AS`` to what it uses now plus ``file_memory`` (so the file gets that much), and
+* lowers its soft ``RLIMIT_AS`` to what it uses now plus ``file_memory`` (so the file gets that much new
+  address space; memory an earlier file of the same worker freed can be reused on top), and
 * arms a timer (``SIGALRM`` after ``file_timeout`` seconds) that aborts the grading with :class:`FileTimeout`.
 
 The parent also keeps a hard deadline (twice the timeout plus a few seconds) for code that cannot be
