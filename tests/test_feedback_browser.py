@@ -287,3 +287,16 @@ def test_tooltips_open_above_the_buttons(site):
     tip_top = box["y"] + box["height"] - tip["bottom"] - tip["height"]
     tip_bottom = box["y"] + box["height"] - tip["bottom"]
     assert tip_bottom <= box["y"] and tip_top < tip_bottom <= status["y"]
+
+
+def test_next_link_goes_on_in_the_same_tab_and_the_marks_follow(site):
+    """Last in this module: it leaves the exercise page (Material's instant navigation, no reload)."""
+    page, pages, manifest = site["page"], site["pages"], site["manifest"]
+    order = [e["id"] for e in manifest["exercises"] if e["page"]]
+    following = order[order.index(EXERCISE) + 1]
+    page.evaluate("window.__w2_same_document = true")
+    page.locator(f"{WIDGET} [data-role=next] a").click()
+    page.wait_for_function("(id) => document.querySelector(`.exercise[data-exercise='${id}'] [data-role=status]`)"
+                           "?.dataset.state === 'ready'", arg=following, timeout=LOAD_MS)
+    assert page.evaluate("window.__w2_same_document") is True  # instant navigation: the tab's Python was kept
+    nav_state(page, pages[EXERCISE], "done")  # the marks are re-drawn on the new page's navigation
