@@ -90,6 +90,11 @@ CASES = [
      "d = pd.to_datetime(pd.Series(['2025-11-11 00:03:12', '2025/11/11 0:03:12']))\n", 2,
      ["日期的写法前后不一致", "第 2 个值 “2025/11/11 0:03:12”", "format='mixed'"]),
     ("to-datetime-garbage", "import pandas as pd\nd = pd.to_datetime(pd.Series(['合计']))\n", 2, ["“合计”", "不是日期", "errors='coerce'"]),
+    ("and-in-filter", READ + "old = orders[(orders['买家实际支付金额'] > 40) and (orders['订单状态'] == '交易成功')]\n", 3,
+     ["不能直接用 and、or、if", "&"]),
+    ("filter-without-parentheses", READ + "x = orders[orders['买家实际支付金额'] > 40 & orders['宝贝总数量'] > 1]\n", 3,
+     ["加括号"]),
+    ("nan-to-int", "import pandas as pd\nn = pd.Series([1.0, None]).astype(int)\n", 2, ["空值（NaN）", "fillna(0)"]),
     ("overflow-list", "x = [0] * 10**10\n", 1, []),  # MemoryError or OverflowError: both say so in Chinese
     ("overflow-math", "import math\ny = math.exp(1000)\n", 2, ["计算结果太大"]),
     ("file-not-found", "import pandas as pd\ndf = pd.read_csv('orders.csv')\n", 2, ["找不到文件 “orders.csv”", "data/orders.csv"]),

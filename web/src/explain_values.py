@@ -95,6 +95,23 @@ def bad_date(ctx: ErrorContext) -> Explanation | None:
     return None
 # -- pandas warnings as errors, memory, numbers too big --------------------------------------------
 
+@explainer(ValueError)
+def ambiguous_condition(ctx: ErrorContext) -> Explanation | None:
+    if "truth value of a" not in ctx.message or "ambiguous" not in ctx.message:
+        return None
+    return Explanation(f"{ctx.at()}：一整列的条件不能直接用 and、or、if", [
+        "筛选时每个条件都加括号，“并且”用 &，“或者”用 |，例如 df[(df['成交订单数'] >= 2) & (df['成交金额'] > 40)]。",
+        "没有括号时 Python 会先算 & 和 |，条件就被拆错了。"])
+
+
+@explainer(ValueError)
+def nan_to_int(ctx: ErrorContext) -> Explanation | None:
+    if "non-finite values" not in ctx.message and "float NaN to integer" not in ctx.message:
+        return None
+    return Explanation(f"{ctx.at()}：这一列有空值（NaN），不能直接变成整数", [
+        "先决定空值怎么办：当作 0 就写 .fillna(0).astype(int)；不要这些行就先 .dropna(subset=['列名'])。"])
+
+
 SETTING_WITH_COPY = [
     "筛选出来的表只是原表的一部分“视图”，直接改它时 pandas 不知道要不要改原表。",
     "在筛选的那一行末尾加 .copy()，例如 done = orders[orders['订单状态'] == '交易成功'].copy()，再修改 done。",
