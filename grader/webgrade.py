@@ -60,13 +60,18 @@ OUTPUT_NAMES = {"xlsx": "成绩.xlsx", "csv": "成绩.csv", "json": "成绩.json
 _STATE: dict[str, Any] = {"specs": {}, "subs": [], "roster": [], "root": None, "book": None}
 
 
-def init(exercises_dir: str) -> dict[str, Any]:
-    """Load the exercise specs of the site's bundle; ``{"exercises": {id: title}}`` or ``{"error": …}``."""
+def init(exercises_dir: str, hashes: dict[str, str] | None = None) -> dict[str, Any]:
+    """Load the exercise specs of the site's bundle; ``{"exercises": {id: title}}`` or ``{"error": …}``.
+
+    ``hashes`` (the manifest's ``spec_hash`` of each exercise's source folder, computed at build time) go into
+    the gradebook's stamp: the bundle holds only part of each folder, so its own hash would differ from the CLI's.
+    """
     try:
         specs = load_all(Path(exercises_dir))
     except SpecError as exc:
         return {"error": f"练习设置有误：{exc}", "exercises": {}}
     _STATE["specs"] = specs
+    _STATE["hashes"] = dict(hashes or {})
     return {"exercises": {ex: spec.title for ex, spec in sorted(specs.items())}, "limits": LIMITS,
             "outputs": OUTPUT_NAMES, "policies": DUPLICATE_POLICIES, "default_policy": DEFAULT_DUPLICATES}
 
@@ -202,6 +207,8 @@ def merge(entries: Sequence[dict[str, Any]], duplicates: str = DEFAULT_DUPLICATE
                             duplicates=duplicates)
     if created_at:
         book.stamp.created_at = created_at
+    for ex in book.stamp.exercise_hashes:
+        book.stamp.exercise_hashes[ex] = _STATE.get("hashes", {}).get(ex) or book.stamp.exercise_hashes[ex]
     _STATE["book"] = book
     return book.to_dict()
 

@@ -129,8 +129,29 @@ export function renderTable(root, book, onSelect) {
 }
 
 /** Everything about one student: each file with its state, score, checks (details, hints), notes. */
+const SHOWN_DETAILS = 5;
+
+function detailList(details) {
+  if (!details.length) return "";
+  const first = el("ul", {}, details.slice(0, SHOWN_DETAILS).map((d) => el("li", {}, d)));
+  if (details.length <= SHOWN_DETAILS) return first;
+  const rest = details.slice(SHOWN_DETAILS);
+  return el("div", {}, first, el("details", { class: "grading-more" }, el("summary", {}, `还有 ${rest.length} 行`),
+    el("ul", {}, rest.map((d) => el("li", {}, d)))));
+}
+
+/** The file that counts first, then the others (duplicates, ungradable, 未提交), each group by exercise. */
+function fileOrder(r) {
+  return [r.counted && r.state === "graded" ? 0 : r.state === "missing" ? 2 : 1, r.exercise || "", r.file];
+}
+
 export function renderDetails(root, row, book) {
-  const files = row.files.map((r) => {
+  const ordered = [...row.files].sort((a, b) => {
+    const ka = fileOrder(a);
+    const kb = fileOrder(b);
+    return ka[0] - kb[0] || ka[1].localeCompare(kb[1]) || ka[2].localeCompare(kb[2]);
+  });
+  const files = ordered.map((r) => {
     const title = (book.titles || {})[r.exercise] || r.exercise || "（未认出练习）";
     const head = el("h4", {}, `${title}：${STATE_LABELS[r.state] || r.state}`,
       r.state === "graded" || r.state === "duplicate" ? `　${fmt(r.score)} / ${fmt(r.max_score)} 分` : "");
@@ -144,7 +165,7 @@ export function renderDetails(root, row, book) {
       parts.push(el("ul", { class: "grading-checks" }, r.checks.map((c) =>
         el("li", { class: c.passed ? "grading-check-passed" : "grading-check-failed" },
           el("b", {}, `${c.passed ? "✓" : "✗"} ${c.name}（${fmt(c.points)} / ${fmt(c.max_points)}）`), " ", c.message,
-          c.details && c.details.length ? el("ul", {}, c.details.map((d) => el("li", {}, d))) : "",
+          detailList(c.details || []),
           c.hint ? el("p", { class: "grading-hint" }, `提示：${c.hint}`) : ""))));
     }
     if (r.notes && r.notes.length) parts.push(el("ul", { class: "grading-notes" }, r.notes.map((n) => el("li", {}, n))));

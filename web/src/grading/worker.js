@@ -78,7 +78,8 @@ const HANDLERS = {
     pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(BUNDLE_DIR)})`);
     webgrade = pyodide.pyimport("grader.webgrade");
     call = webgrade.call;
-    const info = py("init", `${BUNDLE_DIR}/exercises`);
+    const hashes = Object.fromEntries((manifest.exercises || []).map((e) => [e.id, e.hash]));
+    const info = py("init", `${BUNDLE_DIR}/exercises`, hashes);
     mark("import");
     if (info.error) throw new Error(info.error);
     return { ...info, solutions: manifest.solutions !== false, timings };

@@ -1,0 +1,93 @@
+"""Benchmark 教师批改 in the browser against ``grader grade``: the same 50 students × 10 files.
+
+The files are bench_grader's (each the instructor's key for that student's variant, CSV/XLSX/YAML/JSON).
+Measured in the same run on this machine:
+
+* CLI cold — ``grader grade DIR`` in a fresh process with an empty disk cache (bench_grader's "cold");
+* page — a fresh Chromium profile opens a site built with the same exercises, the folder is picked on the
+  ``::grading{}`` page and 开始批改 pressed; the clock stops when the status says done (start-up of the
+  grading workers included, nothing cached). Workers: ``navigator.hardwareConcurrency − 1`` (≥ 1).
+
+Goal: page ≤ 3 × CLI cold. Also checked: both give the same score for every file.
+Usage: ``.venv/bin/python bench/bench_webgrade.py [--students 50] [--slots 10]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_grader import grade_cold, make_files, usable_exercises  # noqa: E402
+from browser_util import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from widget_site import build_project, bundle_web, write_project  # noqa: E402
+
+PAGE = "# 在网页里批改\n\n::grading{}\n"
+
+
+def grade_in_page(site: Path, folder: Path) -> tuple[float, dict, dict]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only when the bench runs)
+
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(base)
+        page.locator(".grading").wait_for()
+        page.locator(".grading [data-role=folder]").set_input_files(str(folder))
+        started = time.perf_counter()
+        page.locator(".grading [data-action=grade]").click()
+        page.wait_for_function(
+            "() => ['done', 'error'].includes(document.querySelector('.grading [data-role=status]').dataset.state)",
+            timeout=3_600_000, polling=500)
+        seconds = time.perf_counter() - started
+        book = page.evaluate("() => window.courseware.grading.gradebook()")
+        stats = page.evaluate("() => window.courseware.grading.stats()")
+        browser.close()
+    return seconds, book, stats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--slots", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-webgrade-") as tmp_name:
+        tmp = Path(tmp_name)
+        specs, broken = usable_exercises(tmp / "exercises")
+        folder = tmp / "class"
+        folder.mkdir()
+        files, _ids, _setup = make_files(folder, specs, args.students, args.slots)
+        site = build_project(write_project(tmp / "project", web_dir=bundle_web(tmp / "web"),
+                                           exercises_dir=tmp / "exercises", pages={"index.md": PAGE}))
+        cli_seconds, cli_book = grade_cold(folder, tmp / "exercises", tmp / "cli.json", cache=tmp / "cache")
+        page_seconds, page_book, stats = grade_in_page(site, folder)
+    cli_scores = {r["file"].split("/class/", 1)[-1]: r["score"] for r in cli_book["results"]}
+    page_scores = {r["file"].split("class/", 1)[-1]: r["score"] for r in page_book["results"]} if page_book else {}
+    same = sum(1 for f, s in cli_scores.items() if page_scores.get(f) == s)
+    print(f"教师批改 in the browser vs grader grade — {args.students} students × {args.slots} files = {len(files)} files,"
+          f" {os.cpu_count()} cores" + (f"; skipped broken specs: {', '.join(broken)}" if broken else ""))
+    print()
+    print("| measure | seconds | ratio to CLI cold |")
+    print("|---|---|---|")
+    print(f"| CLI cold (`grader grade`, empty cache, -j {os.cpu_count()}) | {cli_seconds:.1f} | 1.00 |")
+    print(f"| page, cold (Pyodide start-up included, {stats.get('workersCreated', '?')} grading worker(s)) |"
+          f" {page_seconds:.1f} | {page_seconds / cli_seconds:.2f} |")
+    start = stats.get("timings") or {}
+    print(f"| of which first worker start-up (Pyodide, packages, import) | {start.get('import', float('nan')):.1f} | |")
+    print()
+    print(f"same score for {same} / {len(cli_scores)} files; goal: page ≤ 3 × CLI cold"
+          f" → {'met' if page_seconds <= 3 * cli_seconds else 'NOT met'}")
+    print(json.dumps({"cli": cli_seconds, "page": page_seconds, "stats": stats}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
