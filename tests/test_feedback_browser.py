@@ -254,6 +254,11 @@ def test_quiz_and_progress_page(site):
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(ARTIFACTS / f"w2-progress-{width}.png"))
+    percent = bar.get_attribute("aria-valuenow")
+    page.goto(site["base"])  # the home page shows the same course progress
+    home = page.locator("[data-role=course-progress] .cw-bar")
+    home.wait_for()
+    assert home.get_attribute("aria-valuenow") == percent
     page.close()
 
 
