@@ -57,8 +57,9 @@ class Rule:
 def norm_unique(series: pd.Series) -> pd.Series:
     """``norm_text`` of every cell, computed once per distinct value (exports repeat names a lot)."""
     raw = series.astype(object).where(series.notna(), "")
-    mapping = {v: norm_text(v) for v in pd.unique(raw)}
-    return raw.map(mapping).astype(object)
+    uniques = pd.unique(raw)
+    clean = pd.Series(uniques, dtype=object).astype(str).str.normalize("NFKC").str.strip()  # vectorised norm_text
+    return raw.map(dict(zip(uniques, clean, strict=True))).astype(object)
 
 
 def _amounts(text: pd.Series) -> pd.Series:
