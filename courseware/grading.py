@@ -27,18 +27,18 @@ def render(*, solutions: bool, base_url: str) -> str:
     disabled = "" if solutions else " disabled"
     return f"""<div class="grading" data-solutions="{'true' if solutions else 'false'}" data-base="{escape(base_url)}">
 {exam}
-<div class="grading-drop" data-role="drop" tabindex="0" aria-label="把学生提交的文件、文件夹或压缩包拖到这里">
+<div class="grading-drop" data-role="drop" role="group" aria-label="把学生提交的文件、文件夹或压缩包拖到这里">
 <p class="grading-drop-title">把学生提交的文件、文件夹或平台导出的 zip 拖到这里</p>
 <p class="grading-drop-buttons">
-<label class="md-button">选择文件<input type="file" data-role="files" multiple hidden{disabled}></label>
-<label class="md-button">选择文件夹<input type="file" data-role="folder" webkitdirectory multiple hidden{disabled}></label>
+<label class="md-button">选择文件<input type="file" data-role="files" multiple class="grading-file-input"{disabled}></label>
+<label class="md-button">选择文件夹<input type="file" data-role="folder" webkitdirectory multiple class="grading-file-input"{disabled}></label>
 </p>
 <p class="grading-files" data-role="files-summary">还没有选择文件。</p>
 </div>
 <div class="grading-options">
 <label class="grading-roster-label">全班名单（可选，每行一个学号；也可以载入 txt / csv / xlsx）
 <textarea data-role="roster" rows="4" placeholder="2024001&#10;2024002&#10;…"></textarea></label>
-<p class="grading-roster-tools"><label class="md-button">载入名单文件<input type="file" data-role="roster-file" accept=".txt,.csv,.xlsx" hidden></label>
+<p class="grading-roster-tools"><label class="md-button">载入名单文件<input type="file" data-role="roster-file" accept=".txt,.csv,.xlsx" class="grading-file-input"></label>
 <span data-role="roster-summary"></span></p>
 <label>同一学生同一练习交了多份时
 <select data-role="duplicates"><option value="latest" selected>计最后提交的（默认）</option><option value="best">计最高分</option></select></label>

@@ -271,7 +271,11 @@ function mountGrading(root, ctx) {
     setState("idle", "已清除保存的批改结果。选好文件后点“开始批改”。");
   });
 
-  if (exam) {
+  if (document.getElementById("print-site-page")) {
+    // The whole course on one page, for printing: nothing starts here.
+    setState("idle", "打印页不能批改；请打开“在网页里批改”这一页。");
+    for (const control of root.querySelectorAll("button, input, select, textarea")) control.disabled = true;
+  } else if (exam) {
     setState("error", "考试版网站不能在网页里批改（网站里没有参考答案），请看上面的说明。");
   } else {
     loadRun().then((run) => {
