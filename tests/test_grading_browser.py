@@ -72,8 +72,14 @@ def wait_state(page, states: tuple[str, ...], timeout: int = LONG_MS) -> str:
 
 
 def shoot(page, name: str) -> None:
+    """The widget at 1280 and 390 px (Material's sticky header hidden so it does not cover the widget's top)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.locator(".grading").screenshot(path=str(ARTIFACTS / f"g3-{name}-1280.png"))
+    style = page.add_style_tag(content=".md-header{visibility:hidden}")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator(".grading").screenshot(path=str(ARTIFACTS / f"g3-{name}-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    style.evaluate("node => node.remove()")
 
 
 def start(page, work) -> None:
