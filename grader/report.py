@@ -171,7 +171,8 @@ def histogram_svg(d: Distribution, width: int = 560, height: int = 200) -> str:
     slot = (width - left) / n
     peak = max(d.counts) or 1
     scale = (height - bottom - top) / peak
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(d.exercise)} 分数分布">']
     base = height - bottom
     parts.append(f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#888"/>')

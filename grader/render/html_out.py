@@ -17,6 +17,8 @@ table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:
 th{background:#f3f3f3}.error{color:#b00020}.ok{color:#1b5e20}.flag{color:#8a4b00;font-weight:bold}
 .muted{color:#666}.hint{color:#0b4f8a}.policy{background:#f6f8fa;border-left:4px solid #3f6fb5;padding:.4em .8em}
 details{margin:.4em 0}summary{cursor:pointer}small{color:#666}.bar{fill:#3f6fb5}.axis{font-size:11px}
+svg{max-width:100%;height:auto}table{display:block;max-width:100%;overflow-x:auto}
+@media (max-width:600px){body{margin:1em}th,td{min-width:5em}}
 """
 
 
