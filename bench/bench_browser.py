@@ -138,6 +138,7 @@ def cold_visit(browser, base: str, pages: dict[str, str], solution: str, round_n
         out["next"] = page.evaluate(NEXT_JS, [SECOND, link])
         assert page.evaluate("window.courseware.runtime.workersCreated") == 1, "navigation created a worker"
         page.evaluate(IDLE_JS)  # the bytecode cache is written once the worker is idle
+        out["reload_floor"] = node_floor()["total"]  # the load moves: a floor right before the reload
         page.goto(base + pages[FIRST], wait_until="commit")
         out["reload"] = page.evaluate(READY_JS)
         page.wait_for_load_state("domcontentloaded")
@@ -189,8 +190,9 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with serve(site, isolate=True) as base:
             for i in range(args.runs):
-                floors.append(node_floor())  # right before each visit: the load changes by the minute
+                floor_now = node_floor()  # right before each visit: the load changes by the minute
                 visits.append(cold_visit(browser, base, pages, solution, i))
+                floors.append(floor_now)
         with serve(site, isolate=False) as base:
             plain = plain_stops(browser, base, pages)
         browser.close()
@@ -199,7 +201,7 @@ def main() -> int:
     floor = med(floors, "total")
     cold_ratio = statistics.median(v["cold"] / f["total"] for v, f in zip(visits, floors, strict=True))
     first = visits[0]
-    reload_ratio = first["reload"] / floors[0]["total"]
+    reload_ratio = first["reload"] / first["reload_floor"]
 
     def breakdown(prefix: str, row: dict[str, float]) -> str:
         names = [("pyodide", "Pyodide start (wasm + stdlib)"), ("pyc_restore", "bytecode cache restore"),
@@ -221,7 +223,8 @@ def main() -> int:
         ("background after ready (s)", fmt(first.get("page_prepare")), after, "–"),
         ("next exercise page (nav click → ready)", fmt(first.get("next")), "same tab, same worker", f"≤ {GOALS['next']} s"),
         ("reload → ready", fmt(first.get("reload")), breakdown("reload_", first), "–"),
-        ("reload / floor", f"{reload_ratio:.2f}", "", f"≤ {GOALS['reload_ratio']}"),
+        ("reload / floor (floor measured just before)", f"{reload_ratio:.2f}", f"floor {first['reload_floor']:.2f}",
+         f"≤ {GOALS['reload_ratio']}"),
         ("检查 first (after background work)", fmt(first.get("check1")), "old-customers solution", f"≤ {GOALS['check1']} s"),
         ("检查 second", fmt(first.get("check2")), "", f"≤ {GOALS['check2']} s"),
         ("DOMContentLoaded (cold / reload)", f"{fmt(med(visits, 'dcl'))} / {fmt(first.get('reload_dcl'))}", "",
