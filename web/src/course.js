@@ -89,7 +89,9 @@ function pageCounts(lists) {
 export async function markNav() {
   const pages = pageCounts(await loadLists());
   for (const link of document.querySelectorAll("a.md-nav__link[href]")) {
-    if (link.getAttribute("href").startsWith("#")) continue;
+    // Only links to pages get a mark: the table of contents (.md-nav--secondary) links to headings of this page,
+    // written as full URLs with a #fragment by instant navigation.
+    if (link.closest(".md-nav--secondary") || new URL(link.href).hash) continue;
     const count = pages.get(new URL(link.href).pathname);
     const state = !count || !count.done ? null : count.done === count.total ? "done" : "partial";
     let mark = link.querySelector(".cw-nav-mark");
