@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -175,13 +176,33 @@ def test_huge_file_is_refused_before_parsing():
         read_answer(SPEC, "a.csv", b"a" * (MAX_BYTES + 1))
 
 
-def test_yaml_and_json_errors_have_line_and_column():
-    with pytest.raises(ReadError, match=r"YAML 语法错误：第 5 行第 4 列"):
-        read_answer(CONFIG_SPEC, "a.yaml", "规则: 任一\n等级:\n  - 名称: 银卡\n    交易金额: 200\n   折扣: 0.98\n".encode())
-    with pytest.raises(ReadError, match=r"YAML 语法错误：第 3 行第 1 列"):
-        read_answer(CONFIG_SPEC, "a.yaml", "规则: 任一\n等级:\n\t- 名称: 银卡\n".encode())
-    with pytest.raises(ReadError, match=r"JSON 语法错误：第 2 行第 \d+ 列"):
-        read_answer(CONFIG_SPEC, "a.json", b'{"rule": "any",\n "tiers": [,]}')
+BROKEN_CONFIGS = [
+    ("a.yaml", "规则: 任一\n等级:\n  - 名称: 银卡\n    交易金额: 200\n   折扣: 0.98\n",
+     "YAML 语法错误：第 5 行 “折扣: 0.98” 缩进不对；同一层的键要对齐，用空格不要用 Tab"),
+    ("a.yaml", "等级:\n  银卡:\n    折扣: 1\n   金卡:\n    折扣: 0.98\n", "第 4 行 “金卡:” 缩进不对"),
+    ("a.yaml", "规则: 任一\n等级:\n\t- 名称: 银卡\n", "第 3 行 “⇥- 名称: 银卡” 用了 Tab 缩进"),
+    ("a.yaml", "规则: 任一\n交易金额 500\n等级:\n  - 名称: 银卡\n", "第 2 行 “交易金额 500” 少了冒号"),
+    ("a.yaml", "等级:\n  - 名称 银卡\n    折扣: 1\n", "第 2 行 “- 名称 银卡” 少了冒号"),
+    ("a.yaml", "等级:\n  - 名称: \"银卡\n    折扣: 1\n", "第 2 行 “- 名称: \"银卡” 的引号没有配对"),
+    ("a.json", '{"rule": "any",\n "tiers": [{"name": "银卡"},]}', "第 2 行 “\"tiers\": [{\"name\": \"银卡\"},]}” 末尾多了一个逗号"),
+    ("a.json", '{"rule": "any",\n}', "第 1 行 “{\"rule\": \"any\",” 末尾多了一个逗号"),
+    ("a.json", '{"rule" "any"}', "少了冒号"),
+    ("a.json", '{"rule": "any}', "的引号没有配对"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), BROKEN_CONFIGS)
+def test_broken_tier_configs_get_one_chinese_line(name, text, expected):
+    with pytest.raises(ReadError) as err:
+        read_answer(CONFIG_SPEC, name, text.encode())
+    message = str(err.value)
+    assert expected in message
+    assert "\n" not in message and "；" in message
+    outside_quote = re.sub(r"“.*”", "", message)
+    assert set(re.findall(r"[A-Za-z]{2,}", outside_quote)) <= {"YAML", "JSON", "Tab"}, message
+
+
+def test_wrong_format_for_a_config_exercise():
     with pytest.raises(ReadError, match=r"本练习要提交 \.yaml、\.json 文件，收到的是 CSV"):
         read_answer(CONFIG_SPEC, "a.csv", b"a,b\n")
 

@@ -18,6 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from grader.intake.errors import ReadError
+from grader.intake.syntax import json_message, yaml_message
 
 MAX_DEPTH = 20
 """A tier config nests three levels; anything deeper than this is not one."""
@@ -28,11 +29,8 @@ NO_ALIASES = ("YAML 里用了锚点或别名（& 或 *），评分不展开它�
 TOO_DEEP = "{fmt} 嵌套超过 {n} 层，不是等级配置的格式；请按练习给出的格式填写"
 
 
-def _syntax(exc: MarkedYAMLError) -> ReadError:
-    mark = exc.problem_mark or exc.context_mark
-    where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "某处"
-    what = (exc.problem or exc.context or "").strip()
-    return ReadError(f"YAML 语法错误：{where}（{what}）；请检查缩进（只用空格）和“键: 值”中冒号后的空格")
+def _syntax(exc: MarkedYAMLError, text: str) -> ReadError:
+    return ReadError(yaml_message(exc, text))
 
 
 def guard_yaml(text: str) -> None:
@@ -53,7 +51,7 @@ def guard_yaml(text: str) -> None:
                 if nodes > MAX_NODES:
                     raise ReadError(f"YAML 里有超过 {MAX_NODES} 项内容，不是等级配置；请按练习给出的格式填写")
     except MarkedYAMLError as exc:
-        raise _syntax(exc) from None
+        raise _syntax(exc, text) from None
     except YAMLError:
         raise ReadError("YAML 无法解析；请检查缩进（只用空格）和冒号") from None
 
@@ -76,14 +74,14 @@ def load_document(text: str, fmt: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ReadError(f"JSON 语法错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）；请检查引号、逗号和括号") from None
+            raise ReadError(json_message(exc)) from None
         except (RecursionError, ValueError):
             raise ReadError("JSON 无法解析；请按练习给出的格式填写") from None
     guard_yaml(text)
     try:
         return YAML(typ="safe", pure=True).load(text)
     except MarkedYAMLError as exc:
-        raise _syntax(exc) from None
+        raise _syntax(exc, text) from None
     except (YAMLError, RecursionError):
         raise ReadError("YAML 无法解析；请检查缩进（只用空格）和冒号") from None
 
