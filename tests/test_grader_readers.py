@@ -171,6 +171,29 @@ def test_truncated_xlsx_and_csv_with_wrong_extension():
         read_answer(SPEC, "a.csv", data)
 
 
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data", [
+    _zip_of({"docProps/app.xml": b"<x/>" * 500, "media/image1.png": bytes(range(256)) * 50}),
+    _zip_of({"docProps/app.xml": b"<x/>" * 500, "media/image1.png": bytes(range(256)) * 50})[:300],
+], ids=["zip-without-workbook-parts", "truncated-zip"])
+def test_damaged_xlsx_that_starts_like_a_zip_is_a_damaged_workbook(data):
+    with pytest.raises(ReadError) as err:
+        read_answer(SPEC, "2024004_customer-archive.xlsx", data)
+    assert str(err.value) == "Excel 文件不完整或已损坏（可能没有传完）；请重新保存后再提交"
+
+
+def test_zip_named_csv_is_still_called_an_archive():
+    with pytest.raises(ReadError, match="这是一个压缩包"):
+        read_answer(SPEC, "a.csv", _zip_of({"a.csv": b"x,y\n1,2\n"}))
+
+
 def test_huge_file_is_refused_before_parsing():
     with pytest.raises(ReadError, match="超过上限"):
         read_answer(SPEC, "a.csv", b"a" * (MAX_BYTES + 1))

@@ -24,7 +24,7 @@ from grader.intake.headers import Header, find_header
 from grader.intake.limits import MAX_BYTES
 from grader.intake.normalize import NoteBook
 from grader.intake.tables import HeaderPicker, csv_rows, rows_to_frame
-from grader.intake.xlsx import read_xlsx
+from grader.intake.xlsx import DAMAGED_XLSX, is_workbook_zip, read_xlsx
 from grader.log import log_exception
 from grader.model import Note
 
@@ -120,7 +120,11 @@ def _format_from_name(filename: str) -> str | None:
     return EXTENSIONS.get(PurePath(filename).suffix.lower())
 
 
-def _check_kind_matches(declared: str, sniffed: str, filename: str) -> None:
+def _check_kind_matches(declared: str, sniffed: str, filename: str, data: bytes) -> None:
+    if declared == "xlsx" and sniffed == "zip":
+        if is_workbook_zip(data):  # a workbook whose parts lie past the sniffed window
+            return
+        raise ReadError(DAMAGED_XLSX)  # a zip named .xlsx without a workbook's parts, or cut short
     ext = PurePath(filename).suffix or "（无扩展名）"
     if sniffed == "xls":
         raise ReadError("这是旧版 Excel 97-2003（.xls）文件；请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再提交")
@@ -167,7 +171,7 @@ def _read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: H
         raise ReadError(f"扩展名 {ext} 不是本练习接受的格式（可用：{wanted}）；请另存为其中一种格式")
     if fmt not in accept:
         raise ReadError(f"本练习要提交 {wanted} 文件，收到的是 {FORMAT_NAMES[fmt]}；请按练习要求的格式另存后再提交")
-    _check_kind_matches(fmt, sniff_format(data), filename)
+    _check_kind_matches(fmt, sniff_format(data), filename, data)
     if fmt in ("yaml", "json"):
         doc = read_document(data, fmt, book)
         return RawDocument(doc, book.notes(), fmt)

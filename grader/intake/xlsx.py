@@ -37,13 +37,27 @@ except ImportError:  # pragma: no cover - exercised in Pyodide
     _calamine = None
 
 
+DAMAGED_XLSX = "Excel 文件不完整或已损坏（可能没有传完）；请重新保存后再提交"
+WORKBOOK_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+def is_workbook_zip(data: bytes) -> bool:
+    """True when ``data`` opens as a zip whose directory holds the parts every workbook has."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {name.lower() for name in zf.namelist()}
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        return False
+    return all(part.lower() in names for part in WORKBOOK_PARTS)
+
+
 def guard_zip(data: bytes) -> zipfile.ZipFile:
     """Open the workbook as a zip and refuse oversized parts from the directory alone."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
-        raise ReadError("Excel 文件不完整或已损坏（可能没有传完）；请重新保存后再提交") from None
+        raise ReadError(DAMAGED_XLSX) from None
     total = 0
     for info in infos:
         total += info.file_size
