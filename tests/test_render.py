@@ -322,3 +322,17 @@ def test_a_gradebook_written_before_the_policy_still_reads():
     assert entry.state == "graded" and entry.scored and entry.result.checks[0].hint == ""
     assert book.policy == {"duplicates": "latest", "roster": 0} and book.summary.graded == 1
     assert "没有提供（--roster）" in render_report(book, "zh").decode()
+
+
+@pytest.mark.parametrize("width", range(24, 100, 3))
+def test_terminal_hints_never_break_inside_code(width):
+    from rich.cells import cell_len
+
+    from grader.render.terminal import _fold
+    hint = ("  订单创建时间里混有两种写法：两种时间写法要用 pd.to_datetime(列, format=\"mixed\") 统一转换，"
+            "再用 groupby(\"买家会员名\") 汇总。")
+    pieces = _fold(hint, width)
+    assert all(cell_len(p) <= width for p in pieces), pieces
+    assert "".join(p.strip() for p in pieces).replace(" ", "") == hint.strip().replace(" ", "")
+    for word in re.findall(r"[!-~]+", hint):  # pd.to_datetime(列, / format="mixed") / groupby("买家会员名")
+        assert any(word in p for p in pieces), (word, pieces)

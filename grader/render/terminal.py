@@ -3,6 +3,7 @@ counts and the policy in force."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -46,19 +47,28 @@ def _line(e: Entry, lang: str) -> tuple[str, str, str]:
     return score, label("all_passed", lang), "green"
 
 
+_TOKEN = re.compile(r"[!-~]+|.", re.DOTALL)
+"""A run of ASCII non-space characters (a word, code such as ``format="mixed"``) or one other character."""
+
+
 def _fold(line: str, width: int) -> list[str]:
     """Cut ``line`` into pieces of at most ``width`` terminal cells (continuations indented like the line):
-    Chinese has no spaces, so wrapping at spaces leaves ragged breaks."""
+    Chinese has no spaces, so wrapping at spaces leaves ragged breaks; an ASCII word or code is never cut
+    unless it alone is wider than a line."""
     indent = " " * (len(line) - len(line.lstrip(" ")) or 2)
     pieces, current = [], ""
-    for char in line:
-        limit = width if char in NO_LINE_START else width - 4  # room for closing punctuation
-        if cell_len(current + char) > limit and current.strip():
+    for token in _TOKEN.findall(line):
+        limit = width if token in NO_LINE_START else width - 4  # room for closing punctuation
+        if cell_len(current + token) > limit and current.strip():
             pieces.append(current.rstrip())
             current = indent
-            if char == " ":
+            if token == " ":
                 continue
-        current += char
+        while cell_len(current + token) > width - 4 and cell_len(token) > width - 4 - len(indent):
+            room = max(1, width - 4 - cell_len(current))  # a word longer than a whole line: cut it
+            pieces.append(current + token[:room])
+            current, token = indent, token[room:]
+        current += token
     return [*pieces, current]
 
 
