@@ -57,7 +57,8 @@ def _fold(line: str, width: int) -> list[str]:
     unless it alone is wider than a line."""
     indent = " " * (len(line) - len(line.lstrip(" ")) or 2)
     pieces, current = [], ""
-    for token in _TOKEN.findall(line):
+    for whole in _TOKEN.findall(line):
+        token = whole
         limit = width if token in NO_LINE_START else width - 4  # room for closing punctuation
         if cell_len(current + token) > limit and current.strip():
             pieces.append(current.rstrip())
