@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from grader.engine import grade_result
+from grader.engine import grade_bytes, grade_result
 from grader.model import SubmissionResult
 from grader.reference import data_dir, run_script, student_tables
+from grader.serialize import serialize
 from grader.spec import ExerciseSpec, exercise_folders, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +77,34 @@ def test_wrong_solution_loses_points_with_a_message(folder, script):
     assert graded.score < graded.max_score, explain(graded)
     messages = failure_messages(graded)
     assert messages and all(m.strip() for m in messages), explain(graded)
+
+
+def _empty_starter_results() -> list[tuple[Path, pd.DataFrame]]:
+    found = []
+    for folder in FOLDERS:
+        try:
+            result = run_script((folder / "starter.py").read_text(encoding="utf-8"), data_dir(None), "starter.py")
+        except Exception:  # a starter that stops with an error has nothing to submit
+            continue
+        if isinstance(result, pd.DataFrame) and len(result) == 0:
+            found.append((folder, result))
+    return found
+
+
+EMPTY_STARTERS = _empty_starter_results()
+
+
+def test_some_starters_give_an_empty_table():
+    assert any(folder.name == "old-customers" for folder, _ in EMPTY_STARTERS)
+
+
+@pytest.mark.parametrize(("folder", "result"), EMPTY_STARTERS, ids=[f.name for f, _ in EMPTY_STARTERS])
+def test_untouched_starter_with_no_rows_earns_nothing(folder, result):
+    """The starter's empty table (right columns, 0 rows) — on the page or downloaded and graded — scores 0."""
+    spec = load_spec(folder)
+    in_page = grade_result(spec, result, None)
+    downloaded = grade_bytes(spec, f"2024001_{spec.id}.csv", serialize(spec, result).data, None)
+    for graded in (in_page, downloaded):
+        assert graded.status == "graded" and graded.score == 0, explain(graded)
+    columns = next(c for c in in_page.checks if c.name == "列齐全")
+    assert columns.message.startswith("结果是空表：没有任何一行"), explain(in_page)

@@ -22,6 +22,7 @@ import pandas as pd
 from grader.checks import CheckContext, CheckParamError, check
 from grader.checks.mistakes import MIN_FIT, PAIR_POOL, TEXT_FIGURES, TIME_FIGURES, VIEWS, Fitter
 from grader.checks.orders import Rule, loaded_orders
+from grader.checks.table import empty_table
 from grader.compare import key_strings
 from grader.intake.normalize import norm_text
 from grader.model import CheckResult
@@ -122,6 +123,8 @@ def masked_phone(ctx: CheckContext, *, column: str = "联系手机", label: str 
         raise CheckParamError("这项检查只适用于表格提交")
     if column not in df.columns:
         return ctx.fail(f"缺少列 {column}")
+    if empty := empty_table(ctx):
+        return empty
     keys = key_strings(df, list(ctx.spec.submission.key)) or [str(i + 1) for i in range(len(df))]
     bad = []
     for k, value in zip(keys, df[column], strict=False):

@@ -29,10 +29,23 @@ def _key(ctx: CheckContext) -> list[str]:
     return list(ctx.spec.submission.key)
 
 
+EMPTY_TABLE = "结果是空表：没有任何一行数据"
+EMPTY_HINT = "先完成练习、让结果表里有数据行，按“检查”确认后再提交。"
+
+
+def empty_table(ctx: CheckContext) -> CheckResult | None:
+    """A failure worth 0 when the table has no rows: shape checks must not pass on nothing."""
+    if len(_frame(ctx)) > 0:
+        return None
+    return ctx.fail(EMPTY_TABLE, fraction=0.0, hint=EMPTY_HINT)
+
+
 @check("columns", title="列齐全", applies_to=("table",))
 def columns_present(ctx: CheckContext, *, columns: list = []) -> CheckResult:  # noqa: B006 (read-only default)
     wanted = list(columns) or ctx.spec.submission.columns
     missing = _missing_columns(ctx, wanted)
+    if not missing and (empty := empty_table(ctx)):
+        return empty
     if not missing:
         return ctx.ok(f"需要的 {len(wanted)} 列都在：{'、'.join(wanted)}")
     present = [str(c) for c in ctx.extra.get("raw_columns", [])]
@@ -48,6 +61,8 @@ def no_duplicates(ctx: CheckContext, *, columns: list = []) -> CheckResult:  # n
     missing = _missing_columns(ctx, key)
     if missing:
         return ctx.fail(f"缺少关键列 {'、'.join(missing)}，无法检查重复")
+    if empty := empty_table(ctx):
+        return empty
     keys = key_strings(_frame(ctx), key)
     counts = pd.Series(keys, dtype=object).value_counts()
     dup = counts[counts > 1]
@@ -62,8 +77,8 @@ def no_duplicates(ctx: CheckContext, *, columns: list = []) -> CheckResult:  # n
 def not_empty(ctx: CheckContext, *, columns: list = []) -> CheckResult:  # noqa: B006
     df = _frame(ctx)
     wanted = [c for c in (list(columns) or ctx.spec.submission.columns) if c in df.columns]
-    if df.empty:
-        return ctx.fail("表格没有任何数据行")
+    if empty := empty_table(ctx):
+        return empty
     details = []
     for col in wanted:
         blank = df[col].isna() | (df[col].astype(str).str.strip() == "")
@@ -79,6 +94,8 @@ def allowed_values(ctx: CheckContext, *, column: str, allowed: list) -> CheckRes
     df = _frame(ctx)
     if column not in df.columns:
         return ctx.fail(f"缺少列 {column}")
+    if empty := empty_table(ctx):
+        return empty
     allowed_set = {norm_text(v) for v in allowed}
     bad = [v for v in df[column].map(format_value) if norm_text(v) not in allowed_set]
     if not bad:
@@ -95,6 +112,8 @@ def value_range(ctx: CheckContext, *, column: str, min: float | None = None,
     df = _frame(ctx)
     if column not in df.columns:
         return ctx.fail(f"缺少列 {column}")
+    if empty := empty_table(ctx):
+        return empty
     values = pd.to_numeric(df[column], errors="coerce")
     details = []
     for k, v in zip(key_strings(df, _key(ctx)) or [str(i + 1) for i in range(len(df))], values, strict=False):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
 from grader.checks.mistakes import MIN_FIT
+from grader.checks.table import empty_table
 from grader.compare import format_value, key_strings
 from grader.intake.normalize import norm_text
 from grader.model import CheckResult
@@ -111,6 +112,8 @@ def tier_probes(ctx: CheckContext, *, tiers: list, rule: str = "任一", amount_
                                      none_label=none_label)
     if missing:
         return ctx.fail(f"缺少列 {'、'.join(missing)}，无法检查边界客户")
+    if empty := empty_table(ctx):
+        return empty
     probes = [r for r in rows if r[3] is not None]
     if not probes:
         return ctx.ok("数据里没有正好在门槛上或只满足一个条件的客户")
@@ -129,6 +132,8 @@ def tier_totals(ctx: CheckContext, *, amount_column: str = AMOUNT, orders_column
     key = list(ctx.spec.submission.key)
     if not isinstance(df, pd.DataFrame) or any(c not in df.columns for c in [*key[:1], amount_column, orders_column]):
         return ctx.fail(f"缺少列，需要 {key[0] if key else BUYER}、{amount_column}、{orders_column}")
+    if empty := empty_table(ctx):
+        return empty
     truth = customer_totals(ctx.tables["orders"], status).set_index(BUYER)
     wrong = []
     for buyer, amount, count in zip(df[key[0]].map(format_value), pd.to_numeric(df[amount_column], errors="coerce"),
