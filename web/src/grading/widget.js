@@ -144,7 +144,6 @@ function mountGrading(root, ctx) {
     api.book = null;
     if (merged) merged.terminate();
     merged = null;
-    const startedAt = performance.now();
     api.stats = { total: 0, done: 0, restored: 0, graded: 0, workers: 0, workersCreated: 0 };
     setState("running", "正在启动批改环境（加载 Python 和 pandas，第一次需要十几秒）……");
     const files = await Promise.all(run.files.map(async (f) => ({ path: f.path, mtime: f.mtime, data: await f.blob.arrayBuffer() })));
@@ -176,15 +175,16 @@ function mountGrading(root, ctx) {
       api.stats.done = done.size;
       const entries = new Map(done);
       const groups = (await first.send("plan")).map((g) => g.filter((i) => !entries.has(i)));
+      const gradingStart = performance.now(); // time left: from the grading rate, start-up excluded
       pool.onResult = (index, entry) => {
         entries.set(index, entry);
         api.stats.done = entries.size;
         api.stats.graded += 1;
         saveResult(key, index, entry);
-        showProgress(startedAt);
+        showProgress(gradingStart);
       };
       setState("running", `正在批改 ${items.length} 个文件${done.size ? `（上次已批改 ${done.size} 个，接着批改）` : ""}……`);
-      showProgress(startedAt);
+      showProgress(gradingStart);
       const size = poolSize(groups.filter((g) => g.length).length);
       const last = await pool.run(groups, size, first);
       setState("running", "正在汇总：检查疑似抄袭、重复提交和名单……");
