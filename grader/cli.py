@@ -197,11 +197,16 @@ def _load_book(gradebook: str | Path, lang: str) -> Any:
         raise UsageError(msg("gradebook_bad", lang, path=source, why=exc)) from None
 
 
-def main_report(*, gradebook: str | Path, html: str | Path, lang: str = "zh", console: Any = None) -> int:
-    """Class statistics of a gradebook JSON as one self-contained HTML page."""
+DEFAULT_REPORT = {"zh": "班级报告.html", "en": "class-report.html"}
+"""``grader report`` without ``--html`` writes this file next to the gradebook."""
+
+
+def main_report(*, gradebook: str | Path, html: str | Path | None = None, lang: str = "zh",
+                console: Any = None) -> int:
+    """Class statistics of a gradebook JSON as one self-contained HTML page (default: next to the JSON)."""
     book = _load_book(gradebook, lang)
-    target = write_bytes(html, render_report(book, lang), lang)
-    (console or console_for()).print(msg("written", lang, path=target))
+    target = write_bytes(html or Path(gradebook).parent / DEFAULT_REPORT[lang], render_report(book, lang), lang)
+    (console or console_for()).print(msg("written" if html else "report_default", lang, path=target))
     return EXIT_OK
 
 
@@ -255,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = verbs.add_parser("report", parents=[common], help="根据成绩文件生成全班统计报告")
     report.add_argument("gradebook", metavar="GRADEBOOK.json", help="grader grade --json 生成的文件")
-    report.add_argument("--html", metavar="F", required=True, help="报告 HTML 文件")
+    report.add_argument("--html", metavar="F", help="报告 HTML 文件（默认：成绩文件旁边的 班级报告.html）")
 
     feedback = verbs.add_parser("feedback", parents=[common], help="根据成绩文件给每位学生生成一页反馈（可打印）")
     feedback.add_argument("gradebook", metavar="GRADEBOOK.json", help="grader grade --json 生成的文件")

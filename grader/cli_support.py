@@ -32,6 +32,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "missing_path": {"zh": "找不到 {paths}；请检查路径是否写对。", "en": "Not found: {paths}; check the path."},
     "no_paths": {"zh": "没有找到要评分的文件；请检查路径。", "en": "No files to grade; check the paths."},
     "written": {"zh": "已写入 {path}", "en": "Wrote {path}"},
+    "report_default": {"zh": "班级报告已写入 {path}（没有给 --html，放在成绩文件旁边）",
+                       "en": "Class report written to {path} (no --html given: next to the gradebook)"},
     "cannot_write": {"zh": "无法写入 {path}（{why}）；请检查文件夹是否存在、文件是否被 Excel 打开。",
                      "en": "Cannot write {path} ({why}); check the folder exists and the file is not open."},
     "some_errors": {"zh": "有 {n} 个文件无法评分，原因见上表和输出文件。",

@@ -206,6 +206,17 @@ def test_report(graded, tmp_path):
     assert "疑似抄袭" in text
 
 
+def test_report_without_html_writes_next_to_the_gradebook(graded, tmp_path, capsys):
+    book = tmp_path / "成绩.json"
+    book.write_bytes((graded["out"] / "g.json").read_bytes())
+    capsys.readouterr()
+    assert main(["report", str(book)]) == 0
+    written = tmp_path / "班级报告.html"
+    assert "<svg" in written.read_text(encoding="utf-8")
+    out = capsys.readouterr().out.strip()
+    assert "班级报告.html" in out.replace("\n", "") and "已写入" in out
+
+
 def test_key_is_full_marks_and_dataset(tmp_path, capsys):
     out = tmp_path / "key"
     assert main(["key", EXERCISE, "--student", "2023002", "--out", str(out), *EX]) == 0
