@@ -72,6 +72,7 @@ def test_gbk_names_are_decoded(tmp_path: Path):
     assert {s.name for s in subs} == {"2023001_张三_rfm.csv", "2023002_李四_rfm.csv"}
     assert all(s.error is None and s.student and s.exercise == "rfm" for s in subs)
     assert all(any("GBK" in n for n in s.notes) for s in subs)
+    assert not any(n.endswith("。") for s in subs for n in s.notes), "notes are joined with ；, so none ends in 。"
 
 
 def test_unsafe_members_are_reported_not_read(tmp_path: Path):

@@ -324,6 +324,13 @@ def test_a_gradebook_written_before_the_policy_still_reads():
     assert "没有提供（--roster）" in render_report(book, "zh").decode()
 
 
+def test_joined_sentences_read_cleanly():
+    from grader.render.common import join_cn
+    joined = join_cn(["文件按 GBK 编码读取", "压缩包内的文件名按 GBK 编码解码。", "", "列名写错时请按要求改名。"])
+    assert joined == "文件按 GBK 编码读取；压缩包内的文件名按 GBK 编码解码；列名写错时请按要求改名"
+    assert "。；" not in joined
+
+
 @pytest.mark.parametrize("width", range(24, 100, 3))
 def test_terminal_hints_never_break_inside_code(width):
     from rich.cells import cell_len

@@ -124,7 +124,7 @@ def _zip_members(data: bytes) -> list[Member]:
             name, info.file_size, info.compress_size, functools.partial(_read_member, zf, info),
             link=info.create_system == 3 and stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR),
             encrypted=bool(info.flag_bits & _ENCRYPTED_FLAG), when=when,
-            notes=("压缩包内的文件名按 GBK 编码解码。",) if re_decoded else ()))
+            notes=("压缩包内的文件名按 GBK 编码解码",) if re_decoded else ()))
     return out
 
 

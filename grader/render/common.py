@@ -97,6 +97,11 @@ def policy_lines(gradebook: Gradebook) -> list[str]:
     return lines
 
 
+def join_cn(parts: list[str] | tuple[str, ...]) -> str:
+    """Sentences joined by "；" into one cell, each without its own final "。" (no "。；")."""
+    return "；".join(p.rstrip().removesuffix("。") for p in parts if p and p.strip())
+
+
 def hints(entry: Entry) -> list[str]:
     """"检查名：提示" for every failed check that has a hint."""
     return [f"{c.name}：{c.hint}" for c in entry.result.checks if not c.passed and c.hint]

@@ -10,7 +10,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from grader.render.common import failed_checks, fmt_points, hints, label, neutralise, status_text
+from grader.render.common import failed_checks, fmt_points, hints, join_cn, label, neutralise, status_text
 
 if TYPE_CHECKING:
     from grader.gradebook import Gradebook
@@ -33,9 +33,9 @@ def rows(gradebook: Gradebook, lang: str = "zh") -> list[list[str]]:
             status_text(e, lang),
             fmt_points(r.score) if graded else "",
             fmt_points(r.max_score) if graded else "",
-            "；".join(failed_checks(e)),
-            "；".join(hints(e)),
-            "；".join(n.message for n in r.notes),
+            join_cn(failed_checks(e)),
+            join_cn(hints(e)),
+            join_cn([n.message for n in r.notes]),
             e.policy_note,
             "" if e.absent else r.error or "",
             "；".join(e.marks),

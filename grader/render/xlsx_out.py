@@ -19,7 +19,7 @@ except ImportError:  # Pyodide (教师批改 in the browser) has no rich: the sa
     def cell_len(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
-from grader.render.common import failed_checks, hints, label, neutralise, policy_lines, status_text
+from grader.render.common import failed_checks, hints, join_cn, label, neutralise, policy_lines, status_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -110,7 +110,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
             points = {c.name: c.points for c in r.checks}
             _put(ws, [r.student or "", r.file, status_text(e, lang),
                       r.score if graded else None, r.max_score if graded else None,
-                      *[points.get(n) for n in names], "；".join(failed_checks(e)), "；".join(hints(e)),
+                      *[points.get(n) for n in names], join_cn(failed_checks(e)), join_cn(hints(e)),
                       e.policy_note, "" if e.absent else r.error or "", "；".join(e.marks)])
         _header(ws)
 
