@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from grader.checks import REGISTRY
+from grader.intake.syntax import yaml_message
 from grader.spec.model import (
     DEFAULT_FILENAME,
     DTYPES,
@@ -94,11 +95,9 @@ def _load_yaml_text(text: str, where: str) -> Any:
     try:
         return YAML(typ="safe", pure=True).load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise SpecError(f"{where}：YAML 语法错误 {pos}（{exc.problem or exc.context}），请修正") from None
-    except YAMLError as exc:
-        raise SpecError(f"{where}：YAML 无法解析（{exc}），请修正") from None
+        raise SpecError(f"{where}：{yaml_message(exc, text)}") from None
+    except YAMLError:
+        raise SpecError(f"{where}：YAML 无法解析；请检查缩进（只用空格）和“键: 值”的冒号") from None
 
 
 def _parse_tiers(where: str, data: Any, prefix: str) -> TierRules:
