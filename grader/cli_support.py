@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from rich.console import Console
 
+from grader.intake.roster import RosterError, parse_roster
 from grader.spec import SpecError, load_all
 
 EXIT_OK = 0
@@ -98,28 +99,17 @@ def write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
 
 
 def read_roster(path: str, lang: str = "zh") -> list[str]:
-    """学号 from a text/CSV file (first column of each line) or a comma-separated list."""
+    """学号 from a roster file (txt / csv / xlsx, UTF-8 or GBK) or a comma-separated list — the same parser as the
+    browser's 教师批改 page (:func:`grader.intake.roster.parse_roster`)."""
     source = Path(path)
-    if source.is_file():
-        try:
-            raw = source.read_bytes()
-        except OSError as exc:
-            raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UsageError(msg("roster_bad", lang, path=path, why="编码无法识别"))
-        items = [re.split(r"[,，\t ]", line.strip(), maxsplit=1)[0] for line in text.splitlines()]
-    else:
-        items = re.split(r"[,，\s]+", path)
-    ids = [i.strip() for i in items if re.fullmatch(r"[A-Za-z]{0,3}\d[A-Za-z0-9-]*", i.strip())]
-    if not ids:
-        raise UsageError(msg("roster_bad", lang, path=path, why="没有找到学号"))
-    return ids
+    try:
+        data: bytes | str = source.read_bytes() if source.is_file() else path
+    except OSError as exc:
+        raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
+    try:
+        return parse_roster(data)
+    except RosterError as exc:
+        raise UsageError(msg("roster_bad", lang, path=path, why=str(exc))) from None
 
 
 # ---------------------------------------------------------------- verbs
