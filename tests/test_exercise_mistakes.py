@@ -41,6 +41,15 @@ POINTERS = {
     ("tier-config", "api_tier_names.py"): "等级名称应为",
     ("tier-config", "quantile_each.py"): "要求",
     ("tier-config", "same_orders_threshold.py"): "应高于",
+    ("service-kpi", "count_sessions.py"): "去重",
+    ("service-kpi", "linked_order_is_deal.py"): "交易成功",
+    ("service-kpi", "coerce_seconds.py"): "coerce",
+    ("service-kpi", "satisfaction_all_chats.py"): "分母",
+    ("service-kpi", "keep_test_accounts.py"): "测试账号",
+    ("refund-analysis", "amount_all_requests.py"): "退款关闭",
+    ("refund-analysis", "open_as_zero.py"): "不能当成 0",
+    ("refund-analysis", "rate_all_lines.py"): "已付款",
+    ("refund-analysis", "share_as_fraction.py"): "百分数",
 }
 
 
