@@ -4,6 +4,7 @@
 import { enablePycache, fnv1a, restorePycache, savePycache } from "./pycache.js";
 import { PY_FILES } from "./pyfiles.js";
 import RUNTIME_PY from "./runtime.py";
+import { fetchOk } from "./fetch-ok.js";
 
 const HOME = "/home/pyodide";
 const BUNDLE_DIR = `${HOME}/.courseware`;
@@ -40,17 +41,6 @@ async function timed(name, fn) {
   } finally {
     timings[name] = (timings[name] || 0) + (performance.now() - start) / 1000;
   }
-}
-
-async function fetchOk(url, what) {
-  let resp;
-  try {
-    resp = await fetch(url);
-  } catch (err) {
-    throw new Error(`无法下载${what}（${url}）：${err.message}。请检查网络或重新构建网站。`);
-  }
-  if (!resp.ok) throw new Error(`无法下载${what}（${url}，HTTP ${resp.status}）。请重新构建网站（make build）。`);
-  return resp;
 }
 
 function callJSON(fnName, ...args) {

@@ -6,6 +6,7 @@
 import { enablePycache, fnv1a, restorePycache } from "../pycache.js";
 import { PY_FILES } from "../pyfiles.js";
 import RUNTIME_PY from "../runtime.py";
+import { fetchOk } from "../fetch-ok.js";
 
 const BUNDLE_DIR = "/home/pyodide/.courseware";
 const PACKAGES = ["pandas", "openpyxl", "ruamel.yaml"];
@@ -14,17 +15,6 @@ const STAGING = "/tmp/webgrade-upload";
 let pyodide = null;
 let call = null; // grader.webgrade.call (JSON in/out)
 let webgrade = null;
-
-async function fetchOk(url, what) {
-  let resp;
-  try {
-    resp = await fetch(url);
-  } catch (err) {
-    throw new Error(`无法下载${what}（${url}）：${err.message}。请检查网络或重新构建网站。`);
-  }
-  if (!resp.ok) throw new Error(`无法下载${what}（${url}，HTTP ${resp.status}）。请重新构建网站（make build）。`);
-  return resp;
-}
 
 function py(name, ...args) {
   const reply = JSON.parse(call(name, JSON.stringify(args)));
