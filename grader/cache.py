@@ -9,10 +9,14 @@ In memory (per process, CPython and Pyodide):
 * ``SPEC_HASHES`` – the hash of each exercise folder (part of the disk key);
 * :class:`IdentityCache` – values derived from one table object (e.g. the typed order export).
 
+* ``CSV_READS`` – frames ``pd.read_csv`` returned to reference solutions (one student's variant CSVs).
+
 On disk (CPython only), under ``$GRADER_CACHE_DIR`` or ``~/.cache/ecom-crm-grader`` (``GRADER_CACHE_DIR=off``
 disables it): serialised reference answers keyed by :func:`reference_key` (exercise folder hash + dataset
-generator fingerprint + 学号), and the generated tables checks read (compressed pickles, :func:`variant_key`;
-loading ``orders`` takes ~0.2 s where generating it takes ~1 s). The cache is the user's own folder.
+generator fingerprint + 学号), and each file's result keyed by :func:`result_key` (the file's bytes and
+name, exercise folder, 学号 and :func:`grader_fingerprint` of the grader's own code), so grading the same
+class again grades only the files that changed. Results over a limit or from a crash are never stored.
+The cache is the user's own folder.
 """
 
 from __future__ import annotations
@@ -20,14 +24,13 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
+import json
 import os
-import pickle
 import shutil
 import sys
 import tempfile
 import threading
 import unicodedata
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -39,18 +42,25 @@ import pandas as pd
 from grader.log import log_exception
 
 if TYPE_CHECKING:
+    from grader.model import SubmissionResult
     from grader.spec import ExerciseSpec
 
 LOCK = threading.RLock()
 """Guards every in-memory store (the browser's worker and CLI threads share them)."""
 MAX_CACHED_STUDENTS = 12
-"""Variants kept in memory (each is a few tens of MB); older ones come back from the disk cache."""
+"""Variants kept in memory (each is a few tens of MB); older ones are generated again."""
+MAX_CSV_READS = 16
+"""Frames of ``pd.read_csv`` remembered for reference solutions (one student's variant CSVs)."""
+LAZY_TABLES = sys.platform == "emscripten"
+"""Generate only the tables asked for (the browser's page reads one or two); the CLI generates a whole
+variant at once, since every table is built on the orders and customers."""
 
 VARIANTS: OrderedDict[str, dict[str, pd.DataFrame]] = OrderedDict()
 DATA_DIRS: dict[str, Path] = {}
 ANSWERS: dict[tuple[str, str, str], Any] = {}
 REFERENCES: dict[tuple[str, str, str], Any] = {}
 SPEC_HASHES: dict[str, str] = {}
+CSV_READS: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 _SCRATCH: list[Path] = []
 _IDENTITY: list[IdentityCache[Any]] = []
 
@@ -119,15 +129,20 @@ def datasets_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def reference_key(spec: ExerciseSpec, student: str | None) -> str:
-    """Disk key of a reference answer: changes with the exercise folder, the generator and the 学号."""
+def spec_digest(spec: ExerciseSpec) -> str:
+    """:meth:`ExerciseSpec.folder_hash`, computed once per folder and process."""
     with LOCK:
         digest = SPEC_HASHES.get(str(spec.folder))
     if digest is None:
         digest = spec.folder_hash()
         with LOCK:
             SPEC_HASHES[str(spec.folder)] = digest
-    ident = f"{digest}|{datasets_fingerprint()}|{student_key(student)}"
+    return digest
+
+
+def reference_key(spec: ExerciseSpec, student: str | None) -> str:
+    """Disk key of a reference answer: changes with the exercise folder, the generator and the 学号."""
+    ident = f"{spec_digest(spec)}|{datasets_fingerprint()}|{student_key(student)}"
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
 
 
@@ -155,28 +170,41 @@ def cache_put(kind: str, key: str, data: bytes) -> None:
         pass
 
 
-def variant_key(student: str | None, table: str) -> str:
-    """Disk key of one generated table of one student's variant (changes with the generator)."""
-    ident = f"{datasets_fingerprint()}|{student_key(student)}|{table}"
-    return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32] + ".pickle.gz"
+# ---- results (CPython only): a re-grade of unchanged files reads their results back ----------------
+@functools.cache
+def grader_fingerprint() -> str:
+    """Changes whenever any of the grader's or the generator's code, or the pandas/numpy versions, change."""
+    digest = hashlib.sha256(datasets_fingerprint().encode())
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def table_get(student: str | None, table: str) -> pd.DataFrame | None:
-    """A generated table from the disk cache (a re-grade needs the tables some checks read)."""
-    data = cache_get("variants", variant_key(student, table)) if cache_dir() is not None else None
+def result_key(sha256: str, name: str, exercise: str, student: str | None, spec_digest: str) -> str:
+    """Disk key of one file's result: the file's bytes and name, the exercise folder(s), the 学号, the code."""
+    if cache_dir() is None or not sha256:
+        return ""
+    ident = "|".join((sha256, name, exercise, student_key(student), spec_digest, grader_fingerprint()))
+    return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32] + ".json"
+
+
+def result_get(key: str) -> SubmissionResult | None:
+    from grader.model import SubmissionResult  # noqa: PLC0415
+
+    data = cache_get("results", key)
     if data is None:
         return None
     try:
-        frame = pickle.loads(zlib.decompress(data))
-    except Exception as exc:  # a damaged cache file only costs speed: generate again
-        log_exception("variant cache", table, exc)
+        return SubmissionResult.from_dict(json.loads(data))
+    except Exception as exc:  # a damaged cache file only costs speed: grade again
+        log_exception("result cache", key, exc)
         return None
-    return frame if isinstance(frame, pd.DataFrame) else None
 
 
-def table_put(student: str | None, table: str, frame: pd.DataFrame) -> None:
-    if cache_dir() is not None:
-        cache_put("variants", variant_key(student, table), zlib.compress(pickle.dumps(frame, protocol=5), 1))
+def result_put(key: str, result: SubmissionResult) -> None:
+    if key:
+        cache_put("results", key, json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8"))
 
 
 def clear_caches() -> None:
@@ -186,6 +214,7 @@ def clear_caches() -> None:
         DATA_DIRS.clear()
         ANSWERS.clear()
         REFERENCES.clear()
+        CSV_READS.clear()
         for cache in _IDENTITY:
             cache.clear()
         SPEC_HASHES.clear()
@@ -196,6 +225,7 @@ def clear_caches() -> None:
 
 __all__ = [
     "ANSWERS",
+    "CSV_READS",
     "DATA_DIRS",
     "LOCK",
     "MAX_CACHED_STUDENTS",
@@ -208,10 +238,12 @@ __all__ = [
     "cache_put",
     "clear_caches",
     "datasets_fingerprint",
+    "grader_fingerprint",
     "reference_key",
+    "result_get",
+    "result_key",
+    "result_put",
     "scratch_root",
+    "spec_digest",
     "student_key",
-    "table_get",
-    "table_put",
-    "variant_key",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
+from pandas.api.types import infer_dtype, is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
 KEY_SEP = " / "
 
@@ -205,7 +205,8 @@ def _first_positions(keys: list[str]) -> dict[str, int]:
 def _missing_mask(s: pd.Series) -> np.ndarray:
     mask = s.isna().to_numpy(dtype=bool)
     if s.dtype == object:
-        mask |= s.map(lambda v: isinstance(v, str) and v == "").to_numpy(dtype=bool)
+        mask |= np.fromiter((v == "" if isinstance(v, str) else False for v in s.to_numpy(dtype=object)),
+                            dtype=bool, count=len(s))
     return mask
 
 
@@ -215,6 +216,17 @@ def _all_text(s: pd.Series) -> bool:
 
 def _numeric(s: pd.Series) -> bool:
     return is_numeric_dtype(s.dtype) and not is_bool_dtype(s.dtype)
+
+
+def _times(expected: pd.Series, actual: pd.Series) -> np.ndarray | None:
+    """Seconds between two datetime columns (NaN where either is missing); None for other columns."""
+    if not (is_datetime64_any_dtype(expected.dtype) and is_datetime64_any_dtype(actual.dtype)):
+        return None
+    try:
+        gap = (expected.reset_index(drop=True) - actual.reset_index(drop=True)).abs().dt.total_seconds()
+    except (TypeError, ValueError):  # e.g. one side has a time zone: compare value by value
+        return None
+    return gap.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def equal_series(expected: pd.Series, actual: pd.Series, tolerance: float = 0.0) -> np.ndarray:
@@ -227,6 +239,8 @@ def equal_series(expected: pd.Series, actual: pd.Series, tolerance: float = 0.0)
             eq = (ev == av) | (np.abs(ev - av) <= tolerance + 1e-9 * np.maximum(1.0, np.abs(ev)))
     elif _all_text(expected) and _all_text(actual):
         eq = expected.to_numpy(dtype=object) == actual.to_numpy(dtype=object)
+    elif (both_times := _times(expected, actual)) is not None:
+        eq = both_times <= tolerance
     else:
         eq = np.fromiter((values_equal(x, y, tolerance) for x, y in zip(expected, actual, strict=True)),
                          dtype=bool, count=len(expected))

@@ -12,20 +12,20 @@ from typing import Any
 
 import pandas as pd
 
-from grader import engine
+from grader import cache, engine
 from grader.gradebook import Entry, Gradebook, Stamp, copy_flag, summarise
 from grader.intake.guess import guess_exercise
 from grader.intake.submission import Submission
 from grader.log import log_exception
 from grader.model import Note, SubmissionResult, round_points
-from grader.parallel import PREPARE_DEADLINE, FileLimits, Staged, resolve, run_parallel
+from grader.parallel import CRASHED, PREPARE_DEADLINE, FileLimits, Staged, resolve, run_parallel
 from grader.policy import DEFAULT_DUPLICATES, apply_policy
-from grader.spec import spec_hash
 
 __all__ = ["build_gradebook", "finish_gradebook", "flag_copies", "grade_submissions"]
 
 Progress = Callable[[Submission], None]
-
+INTERNAL = "评分程序内部出错，该文件未评分；请把文件发给课程维护者（用 --debug 可看到原因）。"
+NO_MEMORY = "文件过大或过于复杂，内存不够，该文件未评分；请让学生只提交结果表。"
 
 
 def _error_result(sub: Submission, message: str, spec: Any = None) -> SubmissionResult:
@@ -41,9 +41,22 @@ def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionRes
         raise  # over the file's memory limit: reported by the limit runner (or grade_submissions)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
         log_exception("grading", sub.file, exc)
-        return _error_result(sub, "评分程序内部出错，该文件未评分；请把文件发给课程维护者（用 --debug 可看到原因）。", spec)
+        return _error_result(sub, INTERNAL, spec)
     result.file = sub.file
     return result
+
+
+def _result_key(specs: Mapping[str, Any], sub: Submission, limits: FileLimits | None) -> str:
+    """The disk key of this file's result ("" when results are not cached: Pyodide, cache off). A result
+    holds for the limits it was graded under (a tighter limit grades again)."""
+    if cache.cache_dir() is None:
+        return ""
+    if sub.exercise is not None:
+        folders = [_spec_hash(specs[sub.exercise])]
+    else:  # guessed from the columns: any exercise may change the guess
+        folders = [f"{ex}:{_spec_hash(spec)}" for ex, spec in sorted(specs.items())]
+    bounds = f"{limits.timeout:g}s/{limits.memory_mb}MB" if limits is not None else "unbounded"
+    return cache.result_key(sub.sha256, sub.name, sub.exercise or "", sub.student, "|".join([bounds, *folders]))
 
 
 def _full_marks(r: SubmissionResult) -> bool:
@@ -65,7 +78,7 @@ def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult |
         raise  # over the file's memory limit: reported by the limit runner (or grade_submissions)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
         log_exception("reading", sub.file, exc)
-        return _error_result(sub, "评分程序内部出错，该文件未评分；请把文件发给课程维护者（用 --debug 可看到原因）。", spec)
+        return _error_result(sub, INTERNAL, spec)
     if isinstance(read, SubmissionResult):
         return _finish(read, sub, note)
 
@@ -119,10 +132,27 @@ def grade_submissions(
         if progress is not None:
             progress(sub)
 
+    transient = {INTERNAL, NO_MEMORY, CRASHED, (limits or FileLimits()).message()}
+    keys = {index: _result_key(specs, sub, limits) for index, sub in work}
+
     def done(index: int, result: SubmissionResult) -> None:
         results[index] = result
+        if result.status == "graded" or result.error not in transient:  # never a limit, a crash or a bug
+            cache.result_put(keys[index], result)
         if progress is not None:
             progress(subs[index])
+
+    todo = []
+    for index, sub in work:  # a re-grade reads unchanged files' results back
+        cached = cache.result_get(keys[index]) if keys[index] else None
+        if cached is None:
+            todo.append((index, sub))
+            continue
+        cached.file = sub.file
+        results[index] = cached
+        if progress is not None:
+            progress(sub)
+    work = todo
 
     groups: dict[str | None, list[tuple[int, Submission]]] = {}
     for item in work:
@@ -135,7 +165,7 @@ def grade_submissions(
             try:
                 done(index, resolve(_grade_item(specs, sub)))
             except MemoryError:
-                done(index, _error_result(sub, "文件过大或过于复杂，内存不够，该文件未评分；请让学生只提交结果表。"))
+                done(index, _error_result(sub, NO_MEMORY))
     entries: list[Entry] = []
     for index, sub in enumerate(subs):
         result = results[index]
@@ -294,8 +324,7 @@ def finish_gradebook(
 
 
 def _spec_hash(spec: Any) -> str:
-    folder = getattr(spec, "folder", None)
-    return spec_hash(folder) if folder is not None else ""
+    return cache.spec_digest(spec) if getattr(spec, "folder", None) is not None else ""
 
 
 def _version() -> str:

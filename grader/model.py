@@ -94,6 +94,14 @@ class SubmissionResult:
         data["passed"] = self.passed
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
+        """Read back :meth:`to_dict` (the result cache); raises ``TypeError``/``KeyError`` on other data."""
+        fields = {k: v for k, v in data.items() if k != "passed"}
+        fields["checks"] = [CheckResult(**c) for c in fields.get("checks") or []]
+        fields["notes"] = [Note(**n) for n in fields.get("notes") or []]
+        return cls(**fields)
+
 
 def round_points(value: float) -> float:
     """Points are shown with at most two decimals; keep the data that way too."""

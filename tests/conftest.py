@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +15,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pyodide_harness import ROOT, PyodideSession
+
+# The grader's disk cache (reference answers, results) starts empty for every test session, so no result of
+# an earlier session (or of the teacher's own runs in ~/.cache) stands in for grading under test.
+if "GRADER_CACHE_DIR" not in os.environ:
+    os.environ["GRADER_CACHE_DIR"] = tempfile.mkdtemp(prefix="grader-cache-tests-")
+    atexit.register(shutil.rmtree, os.environ["GRADER_CACHE_DIR"], True)
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from grader.log import log_exception
 from grader.model import CheckResult, round_points
 from grader.reference import LazyTables
@@ -73,6 +75,31 @@ class CheckContext:
         if self.reference_provider is None:
             raise ReferenceUnavailable("参考答案在这里不可用")
         return self.reference_provider()
+
+    def equals_reference(self, columns: list[str]) -> bool:
+        """True when the submission holds exactly the reference answer's values in ``columns`` (rows in any
+        order). The reference passes every check of its exercise (``tests/test_exercise_suite.py``), so a
+        diagnostic check that recomputes figures from the dataset may stop there; False when there is no
+        reference here (exam builds), so the check does its own work."""
+        df = self.submission
+        try:
+            ref = self.reference
+        except ReferenceUnavailable:
+            return False
+        if not isinstance(df, pd.DataFrame) or not isinstance(ref, pd.DataFrame) or len(df) != len(ref):
+            return False
+        if any(c not in df.columns or c not in ref.columns for c in columns):
+            return False
+
+        key = [k for k in self.spec.submission.key if k in columns] or columns
+
+        def rows(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[columns].sort_values(key, kind="stable").reset_index(drop=True)
+
+        try:
+            return rows(df).equals(rows(ref))
+        except (TypeError, ValueError):  # unorderable mixed cells: not provably equal
+            return False
 
     @property
     def tables(self) -> Mapping[str, Any]:
