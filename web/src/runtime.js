@@ -6,7 +6,11 @@
 // buffer and wakes a sleeping `time.sleep`, and Python raises KeyboardInterrupt in the running code. Each
 // worker gets its OWN buffer, so a replacement never inherits an old interrupt. Without isolation there is
 // no SharedArrayBuffer: the busy worker is terminated and a spare worker (started only on such pages, once
-// the first worker is idle) takes over.
+// the first worker is idle) takes over. On isolated pages one long C call (a big sort or merge) never sees the
+// interrupt either: a run that lasts LONG_RUN_MS gets a spare loaded in the background, and 停止 swaps it in
+// when the interrupt is not honoured within INTERRUPT_GRACE_MS.
+
+import { isolated, WorkerHandle } from "./worker-handle.js";
 
 export const STEPS = [
   ["runtime", "启动 Python 运行环境"],
@@ -16,87 +20,15 @@ export const STEPS = [
 
 const INTERRUPT_GRACE_MS = 600; // code stuck in C never sees the interrupt: replace the worker after this
 const SPARE_DELAY_MS = 3000; // plain hosts: the spare starts once the first worker has been idle this long
-const SIGINT = 2;
+// Isolated pages: a run still going after this long may be stuck in C, so a spare starts loading. The course's
+// runs and checks take well under a second (a first 检查 on a loaded school PC up to ~3 s), so normal work never
+// pays for a second Pyodide; a student who waits a few seconds more before pressing 停止 finds it ready.
+const LONG_RUN_MS = 4000;
+// After a long run ends normally a READY spare stays this long, idle (memory, no CPU), for the next long run;
+// a spare still loading is dropped at once so it does not compete with the student's next run for the CPU.
+const SPARE_KEEP_MS = 60_000;
 const STOPPED = "代码已被停止，运行环境已重新启动。";
 const STOPPED_QUEUED = "代码还没开始运行就被停止了。";
-
-function isolated() {
-  return typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
-}
-
-/** One Web Worker running Pyodide, with its own request table and its own interrupt buffer. */
-class WorkerHandle {
-  constructor(workerURL, initPayload, onProgress) {
-    this.pending = new Map();
-    this.nextId = 1;
-    this.dead = false;
-    this.interruptBuffer = isolated() ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    // Highest request id the page gave up on (停止 while the run still waited in the worker's queue).
-    this.cancelBuffer = isolated() ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    this.created = performance.now();
-    this.worker = new Worker(workerURL);
-    this.worker.onmessage = (event) => this.receive(event.data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      this.rejectAll(new Error(`运行环境脚本出错：${event.message || "未知错误"}。请刷新页面。`));
-    };
-    this.ready = this.send("init", { ...initPayload, interruptBuffer: this.interruptBuffer, cancelBuffer: this.cancelBuffer }, onProgress);
-    this.ready.catch(() => {});
-  }
-
-  send(type, payload = {}, onProgress = null) {
-    if (this.dead) return Promise.reject(new Error("运行环境已关闭。"));
-    const id = this.nextId++;
-    this.lastId = id;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress, type });
-      this.worker.postMessage({ id, type, ...payload });
-    });
-  }
-
-  receive(msg) {
-    const entry = this.pending.get(msg.id);
-    if (!entry) return;
-    if (msg.type === "progress") {
-      if (entry.onProgress) entry.onProgress(msg);
-      return;
-    }
-    this.pending.delete(msg.id);
-    if (msg.type === "result") {
-      entry.resolve(msg.value);
-    } else {
-      const err = new Error(msg.message);
-      err.fatal = Boolean(msg.fatal) && entry.type !== "init";
-      entry.reject(err);
-    }
-  }
-
-  interrupt() {
-    if (!this.interruptBuffer) return;
-    Atomics.store(this.interruptBuffer, 0, SIGINT);
-    Atomics.notify(this.interruptBuffer, 0); // wakes time.sleep (runtime.py waits on this buffer)
-  }
-
-  /** Give up on a queued request: the page moves on now, the worker skips it when its turn comes. */
-  cancel(id, err) {
-    const entry = this.pending.get(id);
-    if (this.cancelBuffer) Atomics.store(this.cancelBuffer, 0, Math.max(id, Atomics.load(this.cancelBuffer, 0)));
-    if (!entry) return;
-    this.pending.delete(id);
-    entry.reject(err);
-  }
-
-  rejectAll(err) {
-    for (const entry of this.pending.values()) entry.reject(err);
-    this.pending.clear();
-  }
-
-  terminate(err) {
-    this.dead = true;
-    this.worker.terminate();
-    this.rejectAll(err || new Error("运行环境已关闭。"));
-  }
-}
 
 export class Runtime {
   /**
@@ -116,6 +48,10 @@ export class Runtime {
     this.stopPressed = 0;
     this.spare = null;
     this.spareTimer = null;
+    this.longRunMs = LONG_RUN_MS; // instance fields: tests shorten them
+    this.spareKeepMs = SPARE_KEEP_MS;
+    this.longRunTimer = null;
+    this.spareDropTimer = null;
     this.idleDone = null;
     this.current = null;
     this.workersCreated = 0;
@@ -265,6 +201,7 @@ export class Runtime {
       if (progress.step !== "started" || this.current !== handle) return;
       this.running = true;
       this.runStarted = performance.now();
+      this.watchLongRun(handle);
       if (this.stopQueued) handle.interrupt(); // 停止 pressed while the run waited behind background work
     };
     const request = handle.send(type, payload, onProgress);
@@ -279,7 +216,43 @@ export class Runtime {
         this.busy = Math.max(0, this.busy - 1);
         this.running = false;
         this.stopQueued = false;
+        this.releaseSpare();
       }
+    }
+  }
+
+  /** Isolated pages: once this run has lasted longRunMs, load a spare in case 停止 finds it stuck in C. */
+  watchLongRun(handle) {
+    if (!this.canInterrupt) return;
+    clearTimeout(this.spareDropTimer); // a spare kept from the last long run serves this one
+    this.spareDropTimer = null;
+    clearTimeout(this.longRunTimer);
+    this.longRunTimer = setTimeout(() => {
+      this.longRunTimer = null;
+      if (this.current !== handle || !this.running || this.spare) return;
+      const spare = this.spawn();
+      this.spare = spare;
+      spare.ready.catch(() => {
+        if (this.spare === spare) this.spare = null;
+      });
+    }, this.longRunMs);
+  }
+
+  /** Isolated pages, the run is over: drop a spare still loading; keep a ready one idle for spareKeepMs. */
+  releaseSpare() {
+    clearTimeout(this.longRunTimer);
+    this.longRunTimer = null;
+    const spare = this.spare;
+    if (!this.canInterrupt || !spare || this.busy > 0) return;
+    const drop = () => {
+      if (this.spare !== spare || this.busy > 0) return;
+      this.spare = null;
+      spare.terminate();
+    };
+    if (!spare.isReady) drop();
+    else {
+      clearTimeout(this.spareDropTimer);
+      this.spareDropTimer = setTimeout(drop, this.spareKeepMs);
     }
   }
 
@@ -316,6 +289,8 @@ export class Runtime {
     const old = this.current;
     const next = this.spare && !this.spare.dead ? this.spare : this.spawn();
     this.spare = null;
+    clearTimeout(this.longRunTimer);
+    clearTimeout(this.spareDropTimer);
     this.busy = 0;
     this.ready = this.adopt(next);
     old.terminate(err);
@@ -327,7 +302,8 @@ export class Runtime {
     const tasks = [this.send("setStudent", { student, tables })];
     if (this.spare) {
       const spare = this.spare;
-      tasks.push(spare.ready.then(() => spare.send("setStudent", { student, tables })));
+      // A spare dropped meanwhile (isolated pages drop one still loading when a long run ends) is no failure.
+      tasks.push(spare.ready.then(() => spare.send("setStudent", { student, tables })).catch(() => null));
     }
     // The reference answers depend on the 学号: prepare the new student's in the background.
     return Promise.all(tasks).then(([value]) => {
