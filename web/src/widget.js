@@ -6,6 +6,7 @@ import { STEPS } from "./runtime.js";
 import { emptyRecord, loadRecord, saveRecord } from "./store.js";
 
 const SAVE_DELAY_MS = 400;
+const STOPPED_TEXT = "已停止。你的代码都还在，可以修改后再运行。";
 
 // The widgets of the page on screen; one pagehide listener for all of them (scripts run once per tab).
 const live = new Set();
@@ -24,6 +25,13 @@ function loadingText(step) {
   const index = STEPS.findIndex(([name]) => name === step);
   const label = index >= 0 ? STEPS[index][1] : "准备中";
   return `正在准备运行环境（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……可以先阅读题目。`;
+}
+
+/** After 停止 replaced a worker that was not ready yet: the code is kept, the new Python is still starting. */
+function restartingText(step) {
+  const index = STEPS.findIndex(([name]) => name === step);
+  const label = index >= 0 ? STEPS[index][1] : "准备中";
+  return `已停止，你的代码都还在，可以继续修改。正在重新启动运行环境（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……完成后就能再运行。`;
 }
 
 export class ExerciseWidget {
@@ -47,6 +55,7 @@ export class ExerciseWidget {
     this.record = loadRecord(this.id) || emptyRecord(this.hash);
     this.saveTimer = null;
     this.phase = "loading";
+    this.stopped = false; // 停止 ended the last run: said in the status until the runtime is ready again
 
     if (this.record.code !== null && this.record.hash && this.record.hash !== this.hash) {
       this.showNotice("这个练习在你上次保存之后更新过。你的代码已保留；如果运行出错，可以点“重置”换成新的初始代码（重置后按 Ctrl+Z 可撤销）。");
@@ -95,10 +104,13 @@ export class ExerciseWidget {
   }
 
   onRuntimeState(state) {
-    if (this.phase === "running" && state.phase === "loading") return; // restart after 停止: shown by stop()
-    if (state.phase === "loading") this.setStatus("loading", loadingText(state.step));
+    // A worker swapped in by 停止: the run's own end (execute) shows it, the status follows from there.
+    if (this.phase === "running" && state.phase !== "error") return;
+    if (state.phase === "loading") this.setStatus("loading", this.stopped ? restartingText(state.step) : loadingText(state.step));
+    else if (state.phase === "ready" && this.stopped) this.setStatus("ready", STOPPED_TEXT);
     else if (state.phase === "ready") this.setStatus("ready", this.record.passed ? `${STATUS_TEXT.ready} 你已通过这个练习 ✔` : STATUS_TEXT.ready);
     else if (state.phase === "error") this.setStatus("error", `运行环境启动失败：${state.message}`);
+    if (state.phase !== "loading") this.stopped = false;
   }
 
   showNotice(text) {
@@ -147,20 +159,19 @@ export class ExerciseWidget {
       this.output.classList.remove("cw-stale");
       renderRun(this.output, payload, { collapsed: type === "check" });
       this.editor.markLine(errorLine(payload));
-      if (payload.error?.kind === "interrupted") this.setStatus("ready", "已停止。你的代码都还在，可以修改后再运行。");
+      if (payload.error?.kind === "interrupted") this.setStatus("ready", STOPPED_TEXT);
       else if (payload.error) this.setStatus("ready", "代码出错了，请看下面的说明。");
       else if (okState) this.setStatus(okState, STATUS_TEXT.ready);
       return payload;
     } catch (err) {
       this.output.classList.remove("cw-stale");
-      if (err.stopped) {
-        renderMessage(this.output, "error", "已停止。你的代码都还在，可以修改后再运行。");
-      } else {
-        renderMessage(this.output, "error", err.message);
-      }
-      await this.ctx.runtime.ready.catch(() => {});
+      renderMessage(this.output, "error", err.stopped ? STOPPED_TEXT : err.message);
+      // After 停止 the widget is usable at once: a ready spare took over, or the new worker's start-up shows
+      // step by step in the status. Other errors (a fatal one restarts Python) wait for the runtime.
+      this.stopped = Boolean(err.stopped);
+      if (!err.stopped) await this.ctx.runtime.ready.catch(() => {});
+      this.phase = "ended"; // the run is over: the runtime's state sets the status again
       this.onRuntimeState(this.ctx.runtime.state);
-      if (err.stopped && this.phase === "ready") this.status.textContent = "已停止。你的代码都还在，可以修改后再运行。";
       return null;
     }
   }
