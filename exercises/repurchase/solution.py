@@ -16,7 +16,7 @@ sales = orders[
 sales["月份"] = sales["订单付款时间"].dt.strftime("%Y-%m")
 
 # 每位客户第一次成交的月份：在这个月之前没买过 = 这个月的新客
-first_month = sales.groupby("买家会员名")["月份"].min()
+first_month = sales.groupby("买家会员名")["订单付款时间"].min().dt.strftime("%Y-%m")
 
 
 def metrics(part, label, new_from):
