@@ -141,12 +141,25 @@ def test_password_protected_member(tmp_path: Path):
         ("作业/张三2024001/rfm.csv", "2024001"),                       # glued to the name
         ("S2024001_rfm.csv", "S2024001"),                             # letter prefix kept
         ("第3组_rfm.csv", None),                                       # nothing 学号-like
+        ("20240101_rfm.csv", "20240101"),                             # date-shaped, nothing else: a 学号
+        ("20240101/2024001_rfm.csv", "2024001"),                      # date-shaped folder: not taken
+        ("作业_20251201123045/rfm.csv", None),                         # a time stamp never is
     ],
 )
 def test_student_from_the_whole_path(path, student):
     from grader.intake.identity import find_student
 
     assert find_student(path)[0] == student
+
+
+def test_a_date_shaped_student_id_is_noted_or_confirmed_by_the_roster():
+    from grader.intake.identity import find_student
+
+    student, notes = find_student("20240101_rfm.csv")
+    assert student == "20240101" and any("也像一个日期" in n for n in notes)
+    assert find_student("20251201_20240101_rfm.csv", ["20240101"])[0] == "20240101"
+    assert find_student("作业_20240101/张三_rfm.csv", ["20240101"])[0] == "20240101"
+    assert find_student("20251201_2024001_rfm.csv", ["2024001"])[0] == "2024001"
 
 
 def test_doubled_extension_and_title_alias(tmp_path: Path):

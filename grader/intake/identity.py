@@ -5,7 +5,8 @@ component is cut into tokens at ``_ - . space ( ) [ ] 【 】 ， ,`` and at the
 Latin/digits. A token is a 学号 candidate when, after NFKC, it is 0–3 letters followed by digits and
 letters with **at least 5 digits**, and it is not a date or a time stamp (``20251201``,
 ``202512011230``, ``20251201123045``, a 10/13-digit Unix time). So ``1_``, ``hw1_``, ``作业2``, dates and
-platform time stamps are never taken.
+platform time stamps are not taken — except an 8-digit date-shaped token (``20240101`` is also 2024级01班01号)
+when the roster has it, or when the file name holds no other candidate (with a note).
 
 * With a roster: the candidate on the roster wins, looking at the file name first, then the folders
   from the innermost outwards.
@@ -75,16 +76,19 @@ def _is_date_or_stamp(digits: str) -> bool:
     return False
 
 
-def student_candidates(component: str) -> list[str]:
-    """学号-like tokens of one path component, in order (see the module docstring for the rules)."""
+def student_candidates(component: str, *, dates: bool = False) -> list[str]:
+    """学号-like tokens of one path component, in order (see the module docstring for the rules).
+    ``dates=True`` gives instead the 8-digit tokens left out because they read as a date (``20240101``)."""
     out = []
     for token in _SPLIT.split(_nfkc(component)):
         if not token or not _STUDENT_ID.match(token):
             continue
         digits = re.sub(r"\D", "", token)
-        if len(digits) < MIN_DIGITS or (token.isdigit() and _is_date_or_stamp(token)):
+        if len(digits) < MIN_DIGITS:
             continue
-        out.append(token)
+        stamp = token.isdigit() and _is_date_or_stamp(token)
+        if (len(token) == 8 and stamp) if dates else not stamp:
+            out.append(token)
     return out
 
 
@@ -103,9 +107,14 @@ def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, lis
     comps = _components(path)
     found = [(i, c, student_candidates(c)) for i, c in enumerate(comps)]
     found = [f for f in found if f[2]]
-    if not found:
-        return None, []
+    dated = student_candidates(comps[0], dates=True) if comps else []
     known = {_nfkc(r).upper() for r in roster}
+    if known:  # a 学号 that reads as a date (2024级01班01号 = 20240101) counts when the roster has it
+        found += [(i, c, ds) for i, c in enumerate(comps) if (ds := student_candidates(c, dates=True))]
+    if not found:
+        if dated:  # the course's own download name <学号>_<练习>.csv with a date-shaped 学号
+            return dated[0], [f"学号 {dated[0]} 也像一个日期，按学号处理；如果它不是学号，请用 --student 或 --roster 指定"]
+        return None, []
     if known:
         for i, comp, cands in found:
             for cand in cands:
