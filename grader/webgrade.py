@@ -10,9 +10,12 @@ Every step calls the grader's own functions; nothing here collects, reads, check
 3. :func:`prepare` then :func:`grade` — one file: the student's variant and reference answer first (the
    grader's own work, outside the file's time limit, as in the CLI), then
    :func:`grader.grading.grade_submissions` for that one file. The result is a JSON-able :func:`entry_dict`.
-   A file whose worker was terminated over the time limit gets :func:`over_limit` (the CLI's line).
+   A file whose worker was terminated over the time limit gets :func:`over_limit`: the CLI's 无法评分 line
+   with the seconds the page enforced (:data:`LIMITS`, the one definition the page reads at start-up).
 4. :func:`merge` — the entries of every worker → :func:`grader.grading.finish_gradebook` (copy flags,
-   duplicates/roster policy, summary, stamp) → the same dict ``grader grade --json`` writes.
+   duplicates/roster policy, summary, stamp) → the same dict ``grader grade --json`` writes (its stamp's
+   ``grader_version`` is ``grader.__version__``, which the package's metadata is built from: Pyodide has
+   no installed distribution to ask).
 5. :func:`output` — the renderers' bytes: json, csv, xlsx, html, the class report and the feedback zip.
 
 The functions take and return plain Python values; the grading worker (``web/src/grading/worker.js``)
@@ -33,6 +36,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+from grader import __version__
 from grader.feedback import write_feedback
 from grader.gradebook import Entry, Gradebook
 from grader.grading import _over_limit, finish_gradebook, grade_submissions
@@ -41,18 +45,20 @@ from grader.intake.roster import RosterError, parse_roster
 from grader.intake.submission import Submission
 from grader.log import log_exception
 from grader.model import CheckResult, Note, SubmissionResult
-from grader.parallel import DEFAULT_FILE_TIMEOUT, GRACE, PREPARE_DEADLINE, FileLimits
+from grader.parallel import DEFAULT_FILE_TIMEOUT, GRACE, PREPARE_DEADLINE
 from grader.policy import DEFAULT_DUPLICATES, DUPLICATE_POLICIES
 from grader.render import RENDERERS
 from grader.report import render_report
 from grader.spec import SpecError, load_all
 
 __all__ = ["LIMITS", "call", "entry_dict", "entry_from_dict", "grade", "init", "load", "merge", "output",
-           "over_limit", "plan", "prepare", "roster", "roster_file"]
+           "over_limit", "over_limit_line", "plan", "prepare", "roster", "roster_file"]
 
 LIMITS = {"file_timeout": 2 * DEFAULT_FILE_TIMEOUT + GRACE, "prepare_timeout": PREPARE_DEADLINE}
 """Seconds the page lets a worker spend on one file (the CLI parent's hard deadline: 2 × 10 s + 5 s; a
-worker cannot be interrupted inside Python, so it is terminated) and on one student's preparation."""
+worker cannot be interrupted inside Python, so it is terminated) and on one student's preparation.
+The only definition: the page takes it from :func:`init` and hands the seconds it enforced back to
+:func:`over_limit`, so the 无法评分 line states the limit that was applied."""
 OUTPUT_NAMES = {"xlsx": "成绩.xlsx", "csv": "成绩.csv", "json": "成绩.json", "html": "成绩单.html",
                 "report": "班级报告.html", "feedback": "学生反馈.zip"}
 """Download name of each output (what the CLI examples call them)."""
@@ -172,10 +178,18 @@ def grade(index: int) -> dict[str, Any]:
     return entry_dict(entry)
 
 
-def over_limit(index: int) -> dict[str, Any]:
-    """The entry of a file whose worker was terminated over the time limit: the CLI's line."""
+def over_limit_line(seconds: float) -> str:
+    """The 无法评分 line of a file the page stopped after ``seconds``, worded as the CLI's (``FileLimits.message``)
+    but true of the page: it has no memory limit of its own and no ``--file-timeout`` to loosen, so the line
+    names neither; its advice is the CLI, which grades such a file under its own limits."""
+    return (f"无法评分：文件过大或过于复杂（超过 {float(seconds):g} 秒）；请让学生只提交结果表，"
+            "或用命令行工具 grader grade 批改这个文件。")
+
+
+def over_limit(index: int, seconds: float = LIMITS["file_timeout"]) -> dict[str, Any]:
+    """The entry of a file whose worker was terminated after ``seconds`` (the limit the page enforced)."""
     sub = _sub(index)
-    result = _over_limit(_STATE["specs"])(sub, FileLimits().message())
+    result = _over_limit(_STATE["specs"])(sub, over_limit_line(seconds))
     result.notes.extend(Note(code="collect", message=note) for note in sub.notes)
     return entry_dict(Entry(result, sha256=sub.sha256))
 
@@ -204,7 +218,7 @@ def merge(entries: Sequence[dict[str, Any]], duplicates: str = DEFAULT_DUPLICATE
     if duplicates not in DUPLICATE_POLICIES:
         duplicates = DEFAULT_DUPLICATES
     book = finish_gradebook([entry_from_dict(e) for e in entries], subs, _STATE["specs"], roster=_STATE["roster"],
-                            duplicates=duplicates)
+                            duplicates=duplicates, grader_version=__version__)
     if created_at:
         book.stamp.created_at = created_at
     for ex in book.stamp.exercise_hashes:

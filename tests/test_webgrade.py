@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -115,14 +116,27 @@ def test_corpus_covers_what_the_issue_names(graded):
     assert files["corpus/班级作业.zip/../2023002_李四_fixture-old-customers.csv"]["status"] == "error"
 
 
-def test_a_file_over_the_time_limit_gets_the_cli_line(graded):
+@pytest.mark.parametrize("seconds", [None, 3.5])
+def test_a_file_over_the_time_limit_gets_the_line_of_the_limit_enforced(graded, seconds):
+    """The page hands back the seconds it enforced (by default LIMITS, what it read at start-up): the line
+    states that number, not the CLI's 10 s, and no memory limit the page does not have."""
     index = next(i["index"] for i in graded["loaded"]["items"] if i["file"].endswith("2023003_王五_fixture-old-customers.csv"))
     entries = list(graded["entries"])
-    entries[index] = webgrade.over_limit(index)
+    entries[index] = json.loads(webgrade.call("over_limit", json.dumps([index] if seconds is None else [index, seconds])))["ok"]
     book = webgrade.merge(entries, "latest")
     row = next(r for r in book["results"] if r["file"] == graded["loaded"]["items"][index]["file"])
     assert row["status"] == "error"
-    assert row["error"].startswith("无法评分：文件过大或过于复杂（超过 10 秒 / 1 GB）")
+    enforced = webgrade.LIMITS["file_timeout"] if seconds is None else seconds
+    assert row["error"].startswith(f"无法评分：文件过大或过于复杂（超过 {enforced:g} 秒）；"), row["error"]
+    assert "GB" not in row["error"] and "--file-timeout" not in row["error"]
+
+
+def test_the_stamp_carries_the_grader_version(graded):
+    """One definition: grader.__version__, which the package metadata (the CLI's stamp) is built from."""
+    import grader
+
+    assert graded["web"]["stamp"]["grader_version"] == grader.__version__ == version("ecom-crm-courseware")
+    assert graded["web"]["stamp"]["grader_version"] == graded["cli"]["stamp"]["grader_version"]
 
 
 def test_outputs_are_the_renderers_bytes(graded):

@@ -1,8 +1,10 @@
 """grader.webgrade inside Pyodide (the grading worker's runtime, under Node): the corpus of test_webgrade
-gives the same gradebook as ``grader grade --json`` in CPython — one definition, two runtimes."""
+gives the same gradebook as ``grader grade --json`` in CPython — one definition, two runtimes (the stamp's
+grader_version included); a .7z, which the browser cannot open, gets a line saying what to do instead."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -64,10 +66,38 @@ def test_same_gradebook_in_pyodide_as_the_cli(pyodide):
     assert "error" not in out["info"], out["info"]
     assert "ok" in out["book"], out["book"]
     web, cli = _stable(out["book"]["ok"]), _stable(cli)
-    for key in ("grader_version", "pandas_version"):  # Pyodide has no installed distribution metadata
-        web["stamp"].pop(key)
-        cli["stamp"].pop(key)
+    assert web["stamp"]["grader_version"] == cli["stamp"]["grader_version"]  # grader.__version__ in both
+    web["stamp"].pop("pandas_version")  # Pyodide's own pandas build
+    cli["stamp"].pop("pandas_version")
     assert [r["file"] for r in web["results"]] == [r["file"] for r in cli["results"]]
     for a, b in zip(web["results"], cli["results"], strict=True):
         assert a == b, a["file"]
     assert web == cli
+
+
+SEVEN_ZIP = r'''
+import base64, json
+from grader import webgrade
+
+webgrade.init("/project/tests/artifacts/webgrade/exercises")
+data = base64.b64decode(%(data)r)
+loaded = webgrade.load([("作业/班级.7z", data, 0), ("作业/2023001_张三_rfm.7z", data, 0)])
+print(json.dumps(loaded["items"], ensure_ascii=False))
+'''
+
+
+def test_a_7z_says_to_unpack_it_or_use_the_cli(pyodide):
+    """py7zr needs C extensions (pyppmd, pybcj, inflate64, pycryptodomex, backports.zstd) that Pyodide 0.27.7
+    does not build: the page cannot open a .7z, and its line says to unpack it and drop the folder, or use the CLI."""
+    from fixtures.zips import seven_zip
+
+    if not (WORK / "exercises").is_dir():
+        exercises_dir(WORK)
+    data = base64.b64encode(seven_zip([("张三_2023001/rfm.csv", b"a\n1\n")])).decode()
+    items = json.loads(pyodide.run(SEVEN_ZIP % {"data": data}).strip().splitlines()[-1])
+    by_file = {i["file"]: i for i in items}
+    assert set(by_file) == {"作业/班级.7z", "作业/2023001_张三_rfm.7z"}
+    for item in items:
+        assert item["error"].startswith("网页里读不了 7z 压缩包"), item
+        assert "解压" in item["error"] and "文件夹拖进来" in item["error"] and "grader grade" in item["error"]
+    assert by_file["作业/2023001_张三_rfm.7z"]["student"] == "2023001"

@@ -12,6 +12,7 @@ import functools
 import io
 import re
 import stat
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,13 @@ SKIPPED_LINK = "已跳过：链接/特殊文件（符号链接、管道或设备
 RAR_MESSAGE = "这是 RAR 压缩包，请先解压，或请学生提交 zip"
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 KIND_NAMES = {"zip": "zip 压缩包", "7z": "7z 压缩包"}
+NO_7Z_READER = (
+    # Pyodide (教师批改 in the browser): py7zr needs C extensions that have no Pyodide build
+    "网页里读不了 7z 压缩包（浏览器里没有解压 7z 的组件）；请先把它解压，再把解压出的文件夹拖进来一起批改，"
+    "或者用命令行工具 grader grade 批改。"
+    if sys.platform == "emscripten" else
+    "这台电脑的评分工具缺少读取 7z 的组件（py7zr）；请先解压，或重新安装评分工具。"
+)
 
 # System clutter that archivers and file managers add; never a student's submission.
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
@@ -140,7 +148,7 @@ def _from_archive(kind: str, label: str, data: bytes, limits: Limits, depth: int
     try:
         members = _members(kind, data)
     except ImportError:
-        yield Submission(label, error="这台电脑的评分工具缺少读取 7z 的组件（py7zr）；请先解压，或重新安装评分工具。")
+        yield Submission(label, error=NO_7Z_READER)
         return
     except Exception as exc:
         log_exception("archive", label, exc)

@@ -1,8 +1,9 @@
 // 教师批改: a pool of grading workers (web/src/grading/worker.js), split by student.
 // Up to navigator.hardwareConcurrency − 1 workers (at least 1), each loading Pyodide and the course bundle once
 // and then the class's files (grader.webgrade.load). Each worker takes one student's files at a time. A file
-// whose grading exceeds the limit (grader.webgrade.LIMITS: the CLI's hard deadline) gets its worker
-// terminated and replaced; the file is recorded with the CLI's over-limit line (grader.webgrade.over_limit).
+// whose grading exceeds the limit (grader.webgrade.LIMITS, the one definition: the first worker's init reply)
+// gets its worker terminated and replaced; the file is recorded with the 无法评分 line for the seconds that were
+// enforced (grader.webgrade.over_limit(index, seconds)), so the line states the limit actually applied.
 
 let nextId = 1;
 
@@ -37,13 +38,15 @@ class GradingWorker {
     });
   }
 
-  /** ``send`` with a deadline: past it the worker is terminated and the promise rejects with ``timedOut``. */
+  /** ``send`` with a deadline: past it the worker is terminated and the promise rejects with ``timedOut``
+   * and ``seconds`` (the limit that was enforced). */
   within(seconds, type, payload) {
     let timer = null;
     const limit = new Promise((_, reject) => {
       timer = setTimeout(() => {
         const err = new Error("timeout");
         err.timedOut = true;
+        err.seconds = seconds;
         this.terminate(err);
         reject(err);
       }, seconds * 1000);
@@ -79,7 +82,7 @@ export class GradingPool {
     this.init = init;
     this.files = files;
     this.roster = roster;
-    this.limits = limits || { file_timeout: 25, prepare_timeout: 600 };
+    this.limits = limits || null; // grader.webgrade.LIMITS (set from the first worker's init before grading)
     this.onResult = onResult;
     this.onWorkers = onWorkers || (() => {});
     this.workers = new Set();
@@ -123,7 +126,7 @@ export class GradingPool {
         if (!err.timedOut || this.cancelled) throw err;
         this.drop(worker);
         worker = await this.spawn(); // a fresh worker for the rest of the class
-        entry = await worker.send("over_limit", { index });
+        entry = await worker.send("over_limit", { index, seconds: err.seconds });
       }
       this.onResult(index, entry, true);
     }

@@ -161,7 +161,7 @@ function mountGrading(root, ctx) {
       api.stats.timings = first.info.timings;
       run.roster = await rosterIds(first, run);
       pool.roster = run.roster;
-      pool.limits = { ...(first.info.limits || pool.limits), ...(api.limits || {}) };
+      pool.limits = { ...first.info.limits, ...(api.limits || {}) };
       await pool.spawn(first);
       const items = first.loaded.items;
       const key = fnv1a(JSON.stringify([run.files.map((f) => [f.path, f.blob.size, f.mtime]), run.roster, run.duplicates]));

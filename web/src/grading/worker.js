@@ -106,7 +106,7 @@ const HANDLERS = {
     return py("grade", msg.index);
   },
   async over_limit(msg) {
-    return py("over_limit", msg.index);
+    return py("over_limit", msg.index, msg.seconds); // the limit the page enforced (seconds)
   },
   async merge(msg) {
     return py("merge", msg.entries, msg.duplicates, msg.createdAt || "");
