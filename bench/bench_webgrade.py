@@ -9,14 +9,22 @@ Measured in the same run on this machine:
   grading workers included, nothing cached). Workers: ``navigator.hardwareConcurrency − 1`` (≥ 1).
 
 Goal: page ≤ 3 × CLI cold. Also checked: both give the same score for every file.
-Usage: ``.venv/bin/python bench/bench_webgrade.py [--students 50] [--slots 10]``.
+
+Set-up (not timed): the class's files are bench_grader's keys, built in parallel processes the first time
+and kept in ``$BENCH_KEYS_DIR`` (default ``~/.cache/ecom-crm-bench``) under a digest of what they are made
+from (each exercise folder's hash, the dataset generator's fingerprint, the serialiser and bench_grader's
+own code, students × slots): a later run copies them instead of running every solution again.
+``--fresh-keys`` rebuilds them.
+Usage: ``.venv/bin/python bench/bench_webgrade.py [--students 50] [--slots 10] [--fresh-keys]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -30,7 +38,48 @@ from bench_grader import grade_cold, make_files, usable_exercises  # noqa: E402
 from browser_util import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from widget_site import build_project, bundle_web, write_project  # noqa: E402
 
+from grader.cache import datasets_fingerprint  # noqa: E402
+from grader.spec import ExerciseSpec, spec_hash  # noqa: E402
+
 PAGE = "# 在网页里批改\n\n::grading{}\n"
+KEYS_DIR = Path(os.environ.get("BENCH_KEYS_DIR") or Path.home() / ".cache" / "ecom-crm-bench")
+COMPLETE = "complete.json"
+"""Written last into a cached key set: the list of its files (a set without it is ignored and rebuilt)."""
+
+
+def keys_digest(specs: dict[str, ExerciseSpec], students: int, slots: int) -> str:
+    """What a key set is made from: exercise folders, the dataset generator, the serialiser and bench_grader."""
+    digest = hashlib.sha256(f"{students}x{slots}|{datasets_fingerprint()}".encode())
+    for ex in sorted(specs):
+        digest.update(f"|{ex}={spec_hash(specs[ex].folder)}".encode())
+    for source in (ROOT / "grader" / "serialize.py", ROOT / "bench" / "bench_grader.py"):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def class_files(folder: Path, specs: dict[str, ExerciseSpec], students: int, slots: int, *,
+                fresh: bool = False) -> tuple[list[Path], float, str]:
+    """The class's files in ``folder``: copied from the cached key set, else built (bench_grader's parallel
+    key generation) and cached. Returns (files, set-up seconds, where they came from)."""
+    start = time.perf_counter()
+    cached = KEYS_DIR / keys_digest(specs, students, slots)
+    listing = cached / COMPLETE
+    if not fresh and listing.is_file():
+        names = json.loads(listing.read_text("utf-8"))
+        if all((cached / "class" / n).is_file() for n in names):
+            shutil.copytree(cached / "class", folder, dirs_exist_ok=True)
+            return [folder / n for n in names], time.perf_counter() - start, f"cached key set {cached}"
+    files, _ids, _setup = make_files(folder, specs, students, slots)
+    try:  # cache for the next run; a failure here only costs the next run the same set-up
+        KEYS_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="keys-", dir=KEYS_DIR))
+        shutil.copytree(folder, tmp / "class")
+        (tmp / COMPLETE).write_text(json.dumps([f.relative_to(folder).as_posix() for f in files]), "utf-8")
+        shutil.rmtree(cached, ignore_errors=True)
+        tmp.rename(cached)
+    except OSError as exc:
+        print(f"  (key set not cached: {exc})", file=sys.stderr)
+    return files, time.perf_counter() - start, "built (bench_grader's parallel key generation), cached for next time"
 
 
 def grade_in_page(site: Path, folder: Path) -> tuple[float, dict, dict]:
@@ -58,13 +107,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--slots", type=int, default=10)
+    parser.add_argument("--fresh-keys", action="store_true", help="rebuild the class's files even if cached")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-webgrade-") as tmp_name:
         tmp = Path(tmp_name)
         specs, broken = usable_exercises(tmp / "exercises")
         folder = tmp / "class"
         folder.mkdir()
-        files, _ids, _setup = make_files(folder, specs, args.students, args.slots)
+        files, setup, origin = class_files(folder, specs, args.students, args.slots, fresh=args.fresh_keys)
+        print(f"  set-up: {len(files)} files in {setup:.1f} s ({origin})", file=sys.stderr, flush=True)
         site = build_project(write_project(tmp / "project", web_dir=bundle_web(tmp / "web"),
                                            exercises_dir=tmp / "exercises", pages={"index.md": PAGE}))
         cli_seconds, cli_book = grade_cold(folder, tmp / "exercises", tmp / "cli.json", cache=tmp / "cache")
