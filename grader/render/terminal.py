@@ -37,7 +37,8 @@ def _line(e: Entry, lang: str) -> tuple[str, str, str]:
         return "—", status_text(e, lang), "yellow"
     if e.state == "duplicate":
         score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}" if r.status == "graded" else "—"
-        return score, f"{status_text(e, lang)}：计分的是 {e.duplicate_of}", "dim"
+        why = f"；{label('errored', lang)}：{r.error}" if r.status != "graded" and r.error else ""
+        return score, f"{status_text(e, lang)}：计分的是 {e.duplicate_of}{why}", "dim"
     if r.status != "graded":
         return "—", r.error or "", "red"
     score = f"{fmt_points(r.score)}/{fmt_points(r.max_score)}"
