@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import pandas as pd
@@ -328,7 +327,7 @@ def _spec_hash(spec: Any) -> str:
 
 
 def _version() -> str:
-    try:
-        return version("ecom-crm-courseware")
-    except PackageNotFoundError:
-        return "0+unknown"
+    """``grader.__version__``: the one definition (pyproject reads it too), the same in Pyodide."""
+    import grader  # noqa: PLC0415
+
+    return grader.__version__
