@@ -90,10 +90,10 @@ def rows_to_frame(rows: list[list[str]], book: NoteBook, header: Header, fmt: st
     top = list(header.names) if header.names is not None else rows[header_row]
     head = [h.strip() for h in top]
     body = rows[header_row + 1:]
-    totals = [r for r in body if is_total_row(r)]
-    if totals:
-        body = [r for r in body if not is_total_row(r)]
-        book.add("totals", f"去掉了 {len(totals)} 行合计/总计/小计（答案表只要每一行的数据，不要汇总行）")
+    total = [is_total_row(r) for r in body]
+    if any(total):
+        body = [r for r, t in zip(body, total, strict=True) if not t]
+        book.add("totals", f"去掉了 {sum(total)} 行合计/总计/小计（答案表只要每一行的数据，不要汇总行）")
     width = max(len(head), *(len(r) for r in body)) if body else len(head)
     head += [""] * (width - len(head))
     names: list[str] = []
