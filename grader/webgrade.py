@@ -36,7 +36,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from grader import __version__
+from grader import __version__, cache
 from grader.feedback import write_feedback
 from grader.gradebook import Entry, Gradebook
 from grader.grading import _over_limit, finish_gradebook, grade_submissions
@@ -78,6 +78,7 @@ def init(exercises_dir: str, hashes: dict[str, str] | None = None) -> dict[str, 
         return {"error": f"练习设置有误：{exc}", "exercises": {}}
     _STATE["specs"] = specs
     _STATE["hashes"] = dict(hashes or {})
+    cache.LAZY_TABLES = False  # a class run reads every exercise's tables: build each variant once, whole
     return {"exercises": {ex: spec.title for ex, spec in sorted(specs.items())}, "limits": LIMITS,
             "outputs": OUTPUT_NAMES, "policies": DUPLICATE_POLICIES, "default_policy": DEFAULT_DUPLICATES}
 
