@@ -27,6 +27,9 @@ const LONG_RUN_MS = 4000;
 // After a long run ends normally a READY spare stays this long, idle (memory, no CPU), for the next long run;
 // a spare still loading is dropped at once so it does not compete with the student's next run for the CPU.
 const SPARE_KEEP_MS = 60_000;
+// After 停止 swapped workers, the new one's background work (other tables, grader, reference answers) waits
+// until no run has been queued for this long: the student's next 运行 does not queue behind it.
+const QUIET_AFTER_STOP_MS = 2000;
 const STOPPED = "代码已被停止，运行环境已重新启动。";
 const STOPPED_QUEUED = "代码还没开始运行就被停止了。";
 
@@ -82,15 +85,19 @@ export class Runtime {
     };
   }
 
-  /** Make ``handle`` the current worker; the UI follows its start-up steps. */
-  adopt(handle) {
+  /**
+   * Make ``handle`` the current worker; the UI follows its start-up steps. ``afterStop``: a worker swapped in by
+   * 停止, whose background work waits until the student's next runs are done (idleWhenQuiet).
+   */
+  adopt(handle, afterStop = false) {
     this.current = handle;
     this.setState({ phase: "loading", step: handle.lastStep || "runtime" });
     const ready = handle.ready.then(
       (value) => {
         if (value && value.timings) Object.assign(this.timings, value.timings, { resources: value.resources });
         if (this.current === handle) this.setState({ phase: "ready" });
-        this.idle();
+        if (afterStop) this.idleWhenQuiet(handle);
+        else this.idle();
         return value;
       },
       (err) => {
@@ -141,6 +148,21 @@ export class Runtime {
       .then((value) => value && value.timings && Object.assign(this.timings, value.timings))
       .catch(() => {})
       .then(() => this.scheduleSpare());
+    return this.idleDone;
+  }
+
+  /** idle() once no student code has been queued for QUIET_AFTER_STOP_MS; idleDone covers the wait too. */
+  idleWhenQuiet(handle) {
+    let done;
+    this.idleDone = new Promise((resolve) => (done = resolve));
+    let quietSince = performance.now();
+    const tick = () => {
+      if (this.current !== handle) return done();
+      if (this.busy > 0) quietSince = performance.now();
+      if (performance.now() - quietSince < QUIET_AFTER_STOP_MS) return void setTimeout(tick, 100);
+      done(this.idle());
+    };
+    tick();
   }
 
   /** Plain hosts only: keep a second, idle worker ready to replace a stopped one. */
@@ -292,7 +314,7 @@ export class Runtime {
     clearTimeout(this.longRunTimer);
     clearTimeout(this.spareDropTimer);
     this.busy = 0;
-    this.ready = this.adopt(next);
+    this.ready = this.adopt(next, true);
     old.terminate(err);
     return this.ready;
   }

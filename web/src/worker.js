@@ -14,7 +14,6 @@ const GRADER_PACKAGES = ["openpyxl", "ruamel.yaml"];
 
 let pyodide = null;
 let rt = null; // the runtime.py module namespace (a PyProxy kept for the worker's lifetime)
-let queue = Promise.resolve();
 let solutionsShipped = true; // false in exam builds (manifest.solutions)
 let interruptBuffer = null;
 let cancelBuffer = null; // the page wrote the highest request id it gave up on (停止 before the run started)
@@ -229,25 +228,47 @@ function describe(err) {
   return { message: text, fatal };
 }
 
+// Background requests (the other tables, reference answers, bytecode cache, timings) yield to the student's
+// own: a run sent while they wait starts as soon as the request in progress is done. After 停止 swapped in a
+// spare, the student's next run does not wait for the new worker's grader and reference answers.
+const waiting = { student: [], background: [] };
+let pumping = false;
+
+function isBackground(msg) {
+  return ["prepare", "pycache", "timings"].includes(msg.type) || (msg.type === "tables" && msg.all);
+}
+
+async function handle(msg) {
+  const handler = HANDLERS[msg.type];
+  if (!handler) {
+    post({ id: msg.id, type: "error", message: `未知的消息类型：${msg.type}` });
+    return;
+  }
+  if (msg.type !== "init" && !rt) {
+    post({ id: msg.id, type: "error", message: "运行环境尚未就绪。" });
+    return;
+  }
+  try {
+    const value = await handler(msg);
+    post({ id: msg.id, type: "result", value });
+  } catch (err) {
+    const { message, fatal } = describe(err);
+    post({ id: msg.id, type: "error", message, fatal: fatal || msg.type === "init" });
+  }
+}
+
+// One message at a time: Python is single-threaded; the student's requests keep their order, and so do the
+// background ones.
+async function pump() {
+  pumping = true;
+  while (waiting.student.length || waiting.background.length) {
+    await handle(waiting.student.shift() || waiting.background.shift());
+  }
+  pumping = false;
+}
+
 self.onmessage = (event) => {
   const msg = event.data;
-  const handler = HANDLERS[msg.type];
-  // One message at a time: Python is single-threaded and the order of runs matters.
-  queue = queue.then(async () => {
-    if (!handler) {
-      post({ id: msg.id, type: "error", message: `未知的消息类型：${msg.type}` });
-      return;
-    }
-    if (msg.type !== "init" && !rt) {
-      post({ id: msg.id, type: "error", message: "运行环境尚未就绪。" });
-      return;
-    }
-    try {
-      const value = await handler(msg);
-      post({ id: msg.id, type: "result", value });
-    } catch (err) {
-      const { message, fatal } = describe(err);
-      post({ id: msg.id, type: "error", message, fatal: fatal || msg.type === "init" });
-    }
-  });
+  (isBackground(msg) ? waiting.background : waiting.student).push(msg);
+  if (!pumping) pump();
 };
