@@ -9,7 +9,10 @@ Prints one table, every figure measured in this run:
 - reload: the same exercise page reloaded (browser cache, bytecode cache) → ready (ratio to the floor);
 - 检查 first (after the background work) and second, DOMContentLoaded of an exercise page;
 - 停止 → usable for `while True` and `time.sleep` on the course server (interrupt buffer) and on a plain static
-  host without isolation (the spare worker).
+  host without isolation (the spare worker);
+- 停止 during one long C call on the course server (no interrupt reaches it): from the click on 停止 to the widget
+  usable (run over, code kept), to 运行 enabled again, and to a following `print(1)` done; once with the spare
+  (loaded after a few seconds of run) ready, once pressed after 1 s (no spare yet: a full restart).
 
 Usage: ``python bench/bench_browser.py [--site DIR] [--runs N]`` (default: the site built by ``make build``).
 The machine's load average is printed: on a shared machine the absolute figures move with it, the ratios less.
@@ -37,6 +40,7 @@ TIMEOUT_MS = 300_000
 GOALS = {"next": 0.5, "cold_ratio": 1.3, "reload_ratio": 0.7, "check2": 0.5, "check1": 1.5, "dcl": 1.0, "stop": 1.0}
 LOOP = "while True:\n    pass\n"
 SLEEP = "import time\ntime.sleep(600)\n"
+C_CALL = "import numpy as np\nnp.convolve(np.ones(10**6), np.ones(10**6))\n"  # ~10^12 flops in one C call
 
 FLOOR_JS = """
 import { resolve } from "node:path";
@@ -88,6 +92,31 @@ STOP_JS = """async ([id, code]) => {
   await run;
   await rt.ready;
   return (performance.now() - t0) / 1000;
+}"""
+C_STOP_JS = """async ([id, code, waitSpare]) => {
+  const rt = window.courseware.runtime;
+  const root = document.querySelector(`.exercise[data-exercise="${id}"]`);
+  const status = root.querySelector("[data-role=status]");
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const until = async (ok) => { while (!ok()) await pause(5); return (performance.now() - t0) / 1000; };
+  while (!rt.idleDone) await pause(20);
+  await rt.idleDone;
+  await rt.send("timings");                       // background work done: the code really runs
+  window.courseware.setCode(id, code);
+  root.querySelector("[data-action=run]").click();
+  while (!rt.running) await pause(10);
+  if (waitSpare) while (!(rt.spare && rt.spare.isReady)) await pause(50);
+  else await pause(1000);
+  let t0 = performance.now();
+  root.querySelector("[data-action=stop]").click();
+  const usable = await until(() => status.dataset.state !== "running" && window.courseware.getCode(id) === code);
+  const ready = await until(() => status.dataset.state === "ready");
+  window.courseware.setCode(id, "print(1)");
+  root.querySelector("[data-action=run]").click();
+  const printed = await until(() => status.dataset.state === "ready" && !root.querySelector(".cw-stale")
+    && root.querySelector("[data-role=output]").innerText.split(/\\s+/).includes("1"));
+  if (rt.workersCreated < 2) throw new Error("the C call was interrupted: no worker was replaced");
+  return { usable, ready, printed };
 }"""
 NEXT_JS = """([id, selector]) => new Promise((resolve) => {
   const t0 = performance.now();
@@ -163,6 +192,21 @@ def plain_stops(browser, base: str, pages: dict[str, str]) -> dict[str, float]:
     return out
 
 
+def c_call_stops(browser, base: str, pages: dict[str, str]) -> dict[str, float]:
+    """The course server: 停止 during one long C call, with the spare ready and before there is one."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(base + pages[FIRST])
+    page.evaluate(READY_JS)
+    out = {}
+    for name, wait_spare in (("c_stop_spare", True), ("c_stop_early", False)):
+        for key, value in page.evaluate(C_STOP_JS, [FIRST, C_CALL, wait_spare]).items():
+            out[f"{name}_{key}"] = value
+    context.close()
+    return out
+
+
 def med(rows: list[dict[str, float]], key: str) -> float | None:
     values = [r[key] for r in rows if key in r]
     return statistics.median(values) if values else None
@@ -193,6 +237,7 @@ def main() -> int:
                 floor_now = node_floor()  # right before each visit: the load changes by the minute
                 visits.append(cold_visit(browser, base, pages, solution, i))
                 floors.append(floor_now)
+            c_stops = c_call_stops(browser, base, pages)
         with serve(site, isolate=False) as base:
             plain = plain_stops(browser, base, pages)
         browser.close()
@@ -237,6 +282,12 @@ def main() -> int:
          f"≤ {GOALS['stop']} s"),
         ("停止 → usable, time.sleep (spare)", fmt(plain.get("plain_stop_sleep")), "plain host, no isolation",
          f"≤ {GOALS['stop']} s"),
+        ("停止 → usable, long C call, spare ready (isolated)", fmt(c_stops.get("c_stop_spare_usable")),
+         f"运行 enabled {fmt(c_stops.get('c_stop_spare_ready'))}, print(1) done {fmt(c_stops.get('c_stop_spare_printed'))}",
+         f"≤ {GOALS['stop']} s"),
+        ("停止 → usable, long C call after 1 s, no spare (isolated)", fmt(c_stops.get("c_stop_early_usable")),
+         f"运行 enabled {fmt(c_stops.get('c_stop_early_ready'))} (full restart), "
+         f"print(1) done {fmt(c_stops.get('c_stop_early_printed'))}", f"≤ {GOALS['stop']} s"),
     ]
     print(f"browser runtime, headless Chromium, site {site}; load average before {load_before}, after {load_after}")
     width = max(len(r[0]) for r in rows)
