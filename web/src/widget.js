@@ -165,7 +165,7 @@ export class ExerciseWidget {
       return payload;
     } catch (err) {
       this.output.classList.remove("cw-stale");
-      renderMessage(this.output, "error", err.stopped ? STOPPED_TEXT : err.message);
+      renderMessage(this.output, "error", err.stopped ? "代码已被停止（按了“停止”）。" : err.message); // the status says what next
       // After 停止 the widget is usable at once: a ready spare took over, or the new worker's start-up shows
       // step by step in the status. Other errors (a fatal one restarts Python) wait for the runtime.
       this.stopped = Boolean(err.stopped);
