@@ -32,6 +32,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from ruamel.yaml import YAML
@@ -185,6 +186,42 @@ def peak_memory(path: Path, cache: Path) -> tuple[float, float, str]:
     return rss, seconds, (result.get("error") or f"graded {result['score']}")[:60]
 
 
+PHASES = ("variant: generate", "variant: CSVs for solution.py", "solution.py runs", "reference read back",
+          "read the file", "checks", "answer digest")
+
+
+def phase_breakdown(paths: list[Path], specs: dict[str, ExerciseSpec], students: int = 3) -> dict[str, float]:
+    """CPU seconds per student of each stage, in this process on one core, caches off (where a cold run's
+    time goes: the per-student work is the design's floor, whatever the readers do)."""
+    from grader import cache, engine  # noqa: PLC0415
+    from grader.reference import data_dir, student_tables  # noqa: PLC0415
+
+    os.environ["GRADER_CACHE_DIR"] = "off"
+    cache.clear_caches()
+    spent = dict.fromkeys(PHASES, 0.0)
+    chosen = sorted({p.name.split("_")[0] for p in paths})[:students]
+
+    def timed(phase: str, fn: Any, *args: Any) -> Any:
+        start = time.process_time()
+        value = fn(*args)
+        spent[phase] += time.process_time() - start
+        return value
+
+    for student in chosen:
+        mine = [p for p in paths if p.name.startswith(student + "_")]
+        timed(PHASES[0], student_tables, student)
+        timed(PHASES[1], data_dir, student)
+        for path in mine:
+            spec = specs[path.stem.split("_", 2)[2]]
+            timed(PHASES[2], reference_answer, spec, student)
+            timed(PHASES[3], engine.reference_submission, spec, student)
+            read = timed(PHASES[4], engine.read_submission, spec, path.name, path.read_bytes(), student)
+            result = timed(PHASES[5], engine.grade_answer, spec, read, path.name, student)
+            timed(PHASES[6], engine.answer_digest, spec, read.value)
+            assert result.score == result.max_score, (path.name, result.score)
+    return {phase: seconds / len(chosen) for phase, seconds in spent.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=50)
@@ -209,6 +246,7 @@ def main() -> int:
         shutil.rmtree(cache / "results")
         j2, _ = grade_cold(folder, exercises, Path(tmp) / "g4.json", cache=cache, jobs=2)
         read = pandas_read(paths)
+        phases = phase_breakdown(paths, specs)
         good = next(p for p in paths if p.name.endswith("old-customers.csv")).read_bytes()
         hostile = {label: peak_memory(path, cache) for label, path in hostile_files(Path(tmp) / "hostile", good).items()}
     rows = [
@@ -229,6 +267,11 @@ def main() -> int:
         ("goal cold ≤ 20 s / re-grade ≤ 10 s", f"{'met' if cold <= 20 else 'NOT met'} / "
                                                 f"{'met' if again <= 10 else 'NOT met'}"),
     ]
+    per_student = sum(phases.values())
+    rows.append((f"per student, CPU s on one core ({min(3, args.students)} students)", f"{per_student:.2f} s = " + "; ".join(
+        f"{k} {v:.2f}" for k, v in phases.items())))
+    rows.append(("→ the per-student work alone, on 2 cores", f"{per_student * args.students / 2:.1f} s "
+                                                            f"for {args.students} students"))
     for label, (rss, seconds, message) in hostile.items():
         rows.append((f"hostile: {label}", f"peak {rss:.0f} MB, {seconds:.1f} s — {message}"))
     worst = max(hostile.items(), key=lambda item: item[1][0])
