@@ -1,7 +1,7 @@
 // The Pyodide Web Worker: one per tab (instant navigation keeps it across pages). Starts in named steps,
 // then answers {id, type, ...} messages by id, one at a time. Student code runs here so an endless loop
 // never freezes the page. Every start-up phase is timed (`timings`, seconds) for bench/bench_browser.py.
-import { enablePycache, fnv1a, restorePycache, savePycache } from "./pycache.js";
+import { enablePycache, fnv1a, readPycache, restorePycache, savePycache, STDLIB_ZIP } from "./pycache.js";
 import { PY_FILES } from "./pyfiles.js";
 import RUNTIME_PY from "./runtime.py";
 import { fetchOk } from "./fetch-ok.js";
@@ -95,16 +95,30 @@ const HANDLERS = {
     );
     const lockP = fetchOk(`${indexURL}pyodide-lock.json`, "程序包清单").then((r) => r.text());
     for (const p of [manifestP, bundleP, dataP, lockP]) p.catch(() => {});
+    // The bytecode cache (pycache.js) is read from IndexedDB while the wasm compiles, and written into the file
+    // system before Python starts: the standard library's bytecode must be there for Pyodide's own start-up.
+    const usePycache = msg.pycache !== false;
+    const entryP = usePycache ? readPycache() : null;
+    const fsInit = async (FS) => {
+      try {
+        const [manifest0, lock, entry] = await Promise.all([manifestP, lockP, entryP]);
+        pycKey = fnv1a([lock, manifest0.hash, RUNTIME_PY, ...Object.values(PY_FILES)].join("\0"));
+        pycRestored = await timed("pyc_restore", () => restorePycache(FS, entry, pycKey));
+      } catch {
+        pycRestored = 0; // a failed download stops the start-up below, with its own message
+      }
+    };
     await timed("script", () => self.importScripts(`${indexURL}pyodide.js`));
-    pyodide = await timed("pyodide", () => self.loadPyodide({ indexURL, fullStdLib: false }));
+    pyodide = await timed("pyodide", () =>
+      self.loadPyodide({
+        indexURL,
+        fullStdLib: false,
+        ...(usePycache ? { fsInit, env: { PYTHONPATH: STDLIB_ZIP } } : {}),
+      }),
+    );
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
     self.courseware_wait = interruptibleWait; // used by runtime.py's time.sleep (isolated pages only)
-    if (msg.pycache !== false) {
-      const [manifest0, lock] = await Promise.all([manifestP, lockP]);
-      pycKey = fnv1a([pyodide.version, lock, manifest0.hash, RUNTIME_PY, ...Object.values(PY_FILES)].join("\0"));
-      pycRestored = await timed("pyc_restore", () => restorePycache(pyodide, pycKey));
-      enablePycache(pyodide);
-    }
+    if (usePycache && pycKey) enablePycache(pyodide);
 
     step(msg.id, "packages");
     await timed("packages", () =>
