@@ -103,6 +103,11 @@ def test_offline_after_first_visit_and_a_new_build_replaces_the_cache(site_copy:
         page.reload()
         wait_ready(page)
         assert page.evaluate("() => crossOriginIsolated") is True
+        # Pages and worker scripts get the isolation headers (the worker has its interrupt buffer); other files are
+        # the cached responses themselves, so Chromium keeps its code cache (the compiled wasm) beside them.
+        assert page.evaluate("() => Boolean(window.courseware.runtime.current.interruptBuffer)")
+        assert page.evaluate("async (url) => (await fetch(url)).headers.get('cross-origin-embedder-policy')",
+                             base + "pyodide/pyodide.js") is None
         run_and_check(page, "old-customers")
         # A click in the navigation (Material's instant navigation fetches the page through the service worker).
         page.locator(f'nav.md-nav--primary a[href$="{TEXT_PAGE}"]').first.click()

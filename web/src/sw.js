@@ -3,8 +3,11 @@
 // - Precaches every file of the built site (pages, theme, Pyodide, wheels, data, Python bundle) under
 //   revisioned keys, so after one visit the course and its exercises work with the server gone. A new build has
 //   a new list: changed files are fetched again, the others are kept, outdated entries and caches are removed.
-// - Adds the cross-origin isolation headers (COOP/COEP/CORP) to same-origin responses, as coi-serviceworker does,
-//   so a page it controls is `crossOriginIsolated` on any static host and Pyodide's interrupt buffer works.
+// - Adds the cross-origin isolation headers (COOP/COEP/CORP) to same-origin pages and worker scripts, as
+//   coi-serviceworker does, so a page it controls is `crossOriginIsolated` on any static host and Pyodide's
+//   interrupt buffer works. Other same-origin files need no header under COEP and are answered with the cached
+//   response itself: a copy (new Response) would lose Chromium's code cache, which keeps the compiled
+//   pyodide.asm.wasm and pyodide.asm.js beside the Cache Storage entry (without it every start compiles again).
 import { clientsClaim } from "workbox-core";
 import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
 import { registerRoute, setCatchHandler } from "workbox-routing";
@@ -18,6 +21,14 @@ const ISOLATION_HEADERS = {
 
 const sameOrigin = (url) => new URL(url, self.location.href).origin === self.location.origin;
 
+/** The requests whose responses carry the isolation headers: this site's pages and worker scripts. */
+export function needsIsolation(request) {
+  return (
+    sameOrigin(request.url) &&
+    (request.mode === "navigate" || request.destination === "worker" || request.destination === "sharedworker")
+  );
+}
+
 // A copy of a same-origin response with the isolation headers; opaque responses cannot (and need not) be changed.
 export function isolate(response) {
   if (!response || response.type === "opaque" || response.type === "opaqueredirect" || response.status === 0) {
@@ -29,7 +40,7 @@ export function isolate(response) {
 }
 
 const isolationPlugin = {
-  handlerWillRespond: async ({ request, response }) => (sameOrigin(request.url) ? isolate(response) : response),
+  handlerWillRespond: async ({ request, response }) => (needsIsolation(request) ? isolate(response) : response),
 };
 
 // Workbox fetches revisioned entries with cache: "reload", i.e. it downloads again what the page has just
