@@ -6,7 +6,9 @@ Prints one table, every figure measured in this run:
   with the worker's breakdown (Pyodide start incl. wasm compile and stdlib, package unpack, import pandas,
   bundle, data unpack; after ready: grader packages, grader import, reference answer);
 - next page: a click in the navigation to another exercise page of the same tab → that page ready;
-- reload: the same exercise page reloaded (browser cache, bytecode cache) → ready (ratio to the floor);
+- reload: the same exercise page reloaded (browser cache, bytecode cache) → ready (ratio to the floor); the visit uses
+  a fresh on-disk profile, as a student's browser does: Chromium keeps compiled wasm in its code cache there (an
+  incognito context, Playwright's default, keeps none and compiles pyodide.asm.wasm again on every reload);
 - 检查 first (after the background work) and second, DOMContentLoaded of an exercise page;
 - 停止 → usable for `while True` and `time.sleep` on the course server (interrupt buffer) and on a plain static
   host without isolation (the spare worker);
@@ -23,9 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -146,9 +150,12 @@ def exercise_pages(site: Path) -> dict[str, str]:
     return {e["id"]: e["page"] for e in manifest["exercises"]}
 
 
-def cold_visit(browser, base: str, pages: dict[str, str], solution: str, round_no: int) -> dict[str, float]:
-    """One fresh profile: cold ready, DCL, checks, next page, reload, stops (interrupt path)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+def cold_visit(playwright, base: str, pages: dict[str, str], solution: str, round_no: int) -> dict[str, float]:
+    """One fresh profile (on disk): cold ready, DCL, checks, next page, reload, stops (interrupt path)."""
+    profile = tempfile.mkdtemp(prefix="bench-profile-")
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+        service_workers="block")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(base + pages[FIRST], wait_until="commit")
@@ -178,6 +185,7 @@ def cold_visit(browser, base: str, pages: dict[str, str], solution: str, round_n
         out["reload_dcl"] = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd / 1000")
         out.update({f"reload_{k}": v for k, v in page.evaluate(IDLE_JS).items() if isinstance(v, int | float)})
     context.close()
+    shutil.rmtree(profile, ignore_errors=True)
     return out
 
 
@@ -239,7 +247,7 @@ def main() -> int:
         with serve(site, isolate=True) as base:
             for i in range(args.runs):
                 floor_now = node_floor()  # right before each visit: the load changes by the minute
-                visits.append(cold_visit(browser, base, pages, solution, i))
+                visits.append(cold_visit(p, base, pages, solution, i))
                 floors.append(floor_now)
             c_stops = c_call_stops(browser, base, pages)
         with serve(site, isolate=False) as base:
