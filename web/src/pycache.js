@@ -56,9 +56,12 @@ function withStore(mode, fn) {
   );
 }
 
-/** The stored entry (a Promise; null when there is none or storage is unavailable). Start it early. */
+const READ_TIMEOUT_MS = 5000; // Python's start waits for this read: a stuck database must not hold it up
+
+/** The stored entry (a Promise; null when there is none, storage is unavailable or too slow). Start it early. */
 export function readPycache() {
-  return withStore("readonly", (store) => store.get(ENTRY)).catch(() => null);
+  const read = withStore("readonly", (store) => store.get(ENTRY)).catch(() => null);
+  return Promise.race([read, new Promise((resolve) => setTimeout(() => resolve(null), READ_TIMEOUT_MS))]);
 }
 
 /** The files of a zip written with ZIP_STORED (savePycache's own format): [[name, bytes], …]; null otherwise. */
