@@ -98,10 +98,11 @@ const HANDLERS = {
     // The bytecode cache (pycache.js) is read from IndexedDB while the wasm compiles, and written into the file
     // system before Python starts: the standard library's bytecode must be there for Pyodide's own start-up.
     const usePycache = msg.pycache !== false;
-    const entryP = usePycache ? readPycache() : null;
+    let entryP = usePycache ? readPycache() : null;
     const fsInit = async (FS) => {
       try {
         const [manifest0, lock, entry] = await Promise.all([manifestP, lockP, entryP]);
+        entryP = null; // the file system has its own copy: let the ≈ 17 MB go
         pycKey = fnv1a([lock, manifest0.hash, RUNTIME_PY, ...Object.values(PY_FILES)].join("\0"));
         pycRestored = await timed("pyc_restore", () => restorePycache(FS, entry, pycKey));
       } catch {
