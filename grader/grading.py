@@ -12,12 +12,13 @@ from typing import Any
 import pandas as pd
 
 from grader import cache, engine
-from grader.gradebook import Entry, Gradebook, Stamp, copy_flag, summarise
+from grader.copies import flag_copies
+from grader.gradebook import Entry, Gradebook, Stamp, summarise
 from grader.intake.guess import guess_exercise
 from grader.intake.submission import Submission
 from grader.log import log_exception
 from grader.model import Note, SubmissionResult, round_points
-from grader.parallel import CRASHED, PREPARE_DEADLINE, FileLimits, Staged, resolve, run_parallel
+from grader.parallel import CRASHED, FileLimits, Staged, resolve, run_parallel
 from grader.policy import DEFAULT_DUPLICATES, apply_policy
 
 __all__ = ["build_gradebook", "finish_gradebook", "flag_copies", "grade_submissions"]
@@ -56,10 +57,6 @@ def _result_key(specs: Mapping[str, Any], sub: Submission, limits: FileLimits | 
         folders = [f"{ex}:{_spec_hash(spec)}" for ex, spec in sorted(specs.items())]
     bounds = f"{limits.timeout:g}s/{limits.memory_mb}MB" if limits is not None else "unbounded"
     return cache.result_key(sub.sha256, sub.name, sub.exercise or "", sub.student, "|".join([bounds, *folders]))
-
-
-def _full_marks(r: SubmissionResult) -> bool:
-    return r.status == "graded" and r.max_score > 0 and r.score >= r.max_score and r.passed
 
 
 def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult | Staged:
@@ -174,102 +171,6 @@ def grade_submissions(
     return entries
 
 
-def flag_copies(
-    entries: list[Entry],
-    subs_by_file: Mapping[str, Submission],
-    specs: Mapping[str, Any],
-    roster: Iterable[str] = (),
-    *,
-    jobs: int = 1,
-) -> None:
-    """Flag submissions that are wrong for their own variant but full marks for another's.
-
-    Candidates are the other 学号 of the same exercise in this run plus ``roster``. Answer digests are
-    compared with each candidate's reference digest (those of graded students come from the workers,
-    nothing is re-read per candidate); the flag itself is confirmed by grading against that variant.
-    """
-    roster = sorted(set(roster))
-    by_ex: dict[str, set[str]] = {}
-    for e in entries:
-        if e.result.status == "graded" and e.result.exercise and e.result.student:
-            by_ex.setdefault(e.result.exercise, set()).add(e.result.student)
-    engine_digest = _reference_digest_fn()
-    digests: dict[tuple[str, str], str | None] = {
-        (e.result.exercise, e.result.student): e.result.reference_digest
-        for e in entries if e.result.reference_digest and e.result.student
-    }  # computed by the workers while grading; the rest (students without that exercise) below, in parallel
-    if engine_digest is not None and jobs > 1:
-        digests.update(_missing_digests(entries, specs, by_ex=by_ex, roster=roster, known=digests, jobs=jobs))
-
-    def digest_of(spec: Any, student: str) -> str | None:
-        key = (spec.id, student)
-        if key not in digests and engine_digest is not None:
-            digests[key] = engine_digest(spec, student)
-        return digests.get(key)
-
-    for e in entries:
-        r = e.result
-        if r.status != "graded" or _full_marks(r) or r.exercise not in specs:
-            continue
-        sub = subs_by_file.get(r.file)
-        if sub is None or sub.data is None:
-            continue
-        spec = specs[r.exercise]
-        candidates = sorted((by_ex.get(r.exercise, set()) | set(roster)) - {r.student or ""})
-        for other in candidates:
-            if engine_digest is not None and r.answer_digest:
-                ref = digest_of(spec, other)
-                if ref is not None and ref != r.answer_digest:
-                    continue
-            if _full_marks(_grade_one(spec, sub, other)):
-                e.flags.append(copy_flag(other))
-                break
-
-
-def _missing_digests(entries: list[Entry], specs: Mapping[str, Any], *, by_ex: Mapping[str, set[str]],
-                     roster: list[str], known: Mapping[tuple[str, str], str | None],
-                     jobs: int) -> dict[tuple[str, str], str | None]:
-    """Reference digests of the candidates nobody computed yet, one worker per student (grader's own work:
-    bounded only by the preparation deadline)."""
-    wanted = sorted({(e.result.exercise, other)
-                     for e in entries
-                     if e.result.status == "graded" and not _full_marks(e.result) and e.result.exercise in specs
-                     for other in (by_ex.get(e.result.exercise, set()) | set(roster)) - {e.result.student or ""}
-                     if (e.result.exercise, other) not in known})
-    if len(wanted) < 2:
-        return {}
-    groups: dict[str, list[tuple[int, tuple[str, str]]]] = {}
-    for index, pair in enumerate(wanted):
-        groups.setdefault(pair[1], []).append((index, pair))
-    found: dict[tuple[str, str], str | None] = {}
-    fn = _reference_digest_fn()
-    run_parallel(groups.values(), functools.partial(_digest_task, specs, fn), lambda _pair, _why: None,
-                 jobs=min(jobs, len(groups)), limits=FileLimits(PREPARE_DEADLINE, 1 << 20),
-                 on_done=lambda index, digest: found.__setitem__(wanted[index], digest))
-    return found
-
-
-def _digest_task(specs: Mapping[str, Any], fn: Callable[[Any, str], str | None] | None,
-                 pair: tuple[str, str]) -> str | None:
-    return fn(specs[pair[0]], pair[1]) if fn is not None else None
-
-
-def _reference_digest_fn() -> Callable[[Any, str], str | None] | None:
-    """The engine's ``reference_digest(spec, student)`` when it exists (a fast pre-filter)."""
-    fn = getattr(engine, "reference_digest", None)
-    if fn is None:
-        return None
-
-    def safe(spec: Any, student: str) -> str | None:
-        try:
-            return fn(spec, student)
-        except Exception as exc:  # no digest → fall back to grading against that variant
-            log_exception("reference digest", f"{spec.id} / {student}", exc)
-            return None
-
-    return safe
-
-
 def build_gradebook(
     subs: list[Submission],
     specs: Mapping[str, Any],
@@ -304,7 +205,7 @@ def finish_gradebook(
     ``jobs`` > 1 computes missing reference digests for copy detection in that many processes."""
     roster = list(roster)
     subs_by_file = {s.file: s for s in subs}
-    flag_copies(entries, subs_by_file, specs, roster, jobs=jobs)
+    flag_copies(entries, subs_by_file, specs, roster, jobs=jobs, grade=_grade_one)
     used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})
     entries = apply_policy(entries, subs_by_file, duplicates=duplicates, roster=roster,
                            max_scores={ex: float(specs[ex].max_score) for ex in used})
