@@ -103,7 +103,7 @@ def read_roster(path: str, lang: str = "zh") -> list[str]:
     browser's 教师批改 page (:func:`grader.intake.roster.parse_roster`)."""
     source = Path(path)
     try:
-        data: bytes | str = source.read_bytes() if source.is_file() else path
+        data: bytes | str = source.read_bytes() if source.exists() and not source.is_dir() else path  # a pipe too: <(…)
     except OSError as exc:
         raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
     try:

@@ -304,3 +304,24 @@ def test_duplicates_roster_and_feedback_from_the_command_line(graded, tmp_path):
                                                      "2023005.html", "index.html"]
     assert "没有收到这道练习的文件" in (out / "2023005.html").read_text(encoding="utf-8")
     assert main(["feedback", str(tmp_path / "nope.json"), "--out", str(out)]) == 2
+
+
+def test_roster_from_a_pipe(tmp_path):
+    """``--roster <(…)`` in a shell hands the grader a pipe, not a regular file: it is read like one."""
+    import threading
+
+    from grader.cli_support import read_roster
+
+    fifo = tmp_path / "roster"
+    os.mkfifo(fifo)
+
+    def shell_side() -> None:  # what the shell writes into <(…)
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write("2023001 张三\n2023002 李四\n")
+
+    writer = threading.Thread(target=shell_side)
+    writer.start()
+    try:
+        assert read_roster(str(fifo)) == ["2023001", "2023002"]
+    finally:
+        writer.join(timeout=10)
