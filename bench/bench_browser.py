@@ -189,13 +189,19 @@ def cold_visit(playwright, base: str, pages: dict[str, str], solution: str, roun
     return out
 
 
-def plain_stops(browser, base: str, pages: dict[str, str]) -> dict[str, float]:
-    """A host without cross-origin isolation (no service worker): 停止 swaps in the spare worker."""
+def ready_page(browser, url: str):
+    """A new context without service workers, the page at ``url`` opened and ready."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(base + pages[FIRST])
+    page.goto(url)
     page.evaluate(READY_JS)
+    return context, page
+
+
+def plain_stops(browser, base: str, pages: dict[str, str]) -> dict[str, float]:
+    """A host without cross-origin isolation (no service worker): 停止 swaps in the spare worker."""
+    context, page = ready_page(browser, base + pages[FIRST])
     out = {}
     for name, code in (("plain_stop_loop", LOOP), ("plain_stop_sleep", SLEEP)):
         page.evaluate("window.courseware.runtime.spareReady")
@@ -206,11 +212,7 @@ def plain_stops(browser, base: str, pages: dict[str, str]) -> dict[str, float]:
 
 def c_call_stops(browser, base: str, pages: dict[str, str]) -> dict[str, float]:
     """The course server: 停止 during one long C call, with the spare ready and before there is one."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(base + pages[FIRST])
-    page.evaluate(READY_JS)
+    context, page = ready_page(browser, base + pages[FIRST])
     out = {}
     for name, wait_spare in (("c_stop_spare", True), ("c_stop_early", False)):
         for key, value in page.evaluate(C_STOP_JS, [FIRST, C_CALL, wait_spare]).items():
