@@ -87,6 +87,20 @@ def test_reload_starts_python_from_the_cached_bytecode(site_url):
         assert lines["PATH"] == "PATH True"
         # The stdlib frame of the traceback shows its source line, read from the sources beside the bytecode.
         assert "raise TypeError(f'Object of type {o.__class__.__name__} '" in out["stdout"], out["stdout"]
+        # A 教师批改 grading worker restores the same cache (same key) before its Python starts.
+        grading = page.evaluate("""() => new Promise((resolve, reject) => {
+            const root = new URL("./", location.href);
+            const worker = new Worker(new URL("assets/courseware/grading-worker.js", root));
+            worker.onmessage = (event) => {
+              if (event.data.type === "progress") return;
+              worker.terminate();
+              if (event.data.type === "result") resolve(event.data.value.timings);
+              else reject(new Error(event.data.message));
+            };
+            worker.postMessage({id: 1, type: "init", indexURL: new URL("pyodide/", root).href,
+                                manifestURL: new URL("assets/courseware/py/manifest.json", root).href});
+        })""")
+        assert grading["pyc_restored"] == sum(size), grading
         assert not errors, errors
         context.close()
         browser.close()

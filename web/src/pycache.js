@@ -11,6 +11,9 @@
 // runtime's own sources; any change starts from sources again. Storage may be unavailable (private mode): then
 // nothing is cached.
 
+import { PY_FILES } from "./pyfiles.js";
+import RUNTIME_PY from "./runtime.py";
+
 const PREFIX = "/home/pyodide/.pycache";
 /** The standard library with bytecode: first on PYTHONPATH (loadPyodide's env), before /lib/python312.zip. */
 export const STDLIB_ZIP = "/lib/courseware-stdlib.zip";
@@ -106,6 +109,37 @@ export function restorePycache(FS, entry, key) {
   }
   FS.writeFile(STDLIB_ZIP, entry.stdlib);
   return entry.bytes.byteLength + entry.stdlib.byteLength;
+}
+
+/** The key cached bytecode is made for: the Pyodide lock file (its version and packages), the course bundle's
+ * hash and the runtime's own sources. The exercise worker and the grading workers compute it the same way. */
+export function pycacheKey(lock, bundleHash) {
+  return fnv1a([lock, bundleHash, RUNTIME_PY, ...Object.values(PY_FILES)].join("\0"));
+}
+
+/**
+ * loadPyodide options that restore the cached bytecode before Python starts: the stored entry is read at once
+ * (while the wasm compiles), written into the file system in fsInit when it was made for the key ``keyP``
+ * resolves to, and the standard library copy comes first on PYTHONPATH. ``restored(bytes, seconds)`` is told
+ * what was restored (0 bytes: nothing; a failed download stops the start-up later, with its own message).
+ */
+export function pycacheStart(keyP, restored) {
+  let entryP = readPycache();
+  const fsInit = async (FS) => {
+    let bytes = 0;
+    let seconds = 0;
+    try {
+      const [key, entry] = await Promise.all([keyP, entryP]);
+      entryP = null; // the file system has its own copy: let the ≈ 17 MB go
+      const start = performance.now();
+      bytes = restorePycache(FS, entry, key);
+      seconds = (performance.now() - start) / 1000;
+    } catch {
+      bytes = 0;
+    }
+    restored(bytes, seconds);
+  };
+  return { fsInit, env: { PYTHONPATH: STDLIB_ZIP } };
 }
 
 /** Make CPython write bytecode under PREFIX from now on (Pyodide turns writing off by default). */

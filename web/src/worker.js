@@ -1,7 +1,7 @@
 // The Pyodide Web Worker: one per tab (instant navigation keeps it across pages). Starts in named steps,
 // then answers {id, type, ...} messages by id, one at a time. Student code runs here so an endless loop
 // never freezes the page. Every start-up phase is timed (`timings`, seconds) for bench/bench_browser.py.
-import { enablePycache, fnv1a, readPycache, restorePycache, savePycache, STDLIB_ZIP } from "./pycache.js";
+import { enablePycache, pycacheKey, pycacheStart, savePycache } from "./pycache.js";
 import { PY_FILES } from "./pyfiles.js";
 import RUNTIME_PY from "./runtime.py";
 import { fetchOk } from "./fetch-ok.js";
@@ -98,28 +98,19 @@ const HANDLERS = {
     // The bytecode cache (pycache.js) is read from IndexedDB while the wasm compiles, and written into the file
     // system before Python starts: the standard library's bytecode must be there for Pyodide's own start-up.
     const usePycache = msg.pycache !== false;
-    let entryP = usePycache ? readPycache() : null;
-    const fsInit = async (FS) => {
-      try {
-        const [manifest0, lock, entry] = await Promise.all([manifestP, lockP, entryP]);
-        entryP = null; // the file system has its own copy: let the ≈ 17 MB go
-        pycKey = fnv1a([lock, manifest0.hash, RUNTIME_PY, ...Object.values(PY_FILES)].join("\0"));
-        pycRestored = await timed("pyc_restore", () => restorePycache(FS, entry, pycKey));
-      } catch {
-        pycRestored = 0; // a failed download stops the start-up below, with its own message
-      }
+    const keyP = Promise.all([manifestP, lockP]).then(([manifest0, lock]) => pycacheKey(lock, manifest0.hash));
+    const restored = (bytes, seconds) => {
+      pycRestored = bytes;
+      timings.pyc_restore = seconds;
     };
     await timed("script", () => self.importScripts(`${indexURL}pyodide.js`));
     pyodide = await timed("pyodide", () =>
-      self.loadPyodide({
-        indexURL,
-        fullStdLib: false,
-        ...(usePycache ? { fsInit, env: { PYTHONPATH: STDLIB_ZIP } } : {}),
-      }),
+      self.loadPyodide({ indexURL, fullStdLib: false, ...(usePycache ? pycacheStart(keyP, restored) : {}) }),
     );
+    pycKey = usePycache ? await keyP : null; // the downloads behind the key are awaited below anyway
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
     self.courseware_wait = interruptibleWait; // used by runtime.py's time.sleep (isolated pages only)
-    if (usePycache && pycKey) enablePycache(pyodide);
+    if (pycKey) enablePycache(pyodide);
 
     step(msg.id, "packages");
     await timed("packages", () =>

@@ -3,9 +3,7 @@
 // Separate from the students' exercise worker (web/src/worker.js): several of these run at once, one per
 // group of students, and the page terminates and replaces one that is stuck on a file (the time limit).
 // All grading is grader.webgrade (Python); this file only moves bytes and JSON.
-import { enablePycache, fnv1a, restorePycache } from "../pycache.js";
-import { PY_FILES } from "../pyfiles.js";
-import RUNTIME_PY from "../runtime.py";
+import { enablePycache, pycacheKey, pycacheStart } from "../pycache.js";
 import { fetchOk } from "../fetch-ok.js";
 
 const BUNDLE_DIR = "/home/pyodide/.courseware";
@@ -54,14 +52,20 @@ const HANDLERS = {
     const mark = (name) => {
       timings[name] = Math.round(performance.now() - t0) / 1000;
     };
+    // The exercise worker's bytecode cache (same key), restored before Python starts; read only.
+    const keyP = Promise.all([manifestP, lockP]).then(([m, lock]) => pycacheKey(lock, m.hash));
+    let restored = 0;
     self.importScripts(`${indexURL}pyodide.js`);
-    pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
+    pyodide = await self.loadPyodide({
+      indexURL,
+      fullStdLib: false,
+      ...pycacheStart(keyP, (bytes) => (restored = bytes)),
+    });
     mark("pyodide");
-    const [manifest, lock] = await Promise.all([manifestP, lockP]);
-    // The exercise worker's bytecode cache (same key: same Pyodide, lock, bundle and runtime sources), read only.
-    const key = fnv1a([pyodide.version, lock, manifest.hash, RUNTIME_PY, ...Object.values(PY_FILES)].join("\0"));
-    if (await restorePycache(pyodide, key)) enablePycache(pyodide);
+    const manifest = await manifestP;
+    if (restored) enablePycache(pyodide);
     mark("pycache");
+    timings.pyc_restored = restored; // bytes
     await pyodide.loadPackage(PACKAGES, { messageCallback: () => {}, errorCallback: (m) => console.warn(m) });
     mark("packages");
     pyodide.unpackArchive(await bundleP, "zip", { extractDir: BUNDLE_DIR });
