@@ -7,8 +7,7 @@ In memory (per process, CPython and Pyodide):
 * ``ANSWERS`` – the ``result`` of ``solution.py`` per (exercise folder, exercise, student);
 * ``REFERENCES`` – that answer serialised and read back like a submission (what checks compare with);
 * ``SPEC_HASHES`` – the hash of each exercise folder (part of the disk key);
-* :class:`IdentityCache` – values derived from one table object (e.g. the typed order export).
-
+* :class:`IdentityCache` – values derived from one table object (e.g. the typed order export);
 * ``CSV_READS`` – frames ``pd.read_csv`` returned to reference solutions (one student's variant CSVs).
 
 On disk (CPython only), under ``$GRADER_CACHE_DIR`` or ``~/.cache/ecom-crm-grader`` (``GRADER_CACHE_DIR=off``

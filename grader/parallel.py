@@ -47,8 +47,13 @@ class FileLimits:
     memory_mb: int = DEFAULT_FILE_MEMORY
 
     def message(self) -> str:
-        return (f"无法评分：文件过大或过于复杂（超过 {self.timeout:g} 秒 / {_size(self.memory_mb)}）；"
-                "请让学生只提交结果表，或用 --file-timeout / --file-memory 放宽限制后重试。")
+        return over_limit_message(f"{self.timeout:g} 秒 / {_size(self.memory_mb)}",
+                                  "请让学生只提交结果表，或用 --file-timeout / --file-memory 放宽限制后重试。")
+
+
+def over_limit_message(bounds: str, advice: str) -> str:
+    """The 无法评分 line of a file over its limits (``bounds``, e.g. "10 秒 / 1 GB"), with what to do."""
+    return f"无法评分：文件过大或过于复杂（超过 {bounds}）；{advice}"
 
 
 def _size(mb: int) -> str:
@@ -264,5 +269,5 @@ def run_parallel(groups: Iterable[list[Task]], fn: GradeFn, over: OverLimit, *, 
     return True
 
 
-__all__ = ["CRASHED", "DEFAULT_FILE_MEMORY", "DEFAULT_FILE_TIMEOUT", "FileLimits", "FileTimeout", "run_limited",
-           "run_parallel"]
+__all__ = ["CRASHED", "DEFAULT_FILE_MEMORY", "DEFAULT_FILE_TIMEOUT", "FileLimits", "FileTimeout", "over_limit_message",
+           "run_limited", "run_parallel"]

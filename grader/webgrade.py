@@ -36,7 +36,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from grader import __version__, cache
+from grader import cache
 from grader.feedback import write_feedback
 from grader.gradebook import Entry, Gradebook
 from grader.grading import _over_limit, finish_gradebook, grade_submissions
@@ -44,8 +44,8 @@ from grader.intake.collect import collect
 from grader.intake.roster import RosterError, parse_roster
 from grader.intake.submission import Submission
 from grader.log import log_exception
-from grader.model import CheckResult, Note, SubmissionResult
-from grader.parallel import DEFAULT_FILE_TIMEOUT, GRACE, PREPARE_DEADLINE
+from grader.model import Note, SubmissionResult
+from grader.parallel import DEFAULT_FILE_TIMEOUT, GRACE, PREPARE_DEADLINE, over_limit_message
 from grader.policy import DEFAULT_DUPLICATES, DUPLICATE_POLICIES
 from grader.render import RENDERERS
 from grader.report import render_report
@@ -183,8 +183,7 @@ def over_limit_line(seconds: float) -> str:
     """The 无法评分 line of a file the page stopped after ``seconds``, worded as the CLI's (``FileLimits.message``)
     but true of the page: it has no memory limit of its own and no ``--file-timeout`` to loosen, so the line
     names neither; its advice is the CLI, which grades such a file under its own limits."""
-    return (f"无法评分：文件过大或过于复杂（超过 {float(seconds):g} 秒）；请让学生只提交结果表，"
-            "或用命令行工具 grader grade 批改这个文件。")
+    return over_limit_message(f"{float(seconds):g} 秒", "请让学生只提交结果表，或用命令行工具 grader grade 批改这个文件。")
 
 
 def over_limit(index: int, seconds: float = LIMITS["file_timeout"]) -> dict[str, Any]:
@@ -203,11 +202,9 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
 
 def entry_from_dict(data: dict[str, Any]) -> Entry:
     raw = copy.deepcopy(dict(data))  # the run appends flags and notes: never to the caller's lists
-    res = dict(raw.pop("result"))
-    res["checks"] = [CheckResult(**c) for c in res.get("checks") or []]
-    res["notes"] = [Note(**n) for n in res.get("notes") or []]
+    result = SubmissionResult.from_dict(raw.pop("result"))
     known = {f.name for f in fields(Entry)}
-    return Entry(SubmissionResult(**res), **{k: v for k, v in raw.items() if k in known})
+    return Entry(result, **{k: v for k, v in raw.items() if k in known})
 
 
 def merge(entries: Sequence[dict[str, Any]], duplicates: str = DEFAULT_DUPLICATES,
@@ -219,7 +216,7 @@ def merge(entries: Sequence[dict[str, Any]], duplicates: str = DEFAULT_DUPLICATE
     if duplicates not in DUPLICATE_POLICIES:
         duplicates = DEFAULT_DUPLICATES
     book = finish_gradebook([entry_from_dict(e) for e in entries], subs, _STATE["specs"], roster=_STATE["roster"],
-                            duplicates=duplicates, grader_version=__version__)
+                            duplicates=duplicates)
     if created_at:
         book.stamp.created_at = created_at
     for ex in book.stamp.exercise_hashes:
