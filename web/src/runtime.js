@@ -171,12 +171,17 @@ export class Runtime {
     this.spareTimer = setTimeout(() => {
       this.spareTimer = null;
       if (this.busy > 0) return this.scheduleSpare(); // never compete with the student's own run
-      if (this.spare) return;
-      this.spare = this.spawn();
-      this.spare.ready.catch(() => {
-        this.spare = null;
-      });
+      if (!this.spare) this.startSpare();
     }, SPARE_DELAY_MS);
+  }
+
+  /** Load a spare worker in the background (forgotten again if its start-up fails). */
+  startSpare() {
+    const spare = this.spawn();
+    this.spare = spare;
+    spare.ready.catch(() => {
+      if (this.spare === spare) this.spare = null;
+    });
   }
 
   /** Resolves when a spare worker is ready (plain hosts); false when none is needed. */
@@ -251,12 +256,7 @@ export class Runtime {
     clearTimeout(this.longRunTimer);
     this.longRunTimer = setTimeout(() => {
       this.longRunTimer = null;
-      if (this.current !== handle || !this.running || this.spare) return;
-      const spare = this.spawn();
-      this.spare = spare;
-      spare.ready.catch(() => {
-        if (this.spare === spare) this.spare = null;
-      });
+      if (this.current === handle && this.running && !this.spare) this.startSpare();
     }, this.longRunMs);
   }
 

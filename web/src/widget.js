@@ -21,17 +21,20 @@ const STATUS_TEXT = {
   failed: "检查未通过，请看下面的提示后修改代码。",
 };
 
-function loadingText(step) {
+/** "（n/N）：step……" of the runtime's start-up, as the status shows it. */
+function stepText(step) {
   const index = STEPS.findIndex(([name]) => name === step);
   const label = index >= 0 ? STEPS[index][1] : "准备中";
-  return `正在准备运行环境（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……可以先阅读题目。`;
+  return `（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……`;
+}
+
+function loadingText(step) {
+  return `正在准备运行环境${stepText(step)}可以先阅读题目。`;
 }
 
 /** After 停止 replaced a worker that was not ready yet: the code is kept, the new Python is still starting. */
 function restartingText(step) {
-  const index = STEPS.findIndex(([name]) => name === step);
-  const label = index >= 0 ? STEPS[index][1] : "准备中";
-  return `已停止，你的代码都还在，可以继续修改。正在重新启动运行环境（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……完成后就能再运行。`;
+  return `已停止，你的代码都还在，可以继续修改。正在重新启动运行环境${stepText(step)}完成后就能再运行。`;
 }
 
 export class ExerciseWidget {
