@@ -77,34 +77,70 @@ def sample_times(rng: np.random.Generator, n: int, peak_1111: float) -> tuple[np
     return PERIOD_START_S + day.astype(np.int64) * DAY + hour.astype(np.int64) * HOUR + sec, day
 
 
+def _day_table(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct days as ``datetime64[D]``, index of each value of ``day`` into them), cheaply: a
+    plain range of days when the values are close together (the period's times), else the sorted uniques."""
+    lo, hi = int(day.min()), int(day.max())
+    if hi - lo <= len(day) + 400:
+        return np.arange(lo, hi + 1, dtype=np.int64).astype("datetime64[D]"), day - lo
+    uniq, inverse = np.unique(day, return_inverse=True)
+    return uniq.astype("datetime64[D]"), inverse.reshape(-1)
+
+
+_HOUR_TEXT = np.array([f"{h}:" for h in range(24)], dtype=object)
+_MS_TEXT = np.array([f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)], dtype=object)  # MM:SS
+_ZERO = ord("0")
+_YEAR_10000 = np.datetime64("10000-01-01", "D")
+
+
 def format_times(seconds: np.ndarray) -> np.ndarray:
     """``YYYY-MM-DD HH:MM:SS`` strings (object array); negative values mean "no time" and give None."""
     s = np.asarray(seconds, dtype=np.int64)
-    text = np.datetime_as_string(s.astype("datetime64[s]"), unit="s")  # fixed width: '<U19'
-    if len(text):
-        # Replace the ISO "T" in place through a code-point view: no Python loop over the rows.
+    out = np.full(len(s), None, dtype=object)
+    has = s >= 0
+    v = s[has]
+    if not len(v):
+        return out
+    day = v // DAY
+    days, at = _day_table(day)
+    if days[-1] >= _YEAR_10000:  # five-digit years: the old way (the 11th code point becomes a space)
+        text = np.datetime_as_string(v.astype("datetime64[s]"), unit="s")
         text.view(np.uint32).reshape(len(text), -1)[:, 10] = ord(" ")
-    out = text.astype(object)
-    out[s < 0] = None
+        out[has] = text
+        return out
+    dates = np.datetime_as_string(days).astype("<U10")
+    # Code points of the 19 characters: the date from the table of days, the clock by arithmetic;
+    # then one view as '<U19' (no Python loop over the rows).
+    codes = np.empty((len(v), 19), dtype=np.uint32)
+    codes[:, :10] = dates.view(np.uint32).reshape(len(dates), 10)[at]
+    tod = v - day * DAY
+    for col, value in ((11, tod // HOUR), (14, tod // 60 % 60), (17, tod % 60)):
+        codes[:, col] = value // 10 + _ZERO
+        codes[:, col + 1] = value % 10 + _ZERO
+    codes[:, 10] = ord(" ")
+    codes[:, 13] = codes[:, 16] = ord(":")
+    out[has] = codes.view("<U19").reshape(len(v))
     return out
 
 
 def format_times_excel(seconds: np.ndarray) -> np.ndarray:
-    """``YYYY/M/D H:MM:SS`` strings as Excel/WPS re-saves them (no zero padding of month, day, hour)."""
+    """``YYYY/M/D H:MM:SS`` strings as Excel/WPS re-saves them (no zero padding of month, day, hour);
+    negative values give None."""
     s = np.asarray(seconds, dtype=np.int64)
-    d = s.astype("datetime64[s]")
-    days = d.astype("datetime64[D]")
+    out = np.full(len(s), None, dtype=object)
+    has = s >= 0
+    v = s[has]
+    if not len(v):
+        return out
+    day = v // DAY
+    days, at = _day_table(day)
     months = days.astype("datetime64[M]")
     years = months.astype("datetime64[Y]")
-    year = years.astype(np.int64) + 1970
-    month = (months - years).astype(np.int64) + 1
-    day = (days - months).astype(np.int64) + 1
-    tod = (d - days).astype(np.int64)
-    hh, mm, ss = tod // 3600, tod // 60 % 60, tod % 60
-    out = np.array([f"{a}/{b}/{c} {h}:{m:02d}:{x:02d}" for a, b, c, h, m, x in
-                    zip(year.tolist(), month.tolist(), day.tolist(), hh.tolist(), mm.tolist(), ss.tolist(),
-                        strict=True)], dtype=object)
-    out[s < 0] = None
+    date_text = np.array([f"{y}/{m}/{d} " for y, m, d in
+                          zip((years.astype(np.int64) + 1970).tolist(), ((months - years).astype(np.int64) + 1).tolist(),
+                              ((days - months).astype(np.int64) + 1).tolist(), strict=True)], dtype=object)
+    tod = v - day * DAY
+    out[has] = date_text[at] + _HOUR_TEXT[tod // HOUR] + _MS_TEXT[tod % HOUR]
     return out
 
 
