@@ -83,10 +83,11 @@ class LazyTables(Mapping[str, pd.DataFrame]):
         return len(self._names())
 
 
-def data_dir(student: str | None, tables: Iterable[str] | None = None) -> Path:
+def data_dir(student: str | None, tables: Iterable[str] | None = None, *, write: bool = True) -> Path:
     """A folder whose ``data/`` holds this student's CSVs (each written once per process).
 
-    ``tables`` limits the CSVs written to those an exercise reads (default: every table).
+    ``tables`` limits the CSVs written to those an exercise reads (default: every table); ``write=False``
+    only makes the folder (reference solutions read their tables from memory, see :func:`run_script`).
     """
     key = student_key(student)
     with cache.LOCK:
@@ -97,6 +98,8 @@ def data_dir(student: str | None, tables: Iterable[str] | None = None) -> Path:
                 shutil.rmtree(folder)
             (folder / "data").mkdir(parents=True)
             cache.DATA_DIRS[key] = folder
+        if not write:
+            return folder
         wanted = None if tables is None else set(tables)
         variant = student_tables(key, wanted)
         missing = {name: df for name, df in variant.items()
@@ -118,34 +121,64 @@ def working_dir(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def run_script(code: str, cwd: Path, filename: str = "solution.py") -> Any:
-    """Execute a course script in ``cwd`` and return its ``result`` variable; output is swallowed.
+def run_script(code: str, cwd: Path, filename: str = "solution.py", *,
+               tables: Mapping[str, pd.DataFrame] | None = None, owner: str = "") -> Any:
+    """Execute a course script in ``cwd`` and return its ``result`` variable; output is dropped.
 
-    ``pd.read_csv`` of a file is remembered per process (:data:`grader.cache.CSV_READS`): the exercises of
-    one student read the same variant CSVs (eight solutions read ``orders.csv``), and each script gets its
-    own copy of the frame.
+    With ``tables`` (a student's variant, ``owner`` its 学号), ``pd.read_csv("data/<table>.csv", …)`` reads
+    that table from memory: with ``dtype=str`` (how the course reads its data) the frame is built directly
+    (:func:`datasets.writer.text_frame`, the same frame the parser returns), otherwise its CSV bytes are
+    parsed without touching the disk. Each read is remembered per process (:data:`grader.cache.CSV_READS`:
+    eight solutions read ``orders.csv``) and each script gets its own copy of the frame.
     """
-    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename}
-    with cache.LOCK, working_dir(cwd), contextlib.redirect_stdout(io.StringIO()), _remembered_reads():
+    # print() is a no-op: the output is swallowed anyway, and printing a frame formats it (~10 ms each)
+    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename, "print": _no_print}
+    with cache.LOCK, working_dir(cwd), contextlib.redirect_stdout(io.StringIO()), \
+            _remembered_reads(cwd, tables or {}, owner):
         exec(compile(code, filename, "exec"), namespace)
     if "result" not in namespace:
         raise ReferenceFailed(f"{filename} 运行后没有变量 result")
     return namespace["result"]
 
 
+def _no_print(*_args: Any, **_kwargs: Any) -> None:
+    return None
+
+
+def _table_name(path: Any, cwd: Path, tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """The variant table ``path`` names (``data/<table>.csv`` under ``cwd``), or None."""
+    if not tables or not isinstance(path, str | os.PathLike):
+        return None
+    target = Path(os.path.normpath(cwd / Path(path)))
+    if target.parent != Path(os.path.normpath(cwd / "data")) or target.suffix != ".csv":
+        return None
+    return target.stem if target.stem in tables else None
+
+
 @contextlib.contextmanager
-def _remembered_reads() -> Iterator[None]:
+def _remembered_reads(cwd: Path, tables: Mapping[str, pd.DataFrame], owner: str) -> Iterator[None]:
     original = pd.read_csv
 
     def read_csv(path: Any, *args: Any, **kwargs: Any) -> Any:
+        name = _table_name(path, cwd, tables)
         try:
-            stat = os.stat(path)
-            key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size, repr(args), repr(sorted(kwargs.items())))
+            if name is not None:
+                key: tuple[Any, ...] = ("variant", owner, id(tables[name]), name, repr(args), repr(sorted(kwargs.items())))
+            else:
+                stat = os.stat(path)
+                key = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size, repr(args), repr(sorted(kwargs.items())))
         except (OSError, TypeError, ValueError):
             return original(path, *args, **kwargs)
         frame = cache.CSV_READS.get(key)
         if frame is None:
-            frame = original(path, *args, **kwargs)
+            from datasets.writer import csv_bytes, text_frame  # noqa: PLC0415  (the generator's package)
+
+            if name is None:
+                frame = original(path, *args, **kwargs)
+            elif not args and kwargs == {"dtype": str}:
+                frame = text_frame(tables[name])
+            else:
+                frame = original(io.BytesIO(csv_bytes(tables[name])), *args, **kwargs)
             if not isinstance(frame, pd.DataFrame):  # chunked / iterator reads are not remembered
                 return frame
             cache.CSV_READS[key] = frame
@@ -167,8 +200,12 @@ def reference_answer(spec: ExerciseSpec, student: str | None) -> Any:
         if key in cache.ANSWERS:
             return cache.ANSWERS[key]
     try:
-        code = spec.file_text("solution.py")
-        answer = run_script(code, data_dir(student, spec.datasets), f"exercises/{spec.id}/solution.py")
+        code, name = spec.file_text("solution.py"), f"exercises/{spec.id}/solution.py"
+        variant = student_tables(student, spec.datasets)
+        try:  # the tables come from memory; the CSVs are written only for a script that opens files itself
+            answer = run_script(code, data_dir(student, write=False), name, tables=variant, owner=student_key(student))
+        except OSError:
+            answer = run_script(code, data_dir(student, spec.datasets), name)
     except ReferenceFailed:
         raise
     except Exception as exc:
