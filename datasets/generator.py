@@ -24,13 +24,14 @@ class DatasetError(ValueError):
     """A request the generator cannot serve (message in Chinese, says what to do)."""
 
 
-def _test_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """The staff test orders: 订单编号, 买家会员名 and 订单创建时间 as epoch seconds."""
-    test = orders.loc[orders["买家会员名"].isin(TEST_ACCOUNTS), ["订单编号", "买家会员名", "订单创建时间"]]
-    test = test.drop_duplicates(subset="订单编号").copy()  # the export repeats some rows
-    created = pd.to_datetime(test["订单创建时间"], format="%Y-%m-%d %H:%M:%S").to_numpy()
-    test["订单创建时间"] = created.astype("datetime64[s]").astype(np.int64)
-    return test.reset_index(drop=True)
+def _test_orders(orders: frames.OrderExport) -> pd.DataFrame:
+    """The staff test orders: 订单编号, 买家会员名 and 订单创建时间 as epoch seconds (once each, in export order)."""
+    nick = orders.cols["买家会员名"]
+    rows = np.flatnonzero(np.isin(nick, TEST_ACCOUNTS))
+    ids = orders.cols["订单编号"][rows]
+    rows = rows[np.sort(np.unique(ids, return_index=True)[1])]  # the export repeats some rows
+    return pd.DataFrame({"订单编号": orders.cols["订单编号"][rows], "买家会员名": nick[rows],
+                         "订单创建时间": orders.created[rows]})
 
 
 def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> dict[str, pd.DataFrame]:
@@ -51,18 +52,19 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
     np.minimum.at(first_order, o.buyer.astype(np.intp), o.created)
     customers = customers_table(rng_customers, people, first_order, params)
 
-    orders, items, order_ids = frames.order_frame(o, people, rng_frames, n_test)
-    orders = frames.add_full_width(orders, rng_frames)
-    orders = frames.add_duplicates(orders, rng_frames, dup_rate)
+    export, items, order_ids = frames.order_frame(o, people, rng_frames, n_test)
+    export = frames.add_full_width(export, rng_frames)
+    export = frames.add_duplicates(export, rng_frames, dup_rate)
 
-    by_nick = customers.set_index("买家会员名")
+    # Row of each buyer (people order) in the customers table (会员名 are unique).
+    row = pd.Index(customers["买家会员名"]).get_indexer(people.nick)
     sms_log = visits = None
     if "sms_log" in wanted:
-        consent = (by_nick.loc[people.nick, "是否订阅短信"] == "是").to_numpy()
-        birthday = by_nick.loc[people.nick, "生日"].to_numpy(dtype=object)
+        consent = customers["是否订阅短信"].to_numpy(dtype=object)[row] == "是"
+        birthday = customers["生日"].to_numpy(dtype=object)[row]
         sms_log = sms.sms_table(rng_sms, people, o, consent, birthday)
     if "traffic" in wanted:
-        channel = by_nick.loc[people.nick, "来源渠道"].to_numpy(dtype=object)
+        channel = customers["来源渠道"].to_numpy(dtype=object)[row]
         visits = traffic.traffic_table(rng_traffic, o, traffic.order_sources(rng_traffic, o, channel))
 
     refund_table = chat_table = None
@@ -71,16 +73,16 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
         refund_table = refunds.refunds_table(r, o, order_ids, people.nick) if "refunds" in wanted else None
         if "chats" in wanted:
             chat_table = chats.chats_table(rng_chats, o, order_ids, people, refunds=r,
-                                              tests=_test_orders(orders), peak_1111=params.peak_1111)
+                                              tests=_test_orders(export), peak_1111=params.peak_1111)
 
     tables = {
-        "orders": orders,
+        "orders": export.frame(),
         "order_items": items,
         "customers": customers,
         "sms_log": sms_log,
         "traffic": visits,
         "products": products_table(),
-        "orders_raw": frames.raw_frame(orders) if "orders_raw" in wanted else None,
+        "orders_raw": frames.raw_frame(export) if "orders_raw" in wanted else None,
         "chats": chat_table,
         "refunds": refund_table,
     }
