@@ -35,11 +35,13 @@ _CAMPAIGNS = (
 )
 
 
-def _frame(time: np.ndarray, nick: np.ndarray, phone: np.ndarray, scene: tuple[str, str],
-           text: np.ndarray) -> pd.DataFrame:
-    scene, kind = scene
-    return pd.DataFrame({"t": np.asarray(time, dtype=np.int64), "买家会员名": nick, "手机号": phone,
-                         "场景": scene, "短信类型": kind, "短信内容": text})
+_SCENES = (("发货提醒", "通知"), ("签收关怀", "通知"), ("物流异常", "通知"), ("活动通知", "营销"), ("生日关怀", "营销"))
+_SHIP, _CARE, _LATE, _CAMPAIGN, _BIRTHDAY = range(len(_SCENES))
+
+
+def _part(time: np.ndarray, who: np.ndarray, scene: int, text: np.ndarray) -> tuple[np.ndarray, ...]:
+    """One kind of message: send time, buyer (index into ``people``), scene (index into _SCENES), text."""
+    return np.asarray(time, dtype=np.int64), who, np.full(len(who), scene, dtype=np.int64), text
 
 
 def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.ndarray,
@@ -48,53 +50,48 @@ def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.n
     parts = []
     shipped = np.flatnonzero(o.ship >= 0)
     nick = people.nick[o.buyer]
-    parts.append(_frame(o.ship[shipped], nick[shipped], people.phone[o.buyer][shipped], ("发货提醒", "通知"),
-                        SIGN + "亲，您的零食已由" + o.carrier[shipped] + "发出，运单号" + o.tracking[shipped]
-                        + "，请留意查收。"))
+    parts.append(_part(o.ship[shipped], o.buyer[shipped], _SHIP,
+                       SIGN + "亲，您的零食已由" + o.carrier[shipped] + "发出，运单号" + o.tracking[shipped]
+                       + "，请留意查收。"))
     care = np.flatnonzero((o.confirm >= 0) & (rng.random(len(o.buyer)) < 0.3))
-    parts.append(_frame(o.confirm[care] + rng.integers(0, HOUR, len(care)), nick[care],
-                        people.phone[o.buyer][care], ("签收关怀", "通知"),
-                        SIGN + nick[care] + "，您的零食已签收，开袋后请密封保存，有问题随时找客服哦。"))
+    parts.append(_part(o.confirm[care] + rng.integers(0, HOUR, len(care)), o.buyer[care], _CARE,
+                       SIGN + nick[care] + "，您的零食已签收，开袋后请密封保存，有问题随时找客服哦。"))
     late = (o.ship >= 0) & (o.ship + 3 * DAY < EXPORT_S) & (rng.random(len(o.buyer)) < 0.015)
     late = np.flatnonzero(late)
-    parts.append(_frame(o.ship[late] + 3 * DAY, nick[late], people.phone[o.buyer][late], ("物流异常", "通知"),
-                        SIGN + "亲，您的包裹在" + o.carrier[late]
-                        + "中转时有延误，我们已联系加急处理，给您添麻烦了。"))
+    parts.append(_part(o.ship[late] + 3 * DAY, o.buyer[late], _LATE,
+                       SIGN + "亲，您的包裹在" + o.carrier[late] + "中转时有延误，我们已联系加急处理，给您添麻烦了。"))
 
     fans = np.flatnonzero(consent)
     for start, text, reach in _CAMPAIGNS:
         who = fans[rng.random(len(fans)) < reach]
         t = epoch_seconds(start) + rng.integers(0, 40 * 60, len(who))
-        parts.append(_frame(t, people.nick[who], people.phone[who], ("活动通知", "营销"),
-                            np.full(len(who), SIGN + text, dtype=object)))
+        parts.append(_part(t, who, _CAMPAIGN, np.full(len(who), SIGN + text, dtype=object)))
 
-    bday = pd.Series(birthday, dtype=object)
-    has = consent & bday.notna().to_numpy()
-    who = np.flatnonzero(has)
-    md = bday[who].str[5:].to_numpy(dtype=object)
-    year = np.where(pd.Series(md).str[:2].to_numpy(dtype=object) == "01", "2026", "2025")
-    date_text = pd.Series(year + "-" + md)
-    in_period = date_text.between("2025-11-01", "2026-01-31").to_numpy()
+    who = np.flatnonzero(consent & pd.notna(birthday))
+    md = np.array([b[5:] for b in birthday[who].tolist()], dtype=object)
+    year = np.where(np.array([m[:2] for m in md.tolist()], dtype=object) == "01", "2026", "2025")
+    date_text = year + "-" + md
+    in_period = (date_text >= "2025-11-01") & (date_text <= "2026-01-31")
     who, date_text = who[in_period], date_text[in_period]
     day_s = (pd.to_datetime(date_text, format="%Y-%m-%d").to_numpy().astype("datetime64[s]").astype(np.int64))
-    parts.append(_frame(day_s + 10 * HOUR + rng.integers(0, HOUR, len(who)), people.nick[who], people.phone[who],
-                        ("生日关怀", "营销"),
-                        SIGN + people.nick[who] + "，生日快乐！送您10元无门槛券，7天内有效。回T退订"))
+    parts.append(_part(day_s + 10 * HOUR + rng.integers(0, HOUR, len(who)), who, _BIRTHDAY,
+                       SIGN + people.nick[who] + "，生日快乐！送您10元无门槛券，7天内有效。回T退订"))
 
-    log = pd.concat(parts, ignore_index=True)
-    log = log.loc[log["t"] < EXPORT_S]
+    t, who, scene, text = (np.concatenate(column) for column in zip(*parts, strict=True))
     # Sorted by time; ties keep the order above (stable), which is itself deterministic.
-    log = log.take(np.argsort(log["t"].to_numpy(), kind="stable")).reset_index(drop=True)
-    length = log["短信内容"].str.len().to_numpy(dtype=np.int64)
+    sent = np.flatnonzero(t < EXPORT_S)
+    rows = sent[np.argsort(t[sent], kind="stable")]
+    who, scene, text = who[rows], scene[rows], text[rows]
+    length = np.fromiter(map(len, text.tolist()), dtype=np.int64, count=len(text))
     segments = np.where(length <= 70, 1, -(-length // 67))
-    status = np.where(rng.random(len(log)) < 0.965, "成功", "失败").astype(object)
+    status = np.where(rng.random(len(rows)) < 0.965, "成功", "失败").astype(object)
     return pd.DataFrame({
-        "发送时间": format_times(log["t"].to_numpy()),
-        "买家会员名": log["买家会员名"].to_numpy(dtype=object),
-        "手机号": mask_mobile(log["手机号"].to_numpy(dtype=object)),
-        "场景": log["场景"].to_numpy(dtype=object),
-        "短信类型": log["短信类型"].to_numpy(dtype=object),
-        "短信内容": log["短信内容"].to_numpy(dtype=object),
+        "发送时间": format_times(t[rows]),
+        "买家会员名": people.nick[who],
+        "手机号": mask_mobile(people.phone)[who],
+        "场景": np.array([sc for sc, _ in _SCENES], dtype=object)[scene],
+        "短信类型": np.array([kind for _, kind in _SCENES], dtype=object)[scene],
+        "短信内容": text,
         "字数": length,
         "计费条数": segments.astype(np.int64),
         "发送状态": status,
