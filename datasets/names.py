@@ -35,13 +35,22 @@ def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int) -> np.ndarray
     return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
 
 
+def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
+    """Code points (uint32, shape (n, width)) of non-negative integers below 10**width, zero-padded."""
+    v = np.asarray(values, dtype=np.int64)
+    codes = np.empty((len(v), width), dtype=np.uint32)
+    for col in range(width - 1, -1, -1):  # last digit first; a scalar divisor keeps numpy's division fast
+        rest = v // 10
+        codes[:, col] = v - rest * 10
+        v = rest
+    codes += ord("0")
+    return codes
+
+
 def zero_padded(values: np.ndarray, width: int) -> np.ndarray:
     """Non-negative integers below 10**width as zero-padded strings (object array), without a Python loop:
-    print 10**width + v (a leading "1"), then drop that first character through a code-point view."""
-    n = len(values)
-    text = (np.asarray(values, dtype=np.int64) + 10**width).astype(f"<U{width + 1}")
-    codes = text.view(np.uint32).reshape(n, width + 1)[:, 1:].copy()
-    return codes.view(f"<U{width}").reshape(n).astype(object)
+    the digits by arithmetic, read as one '<U{width}' string per row."""
+    return digit_codes(values, width).view(f"<U{width}").reshape(len(values)).astype(object)
 
 
 def _digits(rng: np.random.Generator, n: int, width: int) -> np.ndarray:

@@ -87,12 +87,20 @@ def _pick_products(rng: np.random.Generator, gift_season: np.ndarray, boost: flo
     return np.minimum(np.where(gift_season, gift, normal), len(base) - 1).astype(np.int64)
 
 
+_TRACK_PREFIX_CODES = np.array(_TRACK_PREFIX, dtype="<U2").view(np.uint32).reshape(len(_TRACK_PREFIX), 2)
+
+
 def _tracking(rng: np.random.Generator, carrier: np.ndarray) -> np.ndarray:
+    """物流单号: the carrier's two-character prefix, then the first 11–13 digits of a zero-padded 13-digit draw."""
     n = len(carrier)
     digits = np.array(_TRACK_DIGITS, dtype=np.int64)[carrier]
-    body = names.zero_padded(rng.integers(0, 10**13, n), 13)
-    body = np.array([b[:k] for b, k in zip(body.tolist(), digits.tolist(), strict=True)], dtype=object)
-    return np.array(_TRACK_PREFIX, dtype=object)[carrier] + body
+    # Code points, no Python loop: prefix, then the digits; those beyond the carrier's length become NUL,
+    # which a numpy string drops at its end.
+    codes = np.empty((n, 15), dtype=np.uint32)
+    codes[:, :2] = _TRACK_PREFIX_CODES[carrier]
+    codes[:, 2:] = names.digit_codes(rng.integers(0, 10**13, n), 13)
+    codes[np.arange(15) >= 2 + digits[:, None]] = 0
+    return codes.view("<U15").reshape(n).astype(object)
 
 
 def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
@@ -108,7 +116,7 @@ def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
                      rng.choice(4, size=n, p=[0.64, 0.25, 0.08, 0.03])) + 1
     line_order = np.repeat(np.arange(n, dtype=np.int64), lines.astype(np.intp))
     line_product = _pick_products(rng, is_gift_season(day)[line_order], p.gift_box_boost)
-    keep = ~pd.DataFrame({"o": line_order, "p": line_product}).duplicated().to_numpy()
+    keep = ~pd.Series(line_order * len(CATALOG.code) + line_product).duplicated().to_numpy()  # (order, product) pairs
     line_order, line_product = line_order[keep], line_product[keep]
     m = len(line_order)
     line_qty = rng.choice(3, size=m, p=[0.78, 0.16, 0.06]).astype(np.int64) + 1
@@ -125,7 +133,11 @@ def make_orders(rng: np.random.Generator, people: People, p: Params) -> Orders:
     kinds = np.bincount(line_order.astype(np.intp), minlength=n).astype(np.int64)
     first_line = np.searchsorted(line_order, np.arange(n, dtype=np.int64))
     first_title = CATALOG.title[line_product[first_line]]
-    title = np.where(kinds > 1, first_title + "等" + kinds.astype(str).astype(object) + "件宝贝", first_title)
+    title = first_title.copy()
+    several = np.flatnonzero(kinds > 1)
+    if len(several):
+        suffix = np.array([f"等{k}件宝贝" for k in range(int(kinds.max()) + 1)], dtype=object)
+        title[several] = first_title[several] + suffix[kinds[several]]
     has_gift = np.bincount(line_order.astype(np.intp), weights=CATALOG.is_gift_box[line_product], minlength=n) > 0
 
     # Receiver: the buyer's own address, or a gift sent to someone else.
