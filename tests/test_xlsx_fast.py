@@ -1,0 +1,203 @@
+"""``grader.intake.xlsx_fast.sheet_rows`` gives exactly the rows of openpyxl's read-only ``iter_rows(values_only=True)``
+for the workbooks students hand in, and declines (None) what it does not read, so openpyxl reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import warnings
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+
+from grader.intake.xlsx_fast import sheet_rows
+from grader.reference import reference_answer
+from grader.serialize import serialize
+from grader.spec import load_all
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def both(data: bytes, max_row: int | None = None) -> list[tuple[list, list | None]]:
+    """(openpyxl's rows, the scanner's rows) of every sheet."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    out = []
+    for ws in book.worksheets:
+        with warnings.catch_warnings():  # openpyxl warns about a date past Excel's last day
+            warnings.simplefilter("ignore", UserWarning)
+            expected = [list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)]
+        fast = sheet_rows(ws, max_row)
+        out.append((expected, None if fast is None else [list(r) for r in fast]))
+    book.close()
+    return out
+
+
+def assert_same(data: bytes, *, fast: bool = True) -> None:
+    for max_row in (None, 1, 3, 20):
+        for expected, got in both(data, max_row):
+            if got is None:
+                assert not fast, "the scanner declined a sheet it should read"
+                continue
+            assert got == expected, (max_row, [(i, a, b) for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b][:3])
+
+
+def saved(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def rewrite(data: bytes, part: str, change) -> bytes:
+    """The workbook with one part's XML changed (what other writers produce)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, change(body) if info.filename == part else body)
+    return out.getvalue()
+
+
+def every_kind_of_cell() -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "答案"
+    ws.append(["客户", "金额", "笔数", "日期", "时间", "时长", "是否", "备注"])
+    ws.append(["张三", 19.9, 3, dt.datetime(2025, 11, 1, 5, 37), dt.time(8, 30), dt.timedelta(hours=30, minutes=5), True,
+               "A&B <好> \"引号\" 'x'"])
+    ws.append(["李四", 1e20, 12345678901234567890, dt.date(2025, 12, 31), None, None, False, "多行\n文本"])
+    ws.append([])  # a row with nothing
+    ws.append(["", -0.5, 0, "2025/11/1 5:37", "=SUM(1,2)"[1:], "#N/A", None, "  两端空格  "])
+    ws["J9"] = "远处的单元格"  # a gap of rows and columns
+    ws["B9"] = 45658.25
+    ws["B9"].number_format = "yyyy-mm-dd hh:mm"  # a serial date
+    ws["C9"] = 1.5
+    ws["C9"].number_format = "[h]:mm:ss"  # a duration
+    ws["D9"] = 2958466  # past the last date Excel knows
+    ws["D9"].number_format = "yyyy-mm-dd"
+    second = wb.create_sheet("原始订单")
+    for i in range(30):
+        second.append([f"订单{i}", i * 1.25, i % 2 == 0])
+    wb.create_sheet("空表")
+    return wb
+
+
+def test_every_kind_of_cell_openpyxl_writes():
+    assert_same(saved(every_kind_of_cell()))
+
+
+def test_the_1904_date_system():
+    wb = every_kind_of_cell()
+    wb.epoch = dt.datetime(1904, 1, 1)
+    assert_same(saved(wb))
+
+
+def test_sheets_written_by_pandas_and_by_the_grader(tmp_path):
+    specs = load_all(ROOT / "exercises")
+    for ex in ("customer-archive", "rfm", "sms-plan", "old-customers", "refund-analysis"):
+        answer = reference_answer(specs[ex], "20240017")
+        assert_same(serialize(specs[ex], answer, "xlsx").data)
+        buf = io.BytesIO()
+        answer.to_excel(buf, index=False)
+        assert_same(buf.getvalue())
+
+
+def test_shared_strings_attribute_orders_spans_and_other_writers_habits():
+    data = saved(every_kind_of_cell())
+    # WPS / Excel habits: s before t, spans and extra attributes on rows, no dimension, an "A1" dimension
+    def wps(xml: bytes) -> bytes:
+        xml = xml.replace(b'<row r="2">', b'<row r="2" spans="1:8" ht="15" customHeight="1">')
+        return xml.replace(b' t="n"', b"")
+    assert_same(rewrite(data, "xl/worksheets/sheet1.xml", wps))
+    assert_same(rewrite(data, "xl/worksheets/sheet1.xml",
+                        lambda xml: xml.replace(b'<dimension ref="A1:J9"/>', b"")))
+    assert_same(rewrite(data, "xl/worksheets/sheet1.xml",
+                        lambda xml: xml.replace(b'<dimension ref="A1:J9"/>', b'<dimension ref="A1:C5"/>')))
+    # shared strings, as Excel writes them, and an empty value element
+    def shared(xml: bytes) -> bytes:
+        inline = '<c r="A2" t="inlineStr"><is><t>张三</t></is></c>'.encode()
+        return xml.replace(inline, b'<c r="A2" s="0" t="s"><v>0</v></c>') \
+                  .replace(b'<c r="C2" t="n"><v>3</v></c>', b'<c r="C2"><v></v></c>')
+    with_sst = rewrite(data, "xl/worksheets/sheet1.xml", shared)
+    with_sst = rewrite(with_sst, "[Content_Types].xml", lambda xml: xml.replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    zf = zipfile.ZipFile(io.BytesIO(with_sst))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in zf.infolist():
+            dst.writestr(info, zf.read(info))
+        dst.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                             '<si><t>共享的张三</t></si></sst>')
+    rels = "xl/_rels/workbook.xml.rels"
+    final = rewrite(out.getvalue(), rels, lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    assert both(final)[0][1][1][0] == "共享的张三"
+    assert_same(final)
+
+
+def test_what_the_scanner_does_not_read_goes_to_openpyxl():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["金额", "合计"])
+    ws.append([1, "=A2*2"])  # a formula
+    [(expected, got)] = both(saved(wb))
+    assert got is None and expected[1][1] == "=A2*2"
+
+    wb = Workbook()
+    wb.active.append([CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗")])])  # rich inline text
+    data = saved(wb)
+    assert b"<r>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert both(data)[0][1] is None
+    assert_same(data, fast=False)
+
+    plain = saved(every_kind_of_cell())
+    no_refs = rewrite(plain, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b' r="A2"', b""))
+    assert both(no_refs)[0][1] is None
+    prefixed = rewrite(plain, "xl/worksheets/sheet1.xml",
+                       lambda xml: xml.replace(b'main">', b'main" xmlns:x="http://schemas.openxmlformats.org/'
+                                                          b'spreadsheetml/2006/main">', 1)
+                       .replace(b"<sheetData>", b"<x:sheetData>").replace(b"</sheetData>", b"</x:sheetData>"))
+    assert both(prefixed)[0][1] is None
+    assert_same(prefixed, fast=False)
+
+
+def test_a_changed_value_would_be_noticed():
+    data = saved(every_kind_of_cell())
+    changed = rewrite(data, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<v>19.9</v>", b"<v>19.8</v>"))
+    [(expected, _), *_] = both(data)
+    [(_, got), *_] = both(changed)
+    assert got != expected
+
+
+@pytest.mark.pyodide
+def test_same_rows_in_pyodide(pyodide):
+    buf = io.BytesIO()
+    pd.DataFrame({"客户": ["张三", "李四"], "金额": [1.5, 2.0],
+                  "时间": pd.to_datetime(["2025-11-01 05:37:00", "2025-11-02 00:00:00"])}).to_excel(buf, index=False)
+    data = saved(every_kind_of_cell())
+    code = f"""
+import io, json
+from openpyxl import load_workbook
+from grader.intake.xlsx_fast import sheet_rows
+out = []
+for data in ({data!r}, {buf.getvalue()!r}):
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    for ws in book.worksheets:
+        fast = sheet_rows(ws)
+        out.append([fast is not None, [list(r) for r in ws.iter_rows(values_only=True)] == [list(r) for r in fast or []],
+                    repr([list(r) for r in fast or []])])
+print(json.dumps(out))
+"""
+    inside = json.loads(pyodide.run(code).strip().splitlines()[-1])
+    here = [[fast is not None, got == expected, repr(got or [])]
+            for blob in (data, buf.getvalue()) for expected, got in both(blob) for fast in [got]]
+    assert inside == here
+    assert all(ok for _, ok, _ in inside)
