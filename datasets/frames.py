@@ -181,8 +181,25 @@ def add_duplicates(orders: OrderExport, rng: np.random.Generator, rate: float) -
     return orders.take(np.repeat(np.arange(n, dtype=np.int64), 1 + twice.astype(np.intp)))
 
 
-def _money_text(values: np.ndarray, suffix: str) -> np.ndarray:
-    return np.array([f"{v:,.2f}{suffix}" for v in values.tolist()], dtype=object)
+_CENTS_TEXT = np.array([f".{c:02d}" for c in range(100)], dtype=object)
+
+
+def _amount_text(values: np.ndarray, thousands: bool, suffix: np.ndarray | str = "") -> np.ndarray:
+    """``f"{v:.2f}"`` (``f"{v:,.2f}"`` with ``thousands``) + ``suffix`` for every amount, as an object array.
+
+    Amounts are whole 分 (v == c / 100), so the text is the 元 part, formatted once per distinct value,
+    joined to a table of the 100 possible 分 parts: the same characters as formatting each float.
+    """
+    cents = np.rint(values * 100) if np.isfinite(values).all() else np.full(len(values), -1.0)
+    if not ((cents >= 0) & (cents < 2.0**53)).all() or np.signbit(values).any() or not np.array_equal(cents / 100, values):
+        # Not plain 分 amounts: format every value.
+        spec = ",.2f" if thousands else ".2f"
+        return np.array([format(v, spec) for v in values.tolist()], dtype=object) + suffix
+    cents = cents.astype(np.int64)
+    yuan, at = np.unique(cents // 100, return_inverse=True)
+    spec = "," if thousands else ""
+    yuan_text = np.array([format(y, spec) for y in yuan.tolist()], dtype=object)
+    return yuan_text[at.reshape(-1)] + (_CENTS_TEXT[cents % 100] + suffix)
 
 
 def raw_frame(orders: OrderExport) -> pd.DataFrame:
@@ -192,16 +209,24 @@ def raw_frame(orders: OrderExport) -> pd.DataFrame:
     Taobao block (dates ``2025/11/11 0:03:12``, 买家实际支付金额 ``68.00元``), one empty row at the end.
     Every column is text (object): numbers stay as numbers in it, the empty rows hold None.
     """
-    tmall = orders.cols["店铺名称"] == STORE_TMALL
-    blocks = []
-    for mask, excel, suffix in ((tmall, False, ""), (~tmall, True, "元")):
-        part = {c: orders.cols[c][mask] for c in RAW_COLUMNS}
-        part["买家实际支付金额"] = _money_text(part["买家实际支付金额"], suffix)
-        part["总金额"] = np.array([f"{v:.2f}" for v in part["总金额"].tolist()], dtype=object)
-        if excel:
-            part["订单创建时间"] = format_times_excel(orders.created[mask])
-            part[PAID_COL] = format_times_excel(orders.paid[mask])
-        blocks.append(part)
-    blank = np.full(2, None, dtype=object)
-    return pd.DataFrame({c: np.concatenate([blocks[0][c].astype(object), blank, blocks[1][c].astype(object), blank[:1]])
-                         for c in RAW_COLUMNS})
+    cols = orders.cols
+    tmall = cols["店铺名称"] == STORE_TMALL
+    taobao = ~tmall
+    n_tmall = int(tmall.sum())
+    # Where each export row lands in the sheet (each block keeps the export's order).
+    dest = np.where(tmall, np.cumsum(tmall) - 1, n_tmall + 1 + np.cumsum(taobao))
+    size = len(tmall) + 3
+    text = {
+        "买家实际支付金额": _amount_text(cols["买家实际支付金额"], True, np.where(tmall, "", "元").astype(object)),
+        "总金额": _amount_text(cols["总金额"], False),
+    }
+    out = {}
+    for c in RAW_COLUMNS:
+        column = np.full(size, None, dtype=object)
+        column[dest] = text.get(c, cols[c])
+        out[c] = column
+    # The Taobao block was saved again by Excel/WPS: its times lost their zero padding.
+    at = dest[taobao]
+    out["订单创建时间"][at] = format_times_excel(orders.created[taobao])
+    out[PAID_COL][at] = format_times_excel(orders.paid[taobao])
+    return pd.DataFrame(out)
