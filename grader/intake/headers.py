@@ -83,8 +83,10 @@ def _joined(upper: list[str], lower: list[str], known: dict[str, str]) -> tuple[
 
 def is_total_row(cells: list[str]) -> bool:
     """A 合计/总计/小计 row: its first non-empty cell is one of those words."""
-    first = next((c for c in cells if c.strip()), "")
-    return bool(TOTAL_RE.match(first))
+    for cell in cells:  # a plain loop: this runs once per row of every table read
+        if cell.strip():
+            return TOTAL_RE.match(cell) is not None
+    return False
 
 
 __all__ = ["HEADER_SEARCH_ROWS", "Header", "find_header", "is_total_row"]
