@@ -186,15 +186,15 @@ def peak_memory(path: Path, cache: Path) -> tuple[float, float, str]:
     return rss, seconds, (result.get("error") or f"graded {result['score']}")[:60]
 
 
-PHASES = ("variant: generate", "variant: CSVs for solution.py", "solution.py runs", "reference read back",
-          "read the file", "checks", "answer digest")
+PHASES = ("variant: generate", "solution.py runs (tables from memory)", "reference read back", "read the file",
+          "checks", "answer digest")
 
 
 def phase_breakdown(paths: list[Path], specs: dict[str, ExerciseSpec], students: int = 3) -> dict[str, float]:
     """CPU seconds per student of each stage, in this process on one core, caches off (where a cold run's
     time goes: the per-student work is the design's floor, whatever the readers do)."""
     from grader import cache, engine  # noqa: PLC0415
-    from grader.reference import data_dir, student_tables  # noqa: PLC0415
+    from grader.reference import student_tables  # noqa: PLC0415
 
     os.environ["GRADER_CACHE_DIR"] = "off"
     cache.clear_caches()
@@ -210,14 +210,13 @@ def phase_breakdown(paths: list[Path], specs: dict[str, ExerciseSpec], students:
     for student in chosen:
         mine = [p for p in paths if p.name.startswith(student + "_")]
         timed(PHASES[0], student_tables, student)
-        timed(PHASES[1], data_dir, student)
         for path in mine:
             spec = specs[path.stem.split("_", 2)[2]]
-            timed(PHASES[2], reference_answer, spec, student)
-            timed(PHASES[3], engine.reference_submission, spec, student)
-            read = timed(PHASES[4], engine.read_submission, spec, path.name, path.read_bytes(), student)
-            result = timed(PHASES[5], engine.grade_answer, spec, read, path.name, student)
-            timed(PHASES[6], engine.answer_digest, spec, read.value)
+            timed(PHASES[1], reference_answer, spec, student)
+            timed(PHASES[2], engine.reference_submission, spec, student)
+            read = timed(PHASES[3], engine.read_submission, spec, path.name, path.read_bytes(), student)
+            result = timed(PHASES[4], engine.grade_answer, spec, read, path.name, student)
+            timed(PHASES[5], engine.answer_digest, spec, read.value)
             assert result.score == result.max_score, (path.name, result.score)
     return {phase: seconds / len(chosen) for phase, seconds in spent.items()}
 
