@@ -92,7 +92,8 @@ def chats_table(rng: np.random.Generator, o: Orders, order_ids: np.ndarray, peop
     known = rng.random(k) < 0.55
     who = rng.integers(0, len(people.nick), k)
     strangers = names.nicknames(rng, k)
-    taken = pd.Series(strangers).str.lower().isin(set(pd.Series(people.nick).str.lower())).to_numpy()
+    known_lower = set(names.lower(people.nick))
+    taken = np.array([s in known_lower for s in names.lower(strangers)], dtype=bool)
     ok = (end < EXPORT_S) & (known | ~taken)
     tmall = np.where(known, np.where(rng.random(k) < 0.86, people.tmall[who], ~people.tmall[who]), rng.random(k) < 0.6)
     parts.append(_part(start[ok], end[ok], np.where(known, people.nick[who], strangers)[ok],
@@ -161,7 +162,7 @@ def _finish(rng: np.random.Generator, c: dict[str, np.ndarray]) -> pd.DataFrame:
     grade = np.where(good, rng.choice(2, size=n, p=[0.6, 0.4]), 2 + rng.choice(3, size=n, p=[0.5, 0.3, 0.2]))
     rating = np.where(rated, np.array(SATISFACTION, dtype=object)[grade], None)
 
-    text = first.astype(str).astype(object)
+    text = names.int_text(first)
     with_unit = rng.random(n) < 0.03
     text = np.where(with_unit, text + "秒", text)
     order = np.lexsort((c["acc"], c["start"]))
@@ -179,6 +180,6 @@ def _finish(rng: np.random.Generator, c: dict[str, np.ndarray]) -> pd.DataFrame:
         "平均响应秒数": np.where(answered, mean_s, np.nan)[order],
         "咨询类型": c["kind"][order],
         "是否询单": np.where(c["inquiry"][order], "是", "否").astype(object),
-        "关联订单编号": np.where(linked >= 0, linked.astype(str).astype(object), None),
+        "关联订单编号": np.where(linked >= 0, names.int_text(linked), None),
         "满意度评价": rating[order],
     })

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from datasets import names
+
 # (province as written in the export, population in millions, online-shopping tilt, remote,
 #  "城市:区,区,…" with the largest city first)
 _PROVINCES: tuple[tuple[str, float, float, bool, tuple[str, ...]], ...] = (
@@ -109,8 +111,8 @@ def street_addresses(rng: np.random.Generator, city_idx: np.ndarray) -> np.ndarr
     road = np.array(_ROADS, dtype=object)[rng.integers(0, len(_ROADS), n)]
     estate = (np.array(_ESTATES, dtype=object)[rng.integers(0, len(_ESTATES), n)]
               + np.array(_HOMES, dtype=object)[rng.integers(0, len(_HOMES), n)])
-    number = rng.integers(1, 800, n).astype(str).astype(object)
-    building = rng.integers(1, 30, n).astype(str).astype(object)
-    room = (rng.integers(1, 33, n) * 100 + rng.integers(1, 6, n)).astype(str).astype(object)
+    number = names.int_text(rng.integers(1, 800, n))
+    building = names.int_text(rng.integers(1, 30, n))
+    room = names.int_text(rng.integers(1, 33, n) * 100 + rng.integers(1, 6, n))
     return (CITIES.province[city_idx] + " " + CITIES.city[city_idx] + " " + CITIES.districts[d] + " "
             + road + number + "号" + estate + building + "栋" + room + "室")
