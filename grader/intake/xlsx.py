@@ -24,6 +24,7 @@ from grader.intake.headers import HEADER_SEARCH_ROWS, Header
 from grader.intake.limits import MAX_CELLS
 from grader.intake.normalize import NoteBook
 from grader.intake.tables import HeaderPicker
+from grader.intake.xlsx_fast import sheet_rows
 from grader.log import log_exception
 
 MAX_PART_BYTES = 40 * 1024 * 1024
@@ -167,11 +168,16 @@ class _Openpyxl:
 
         self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=values)
         self.names = list(self.book.sheetnames)
+        self.fast = not values  # the scanner reads formula-free sheets; cached formula values are openpyxl's
 
     def head(self, name: str) -> list[list[str]]:
-        return _texts(self.book[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+        rows = sheet_rows(self.book[name], HEADER_SEARCH_ROWS, max_cells=MAX_CELLS) if self.fast else None
+        return _texts(rows if rows is not None else self.book[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
 
     def raw(self, name: str) -> list[tuple[Any, ...]]:
+        rows = sheet_rows(self.book[name], max_cells=MAX_CELLS) if self.fast else None
+        if rows is not None:
+            return rows
         out, cells = [], 0
         for row in self.book[name].iter_rows(values_only=True):
             cells += len(row)

@@ -190,11 +190,14 @@ def _general_cells(content: bytes, index: int, cells: _Cells) -> list[tuple[int,
     return values
 
 
-def sheet_rows(worksheet: Any, max_row: int | None = None) -> list[tuple[Any, ...]] | None:
+def sheet_rows(worksheet: Any, max_row: int | None = None, *, max_cells: int | None = None) -> list[tuple[Any, ...]] | None:
     """``list(worksheet.iter_rows(max_row=max_row, values_only=True))`` of an openpyxl read-only worksheet,
-    or None when the sheet holds something this scanner does not read."""
+    or None when the sheet holds something this scanner does not read, or (``max_cells``) more cell elements
+    than that: openpyxl then reads it row by row, under the caller's own cap."""
     try:
         data = worksheet.parent._archive.read(worksheet._worksheet_path)
+        if max_cells is not None and max_row is None and data.count(b"<c") > max_cells:
+            return None
         parsed = _parse(data, _Cells(worksheet), max_row or worksheet.max_row)
     except (Unsupported, KeyError, ValueError, IndexError, UnicodeDecodeError):
         return None
