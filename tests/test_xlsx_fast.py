@@ -201,3 +201,11 @@ print(json.dumps(out))
             for blob in (data, buf.getvalue()) for expected, got in both(blob) for fast in [got]]
     assert inside == here
     assert all(ok for _, ok, _ in inside)
+
+
+def test_a_sheet_over_the_cell_cap_is_left_to_the_counting_reader():
+    book = load_workbook(io.BytesIO(saved(every_kind_of_cell())), read_only=True)
+    sheet = book["原始订单"]  # 30 rows × 3 cells
+    assert sheet_rows(sheet, max_cells=89) is None
+    assert len(sheet_rows(sheet, max_cells=90)) == 30
+    assert sheet_rows(sheet, 3, max_cells=10) is not None  # a head is never more than its rows
