@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from pandas.api.types import infer_dtype, is_numeric_dtype
 
 from grader.log import log_exception
 from grader.model import CheckResult, round_points
@@ -96,7 +97,12 @@ class CheckContext:
         def rows(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[columns].sort_values(key, kind="stable").reset_index(drop=True)
 
+        def as_is(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+            return frame[cols].reset_index(drop=True)
+
         try:
+            if _sortable(df, key) and as_is(df, key).equals(as_is(ref, key)):  # same key order: both sorts
+                return as_is(df, columns).equals(as_is(ref, columns))  # would move the same rows the same way
             return rows(df).equals(rows(ref))
         except (TypeError, ValueError):  # unorderable mixed cells: not provably equal
             return False
@@ -137,6 +143,12 @@ class CheckContext:
     def fail(self, message: str, *, details: list[str] | None = None, fraction: float = 0.0,
              hint: str | None = None) -> CheckResult:
         return self.result(min(fraction, 0.999999), message, details=details, hint=hint)
+
+
+def _sortable(frame: pd.DataFrame, key: list[str]) -> bool:
+    """Key columns that sort without a TypeError (text or numbers)."""
+    return all(is_numeric_dtype(frame[k].dtype) or (frame[k].dtype == object
+               and infer_dtype(frame[k], skipna=False) == "string") for k in key)
 
 
 def cap_lines(lines: list[str], limit: int = MAX_DETAIL_LINES) -> list[str]:

@@ -178,13 +178,14 @@ def values(ctx: CheckContext, *, columns: list = [], label: str = "行", partial
     absent = _missing_columns(ctx, cols)
     tolerance = {c: ctx.spec.submission.tolerance_for(c) for c in cols}
     diff = compare_tables(ref, _frame(ctx), key, columns=cols, tolerance=tolerance, label=label)
-    if diff.matched == 0:
+    matched = diff.matched
+    if matched == 0:
         return ctx.fail(f"没有一个{label}与参考答案对得上，无法比对数值")
     if not diff.mismatches:
-        return ctx.ok(f"{diff.matched} 个{label}的{'、'.join(cols)}都正确")
+        return ctx.ok(f"{matched} 个{label}的{'、'.join(cols)}都正确")
     wrong_rows = len({m.key for m in diff.mismatches})
     head = f"缺少列 {'、'.join(absent)}；" if absent else ""
-    summary = f"{head}{diff.matched} 个{label}中有 {wrong_rows} 个的数值不对"
+    summary = f"{head}{matched} 个{label}中有 {wrong_rows} 个的数值不对"
     fraction = diff.value_accuracy if partial else 0.0
     return ctx.fail(summary, details=diff.value_messages(), fraction=fraction)
 
