@@ -34,7 +34,12 @@ def _test_orders(orders: frames.OrderExport) -> pd.DataFrame:
                          "订单创建时间": orders.created[rows]})
 
 
-def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> dict[str, pd.DataFrame]:
+def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str],
+           last: bool) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """(the tables in ``wanted``, the solvability problems of this draw). A draw with problems stops after the
+    orders and customers (the next seed is drawn) unless it is the ``last`` attempt."""
+    from datasets.stats import order_problems  # noqa: PLC0415  stats imports the package constants
+
     # One independent random stream per part: leaving a table out never changes the others.
     # (SeedSequence.spawn(8) starts with the same six children as spawn(6): new parts never move old ones.)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
@@ -55,6 +60,9 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
     export, items, order_ids = frames.order_frame(o, people, rng_frames, n_test)
     export = frames.add_full_width(export, rng_frames)
     export = frames.add_duplicates(export, rng_frames, dup_rate)
+    problems = order_problems(export.cols, customers)  # = stats.solvability_problems of the tables
+    if problems and not last:
+        return {}, problems
 
     # Row of each buyer (people order) in the customers table (会员名 are unique).
     row = pd.Index(customers["买家会员名"]).get_indexer(people.nick)
@@ -86,7 +94,7 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str]) -> 
         "chats": chat_table,
         "refunds": refund_table,
     }
-    return {name: tables[name] for name in TABLES if name in wanted}
+    return {name: tables[name] for name in TABLES if name in wanted}, problems
 
 
 def generate(student: str | None = None, n_orders: int | None = None,
@@ -111,8 +119,6 @@ def generate(student: str | None = None, n_orders: int | None = None,
     unknown = sorted(wanted - set(TABLES))
     if unknown:
         raise DatasetError(f"没有名为 {'、'.join(unknown)} 的数据表：可用的表有 {'、'.join(TABLES)}。")
-    from datasets.stats import solvability_problems  # noqa: PLC0415  stats imports the package constants
-
     base = seed_for(student)
     variant = normalize_student(student) is not None
     result: dict[str, pd.DataFrame] = {}
@@ -120,7 +126,7 @@ def generate(student: str | None = None, n_orders: int | None = None,
         seed = (base + attempt) % (1 << 64)
         params = draw_params(np.random.default_rng([seed, 1])) if variant else default_params()
         size = round(DEFAULT_ORDERS * params.size_factor) if n_orders is None else n
-        result = _build(seed, params, size, wanted | {"orders", "customers"})
-        if not solvability_problems(result):
+        result, problems = _build(seed, params, size, wanted | {"orders", "customers"}, last=attempt == 7)
+        if not problems:
             break
     return {name: df for name, df in result.items() if name in wanted}

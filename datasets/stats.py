@@ -118,3 +118,46 @@ def solvability_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
         if not (per["成交金额"].round(2) == line).any():
             problems.append(f"缺少成交金额恰为 {line:.0f} 元的边界客户")
     return problems
+
+
+def order_problems(orders: Mapping[str, np.ndarray], customers: pd.DataFrame) -> list[str]:
+    """``solvability_problems`` for the generator: the same list, from the ``orders`` table's column arrays
+    (keyed by the table's headers) and the customers table, computed on numpy arrays (much cheaper).
+
+    The buyer names must be strings (no missing values), as the generator writes them.
+    """
+    col = {str(name).strip(): values for name, values in orders.items()}
+    ids = np.asarray(col["订单编号"])
+    first = np.zeros(len(ids), dtype=bool)
+    first[np.unique(ids, return_index=True)[1]] = True  # drop_duplicates(subset="订单编号")
+    keep = np.flatnonzero(first & (col["宝贝标题"] != TEST_TITLE))
+    status, buyer = col["订单状态"][keep], col["买家会员名"][keep]
+    ok = status == ST_SUCCESS
+    codes = pd.factorize(buyer[ok])[0].astype(np.intp)
+    count = np.bincount(codes)
+    total = np.bincount(codes, weights=np.asarray(col["买家实际支付金额"][keep][ok], dtype=float))
+    every, names = pd.factorize(buyer)
+    paid = np.bincount(every, weights=pd.notna(col["订单付款时间"][keep]), minlength=len(names)) > 0
+
+    problems = []
+    if ((count >= 2) & (total > 40)).sum() < 20:
+        problems.append("老客户太少")
+    if (~paid).sum() < 10:
+        problems.append("潜在客户太少")
+    if not 0.2 <= float((customers["是否订阅短信"] == "是").mean()) <= 0.85:
+        problems.append("订阅短信比例异常")
+    for value in (ST_SUCCESS, ST_CLOSED, ST_WAIT_PAY):
+        if (status == value).sum() < 3:
+            problems.append(f"缺少订单状态 {value}")
+    if (col["订单关闭原因"][keep] == CLOSE_BEFORE_PAY).sum() < 3:
+        problems.append("缺少付款前关闭的订单")
+    top5 = pd.Series(total).quantile(0.95)
+    if (total >= top5).sum() < 3 or count.max() < 6:
+        problems.append("缺少钻石卡候选客户")
+    rounded = np.round(total, 2)
+    if not ((count == 2) & (rounded == 40.0)).any():
+        problems.append("缺少成交金额恰为 40 元的边界客户")
+    for line in (200.0, 500.0, 1000.0):
+        if not (rounded == line).any():
+            problems.append(f"缺少成交金额恰为 {line:.0f} 元的边界客户")
+    return problems

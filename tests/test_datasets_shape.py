@@ -50,3 +50,17 @@ def test_shape_within_bands(student):
         assert (per["成交金额"].round(2) == line).sum() >= 1, line
     for count in (3, 5, 8):
         assert (per["成交订单数"] == count).sum() >= 1, count
+
+
+@pytest.mark.parametrize("student", [None, "20230101", "R000", "R002"])
+def test_order_problems_match_solvability_problems(student):
+    # generate() checks its draws with order_problems (numpy arrays); it must say what solvability_problems says,
+    # also for small or cut-down tables that have problems.
+    from datasets.stats import order_problems
+
+    tables = datasets.generate(student, tables=["orders", "customers"], n_orders=1_000 if student else None)
+    orders, customers = tables["orders"], tables["customers"]
+    for part in (orders, orders.iloc[::-1], orders.sample(frac=0.1, random_state=1), orders.sample(n=120, random_state=2)):
+        for buyers in (customers, customers.iloc[:10]):
+            expected = solvability_problems({"orders": part, "customers": buyers})
+            assert order_problems({c: part[c].to_numpy() for c in part.columns}, buyers) == expected
