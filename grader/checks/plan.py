@@ -8,6 +8,7 @@ the spec (YAML anchors), shared by every check and stated in the instructions.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -76,8 +77,23 @@ def _strip(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+_LAST_HISTORY: list[Any] = [None]
+"""(sms_log frame, spec, history) of the last call: the checks of one file ask for the same history twice."""
+
+
 def marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, list[dt.date]]:
-    """Dates of earlier marketing SMS per customer, from ``sms_log`` filtered as ``spec`` says."""
+    """Dates of earlier marketing SMS per customer, from ``sms_log`` filtered as ``spec`` says.
+
+    The result is shared with the next call for the same table object and spec: do not change it."""
+    last = _LAST_HISTORY[0]
+    if last is not None and last[0] is log and last[1] == spec:  # the frame is held, so its id is not reused
+        return last[2]
+    history = _marketing_history(log, spec)
+    _LAST_HISTORY[0] = (log, copy.deepcopy(spec), history)
+    return history
+
+
+def _marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, list[dt.date]]:
     log = _strip(log)
     need = [spec["customer"], spec["time"], spec["kind_column"]]
     if spec.get("status_column"):
@@ -119,16 +135,28 @@ def consenting(customers: pd.DataFrame, spec: dict[str, Any]) -> set[str]:
 def eligible(ctx: CheckContext, c: Campaign, log_spec: dict[str, Any]) -> set[str]:
     """Consenting customers for whom at least one campaign day is allowed."""
     history = marketing_history(ctx.tables["sms_log"], log_spec)
+    days = c.days()
     return {n for n in consenting(ctx.tables["customers"], log_spec)
-            if any(date_allowed(d, history.get(n, []), c) is None for d in c.days())}
+            if any(date_allowed(d, history.get(n, []), c) is None for d in days)}
+
+
+_LAST_PLAN: list[Any] = [None]
+"""(submission, key, time_column, copies of both columns, plan) of the last call: five checks read each file."""
 
 
 def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
+    """Nick and parsed send time per row (shared with the next call for the same, unchanged, columns)."""
     df = ctx.submission
     if not isinstance(df, pd.DataFrame) or key not in df.columns or time_column not in df.columns:
         raise CheckParamError(f"提交里缺少列 {key} 或 {time_column}")
-    return pd.DataFrame({"nick": df[key].astype(str).str.strip(),
+    last = _LAST_PLAN[0]
+    if (last is not None and last[0] is df and last[1:3] == (key, time_column) and last[3].equals(df[key])
+            and last[4].equals(df[time_column])):
+        return last[5]
+    plan = pd.DataFrame({"nick": df[key].astype(str).str.strip(),
                          "when": pd.to_datetime(df[time_column].astype(str).str.strip(), errors="coerce")})
+    _LAST_PLAN[0] = (df, key, time_column, df[key].copy(), df[time_column].copy(), plan)
+    return plan
 
 
 def _nonempty(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
