@@ -3,6 +3,7 @@ for the workbooks students hand in, and declines (None) what it does not read, s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -16,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from grader.intake.xlsx_fast import sheet_rows
+from grader.intake.xlsx_fast import quick_sizes, sheet_rows
 from grader.reference import reference_answer
 from grader.serialize import serialize
 from grader.spec import load_all
@@ -116,9 +117,9 @@ def test_shared_strings_attribute_orders_spans_and_other_writers_habits():
         return xml.replace(b' t="n"', b"")
     assert_same(rewrite(data, "xl/worksheets/sheet1.xml", wps))
     assert_same(rewrite(data, "xl/worksheets/sheet1.xml",
-                        lambda xml: xml.replace(b'<dimension ref="A1:J9"/>', b"")))
+                        lambda xml: xml.replace(b'<dimension ref="A1:J9" />', b"")))
     assert_same(rewrite(data, "xl/worksheets/sheet1.xml",
-                        lambda xml: xml.replace(b'<dimension ref="A1:J9"/>', b'<dimension ref="A1:C5"/>')))
+                        lambda xml: xml.replace(b'<dimension ref="A1:J9" />', b'<dimension ref="A1:C5"/>')))
     # shared strings, as Excel writes them, and an empty value element
     def shared(xml: bytes) -> bytes:
         inline = '<c r="A2" t="inlineStr"><is><t>张三</t></is></c>'.encode()
@@ -186,7 +187,7 @@ def test_same_rows_in_pyodide(pyodide):
     code = f"""
 import io, json
 from openpyxl import load_workbook
-from grader.intake.xlsx_fast import sheet_rows
+from grader.intake.xlsx_fast import quick_sizes, sheet_rows
 out = []
 for data in ({data!r}, {buf.getvalue()!r}):
     book = load_workbook(io.BytesIO(data), read_only=True)
@@ -209,3 +210,38 @@ def test_a_sheet_over_the_cell_cap_is_left_to_the_counting_reader():
     assert sheet_rows(sheet, max_cells=89) is None
     assert len(sheet_rows(sheet, max_cells=90)) == 30
     assert sheet_rows(sheet, 3, max_cells=10) is not None  # a head is never more than its rows
+
+
+def sizes(data: bytes, quick: bool) -> list[tuple]:
+    with quick_sizes() if quick else contextlib.nullcontext():
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    return [(ws.min_column, ws.min_row, ws.max_column, ws.max_row) for ws in book.worksheets]
+
+
+def test_quick_sizes_are_openpyxls_sizes():
+    data = saved(every_kind_of_cell())
+    sheet = "xl/worksheets/sheet1.xml"
+    buf = io.BytesIO()
+    pd.DataFrame({"a": range(5)}).to_excel(buf, index=False)
+    variants = {
+        "openpyxl": data,
+        "pandas": buf.getvalue(),
+        "no dimension": rewrite(data, sheet, lambda xml: xml.replace(b'<dimension ref="A1:J9" />', b"")),
+        "A1 dimension": rewrite(data, sheet, lambda xml: xml.replace(b'<dimension ref="A1:J9" />', b'<dimension ref="A1"/>')),
+        "offset dimension": rewrite(data, sheet, lambda xml: xml.replace(b'ref="A1:J9"', b"ref='B3:D7'")),
+        "dimension after the data": rewrite(data, sheet, lambda xml: xml.replace(b'<dimension ref="A1:J9" />', b"")
+                                            .replace(b"</sheetData>", b'</sheetData><dimension ref="A1:C3"/>')),
+    }
+    seen = set()
+    for label, blob in variants.items():
+        assert sizes(blob, True) == sizes(blob, False), label
+        seen.add(tuple(sizes(blob, False)[0]))
+    assert len(seen) >= 4  # the variants really differ in size
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(saved_write_only())).read("xl/worksheets/sheet1.xml")
+
+
+def saved_write_only() -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["a", "b"])
+    return saved(wb)

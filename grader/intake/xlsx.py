@@ -24,7 +24,7 @@ from grader.intake.headers import HEADER_SEARCH_ROWS, Header
 from grader.intake.limits import MAX_CELLS
 from grader.intake.normalize import NoteBook
 from grader.intake.tables import HeaderPicker
-from grader.intake.xlsx_fast import sheet_rows
+from grader.intake.xlsx_fast import quick_sizes, sheet_rows
 from grader.log import log_exception
 
 MAX_PART_BYTES = 40 * 1024 * 1024
@@ -166,7 +166,8 @@ class _Openpyxl:
     def __init__(self, data: bytes, values: bool) -> None:
         from openpyxl import load_workbook  # noqa: PLC0415  (heavy; only XLSX submissions need it)
 
-        self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=values)
+        with quick_sizes():
+            self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=values)
         self.names = list(self.book.sheetnames)
         self.fast = not values  # the scanner reads formula-free sheets; cached formula values are openpyxl's
 
