@@ -18,8 +18,6 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-_SHEET_DATA = re.compile(rb"<sheetData\s*(/>|>(.*?)</sheetData>)", re.DOTALL)
-_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _ATTR = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _VALUE = re.compile(rb"^<v>(.*?)</v>$|^<v\s*/>$", re.DOTALL)
@@ -121,20 +119,45 @@ class _Cells:
 # string (no markup, no entities). A row with any other cell is read cell by cell (_general_cells).
 _PLAIN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="(\w+)")?(?: s="([0-9]+)")?\s*'
-    rb'(?:/>|>(?:<v>([^<&]*)</v>|(<is><t(?: xml:space="preserve")?>[^<&]*</t></is>))?</c>)')
+    rb'(?:/>|>(?:<v>([^<&]*)</v>|(<is><t(?: xml:space="preserve")?>)([^<&]*)</t></is>)?</c>)')
+
+
+def _body(data: bytes) -> bytes:
+    """The content of <sheetData> (found with bytes.find: a lazy regex over megabytes is slow in Pyodide)."""
+    start = data.find(b"<sheetData")
+    if start < 0 or data[start + 10:start + 11] not in (b">", b"/", b" "):
+        raise Unsupported("no plain <sheetData>")
+    open_end = data.find(b">", start)
+    if data[open_end - 1:open_end] == b"/":
+        return b""
+    end = data.find(b"</sheetData>", open_end)
+    if end < 0:
+        raise Unsupported("unterminated <sheetData>")
+    return data[open_end + 1:end]
 
 
 def _parse(data: bytes, cells: _Cells, max_row: int | None) -> list[tuple[int, list[tuple[int, Any]]]]:
-    sheet = _SHEET_DATA.search(data)
-    if sheet is None:
-        raise Unsupported("no plain <sheetData>")
-    body = sheet.group(2) or b""
+    body = _body(data)
     if b"\r" in body:
         raise Unsupported("carriage returns (line ends an XML parser would normalise)")
     rows = []
     last = 0
-    for row in _ROW.finditer(body):
-        number = _attrs(row.group(1)).get(b"r")
+    pos = 0
+    while True:
+        start = body.find(b"<row", pos)
+        if start < 0:
+            break
+        tag_end = body.find(b">", start)
+        if tag_end < 0 or body[start + 4:start + 5] not in (b" ", b">", b"/"):
+            raise Unsupported("unusual row tag")
+        if body[tag_end - 1:tag_end] == b"/":
+            content, pos = b"", tag_end + 1
+        else:
+            end = body.find(b"</row>", tag_end)
+            if end < 0:
+                raise Unsupported("unterminated row")
+            content, pos = body[tag_end + 1:end], end + 6
+        number = _attrs(body[start + 4:tag_end]).get(b"r")
         if number is None or not number.isdigit():
             raise Unsupported("row without a number")
         index = int(number)
@@ -144,30 +167,28 @@ def _parse(data: bytes, cells: _Cells, max_row: int | None) -> list[tuple[int, l
         if max_row is not None and index > max_row:
             rows.append((index, []))  # past the last row asked for: the caller pads up to it
             break
-        content = row.group(2) or b""
         found = _PLAIN_CELL.findall(content)
         if len(found) == content.count(b"<c ") + content.count(b"<c>"):
-            rows.append((index, _plain_cells(found, index, cells)))
+            rows.append((index, _plain_cells(found, number, cells)))
         else:
             rows.append((index, _general_cells(content, index, cells)))
     return rows
 
 
-def _plain_cells(found: list[tuple[bytes, ...]], index: int, cells: _Cells) -> list[tuple[int, Any]]:
-    strings, dates, number, column = cells.strings, cells.dates, cells.number, _column
+def _plain_cells(found: list[tuple[bytes, ...]], number: bytes, cells: _Cells) -> list[tuple[int, Any]]:
+    strings, dates, columns = cells.strings, cells.dates, _COLUMNS
     values: list[tuple[int, Any]] = []
-    for letters, row, s1, kind, s2, v, inline in found:
-        if int(row) != index:
+    for letters, row, s1, kind, s2, v, inline, text in found:
+        if row != number and int(row) != int(number):
             raise Unsupported("cell outside its row")
         if kind == b"inlineStr":
-            value: Any = inline[inline.index(b">", 6) + 1:-9].decode("utf-8") if inline else None
+            value: Any = text.decode("utf-8") if inline else None
         elif not v:
             value = None
-        elif not kind or kind == b"n":
-            value = number(v.decode("ascii"))
-            style = int(s1 or s2 or 0)
-            if style in dates:
-                value = cells.date(value, style)
+        elif not kind or kind == b"n":  # openpyxl's _cast_number, on the bytes
+            value = float(v) if b"." in v or b"e" in v or b"E" in v else int(v)
+            if (s1 or s2) and int(s1 or s2) in dates:
+                value = cells.date(value, int(s1 or s2))
         elif kind == b"s":
             value = strings[int(v)]
         elif kind in (b"str", b"e"):
@@ -176,7 +197,7 @@ def _plain_cells(found: list[tuple[bytes, ...]], index: int, cells: _Cells) -> l
             value = bool(int(v))
         else:
             value = cells.value(kind, int(s1 or s2 or 0), b"<v>" + v + b"</v>")
-        values.append((column(letters), value))
+        values.append((columns.get(letters) or _column(letters), value))
     return values
 
 
