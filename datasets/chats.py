@@ -170,7 +170,7 @@ def _finish(rng: np.random.Generator, c: dict[str, np.ndarray]) -> pd.DataFrame:
     linked = c["order"][order]
     return pd.DataFrame({
         "会话编号": "KF" + names.zero_padded(np.arange(1, n + 1, dtype=np.int64), 8),
-        "店铺名称": np.where(acc >= 4, STORE_TMALL, STORE_TAOBAO).astype(object),
+        "店铺名称": names.labels(acc >= 4, STORE_TAOBAO, STORE_TMALL),
         "客服子账号": np.array(ACCOUNTS, dtype=object)[acc],
         "买家会员名": c["nick"][order],
         "开始时间": format_times(c["start"][order]),
@@ -179,7 +179,7 @@ def _finish(rng: np.random.Generator, c: dict[str, np.ndarray]) -> pd.DataFrame:
         "首次响应秒数": np.where(answered, text, None)[order],
         "平均响应秒数": np.where(answered, mean_s, np.nan)[order],
         "咨询类型": c["kind"][order],
-        "是否询单": np.where(c["inquiry"][order], "是", "否").astype(object),
+        "是否询单": names.labels(c["inquiry"][order], "否", "是"),
         "关联订单编号": np.where(linked >= 0, names.int_text(linked), None),
         "满意度评价": rating[order],
     })

@@ -18,7 +18,7 @@ from datasets.constants import (
     TEST_ACCOUNTS,
     TEST_TITLE,
 )
-from datasets.names import mask_mobile
+from datasets.names import labels, mask_mobile
 from datasets.orders import ST_CODES, Orders
 from datasets.people import People
 from datasets.timeline import EXPORT_S, PERIOD_START_S, format_times, format_times_excel
@@ -66,7 +66,7 @@ def order_frame(o: Orders, people: People, rng: np.random.Generator,
                 n_test: int) -> tuple[OrderExport, pd.DataFrame, np.ndarray]:
     """(orders without export duplicates, order_items, 订单编号 per order of ``o``), both tables newest first."""
     n = len(o.buyer)
-    store = np.where(o.store_tmall, STORE_TMALL, STORE_TAOBAO).astype(object)
+    store = labels(o.store_tmall, STORE_TAOBAO, STORE_TMALL)
     cols: dict[str, np.ndarray] = {
         "买家会员名": people.nick[o.buyer],
         "买家支付宝账号": mask_mobile(people.phone[o.buyer]),
@@ -93,7 +93,7 @@ def order_frame(o: Orders, people: People, rng: np.random.Generator,
         "店铺名称": store,
         "订单关闭原因": o.close_reason,
         "发票抬头": o.invoice,
-        "是否手机订单": np.where(o.mobile, "是", "否").astype(object),
+        "是否手机订单": labels(o.mobile, "否", "是"),
     }
     # Staff test orders: 0.01 元, paid, 交易成功, no parcel, from the Taobao store.
     t_created = PERIOD_START_S + rng.integers(0, EXPORT_S - PERIOD_START_S - 86_400, n_test)
@@ -217,7 +217,7 @@ def raw_frame(orders: OrderExport) -> pd.DataFrame:
     dest = np.where(tmall, np.cumsum(tmall) - 1, n_tmall + 1 + np.cumsum(taobao))
     size = len(tmall) + 3
     text = {
-        "买家实际支付金额": _amount_text(cols["买家实际支付金额"], True, np.where(tmall, "", "元").astype(object)),
+        "买家实际支付金额": _amount_text(cols["买家实际支付金额"], True, labels(tmall, "元", "")),
         "总金额": _amount_text(cols["总金额"], False),
     }
     out = {}

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from datasets import names
-
 # (province as written in the export, population in millions, online-shopping tilt, remote,
 #  "城市:区,区,…" with the largest city first)
 _PROVINCES: tuple[tuple[str, float, float, bool, tuple[str, ...]], ...] = (
@@ -111,8 +109,9 @@ def street_addresses(rng: np.random.Generator, city_idx: np.ndarray) -> np.ndarr
     road = np.array(_ROADS, dtype=object)[rng.integers(0, len(_ROADS), n)]
     estate = (np.array(_ESTATES, dtype=object)[rng.integers(0, len(_ESTATES), n)]
               + np.array(_HOMES, dtype=object)[rng.integers(0, len(_HOMES), n)])
-    number = names.int_text(rng.integers(1, 800, n))
-    building = names.int_text(rng.integers(1, 30, n))
-    room = names.int_text(rng.integers(1, 33, n) * 100 + rng.integers(1, 6, n))
-    return (CITIES.province[city_idx] + " " + CITIES.city[city_idx] + " " + CITIES.districts[d] + " "
-            + road + number + "号" + estate + building + "栋" + room + "室")
+    number = rng.integers(1, 800, n)
+    building = rng.integers(1, 30, n)
+    room = rng.integers(1, 33, n) * 100 + rng.integers(1, 6, n)
+    parts = (CITIES.province[city_idx], CITIES.city[city_idx], CITIES.districts[d], road, number, estate, building, room)
+    return np.array([f"{p} {c} {di} {r}{nu}号{e}{b}栋{ro}室" for p, c, di, r, nu, e, b, ro in
+                     zip(*(part.tolist() for part in parts), strict=True)], dtype=object)

@@ -38,6 +38,11 @@ def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int) -> np.ndarray
     return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
 
 
+def labels(flag: np.ndarray, no: str, yes: str) -> np.ndarray:
+    """``yes`` where ``flag`` is true, else ``no``, as an object array (two shared texts, no per-row copies)."""
+    return np.array([no, yes], dtype=object)[np.asarray(flag, dtype=bool).astype(np.intp)]
+
+
 def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
     """Code points (uint32, shape (n, width)) of non-negative integers below 10**width, zero-padded."""
     v = np.asarray(values, dtype=np.int64)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from datasets.catalog import CATALOG
 from datasets.constants import SERVICE_ACCOUNTS, STORE_TAOBAO, STORE_TMALL
+from datasets.names import labels
 from datasets.orders import Orders
 from datasets.timeline import DAY, EXPORT_S, HOUR, format_times
 
@@ -187,7 +188,7 @@ def make_refunds(rng: np.random.Generator, o: Orders) -> Refunds:
     parts.append({"order": wait, "line": line_idx, "kind": kind,
                   "reason": np.array([r[0] for r in _OPEN], dtype=object)[pick], "apply": apply,
                   "finish": np.full(k, -1, dtype=np.int64), "cents": np.where(kind == "换货", 0, share[line_idx]),
-                  "state": np.where(platform, "平台介入中", "处理中").astype(object), "platform": platform,
+                  "state": labels(platform, "处理中", "平台介入中"), "platform": platform,
                   "agent": _agents(rng, o.store_tmall[wait])})
 
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
@@ -206,7 +207,7 @@ def refunds_table(r: Refunds, o: Orders, order_ids: np.ndarray, nick: np.ndarray
     return pd.DataFrame({
         "退款编号": refund_ids,
         "订单编号": order_ids[r.order[order]],
-        "店铺名称": np.where(o.store_tmall[r.order[order]], STORE_TMALL, STORE_TAOBAO).astype(object),
+        "店铺名称": labels(o.store_tmall[r.order[order]], STORE_TAOBAO, STORE_TMALL),
         "买家会员名": nick[o.buyer[r.order[order]]],
         "宝贝标题": CATALOG.title[o.line_product[r.line[order]]],
         "商家编码": CATALOG.code[o.line_product[r.line[order]]],
@@ -216,7 +217,7 @@ def refunds_table(r: Refunds, o: Orders, order_ids: np.ndarray, nick: np.ndarray
         "完结时间": format_times(r.finish[order]),
         "退款金额": r.cents[order] / 100,
         "退款状态": r.state[order],
-        "是否平台介入": np.where(r.platform[order], "是", "否").astype(object),
+        "是否平台介入": labels(r.platform[order], "否", "是"),
         "处理客服": r.agent[order],
         "处理时长小时": np.round(hours[order], 2),
     })

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from datasets.constants import STORE_TAOBAO
-from datasets.names import mask_mobile
+from datasets.names import labels, mask_mobile
 from datasets.orders import Orders
 from datasets.people import People
 from datasets.timeline import DAY, EXPORT_S, HOUR, epoch_seconds, format_times
@@ -84,7 +84,7 @@ def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.n
     who, scene, text = who[rows], scene[rows], text[rows]
     length = np.fromiter(map(len, text.tolist()), dtype=np.int64, count=len(text))
     segments = np.where(length <= 70, 1, -(-length // 67))
-    status = np.where(rng.random(len(rows)) < 0.965, "成功", "失败").astype(object)
+    status = labels(rng.random(len(rows)) < 0.965, "失败", "成功")
     return pd.DataFrame({
         "发送时间": format_times(t[rows]),
         "买家会员名": people.nick[who],

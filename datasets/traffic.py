@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from datasets.constants import STORE_TAOBAO, STORE_TMALL, TRAFFIC_SOURCES
+from datasets.names import labels
 from datasets.orders import Orders
 from datasets.timeline import DAY, N_DAYS, PERIOD_START_S, format_dates
 
@@ -55,7 +56,7 @@ def traffic_table(rng: np.random.Generator, o: Orders, source: np.ndarray) -> pd
     dwell = np.round(_DWELL[src] * (0.85 + 0.3 * rng.random(cells))).astype(np.int64)
     return pd.DataFrame({
         "日期": format_dates(PERIOD_START_S + day * DAY),
-        "店铺名称": np.where(tmall, STORE_TMALL, STORE_TAOBAO).astype(object),
+        "店铺名称": labels(tmall, STORE_TAOBAO, STORE_TMALL),
         "流量来源": np.array(TRAFFIC_SOURCES, dtype=object)[src],
         "访客数": visitors,
         "浏览量": views,
