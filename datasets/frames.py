@@ -184,22 +184,34 @@ def add_duplicates(orders: OrderExport, rng: np.random.Generator, rate: float) -
 _CENTS_TEXT = np.array([f".{c:02d}" for c in range(100)], dtype=object)
 
 
-def _amount_text(values: np.ndarray, thousands: bool, suffix: np.ndarray | str = "") -> np.ndarray:
-    """``f"{v:.2f}"`` (``f"{v:,.2f}"`` with ``thousands``) + ``suffix`` for every amount, as an object array.
+def _amount_text(values: np.ndarray, thousands: bool, suffix: str = "", where: np.ndarray | None = None) -> np.ndarray:
+    """``f"{v:.2f}"`` (``f"{v:,.2f}"`` with ``thousands``) of every amount, followed by ``suffix`` on the rows
+    of ``where`` (every row when None), as an object array.
 
     Amounts are whole 分 (v == c / 100), so the text is the 元 part, formatted once per distinct value,
-    joined to a table of the 100 possible 分 parts: the same characters as formatting each float.
+    joined to one of the 100 possible 分 parts: the same characters as formatting each float.
     """
+    where = np.ones(len(values), dtype=bool) if where is None else where
+    spec, yuan_spec = (",.2f", ",") if thousands else (".2f", "")
     cents = np.rint(values * 100) if np.isfinite(values).all() else np.full(len(values), -1.0)
     if not ((cents >= 0) & (cents < 2.0**53)).all() or np.signbit(values).any() or not np.array_equal(cents / 100, values):
         # Not plain 分 amounts: format every value.
-        spec = ",.2f" if thousands else ".2f"
-        return np.array([format(v, spec) for v in values.tolist()], dtype=object) + suffix
+        return np.array([format(v, spec) for v in values.tolist()], dtype=object) + labels(where, "", suffix)
     cents = cents.astype(np.int64)
-    yuan, at = np.unique(cents // 100, return_inverse=True)
-    spec = "," if thousands else ""
-    yuan_text = np.array([format(y, spec) for y in yuan.tolist()], dtype=object)
-    return yuan_text[at.reshape(-1)] + (_CENTS_TEXT[cents % 100] + suffix)
+    yuan = cents // 100
+    lo, hi = (int(yuan.min()), int(yuan.max())) if len(yuan) else (0, 0)
+    if hi - lo <= 4 * len(yuan) + 1_000:  # a dense range (prices): a table indexed by the 元 value, no sorting
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        present[yuan - lo] = True
+        distinct = np.flatnonzero(present) + lo
+        table = np.empty(hi - lo + 1, dtype=object)
+        table[distinct - lo] = [format(y, yuan_spec) for y in distinct.tolist()]
+        yuan_text = table[yuan - lo]
+    else:
+        distinct, at = np.unique(yuan, return_inverse=True)
+        yuan_text = np.array([format(y, yuan_spec) for y in distinct.tolist()], dtype=object)[at.reshape(-1)]
+    fraction = np.concatenate([_CENTS_TEXT, _CENTS_TEXT + suffix])  # .00 … .99, then with the suffix
+    return yuan_text + fraction[cents % 100 + 100 * where.astype(np.int64)]
 
 
 def raw_frame(orders: OrderExport) -> pd.DataFrame:
@@ -217,7 +229,7 @@ def raw_frame(orders: OrderExport) -> pd.DataFrame:
     dest = np.where(tmall, np.cumsum(tmall) - 1, n_tmall + 1 + np.cumsum(taobao))
     size = len(tmall) + 3
     text = {
-        "买家实际支付金额": _amount_text(cols["买家实际支付金额"], True, labels(tmall, "元", "")),
+        "买家实际支付金额": _amount_text(cols["买家实际支付金额"], True, "元", where=taobao),
         "总金额": _amount_text(cols["总金额"], False),
     }
     out = {}
