@@ -127,17 +127,18 @@ def order_problems(orders: Mapping[str, np.ndarray], customers: pd.DataFrame) ->
     The buyer names must be strings (no missing values), as the generator writes them.
     """
     col = {str(name).strip(): values for name, values in orders.items()}
-    ids = np.asarray(col["订单编号"])
-    first = np.zeros(len(ids), dtype=bool)
-    first[np.unique(ids, return_index=True)[1]] = True  # drop_duplicates(subset="订单编号")
+    first = ~pd.Series(col["订单编号"]).duplicated().to_numpy()  # drop_duplicates(subset="订单编号")
     keep = np.flatnonzero(first & (col["宝贝标题"] != TEST_TITLE))
-    status, buyer = col["订单状态"][keep], col["买家会员名"][keep]
+    status = col["订单状态"][keep]
+    buyer, names = pd.factorize(col["买家会员名"][keep])
+    buyer = buyer.astype(np.intp)
+    paid = np.bincount(buyer, weights=pd.notna(col["订单付款时间"][keep]), minlength=len(names)) > 0
+    # sales(): 成交订单数 and 成交金额 of the buyers with a 交易成功 order (sums in row order, as there)
     ok = status == ST_SUCCESS
-    codes = pd.factorize(buyer[ok])[0].astype(np.intp)
-    count = np.bincount(codes)
-    total = np.bincount(codes, weights=np.asarray(col["买家实际支付金额"][keep][ok], dtype=float))
-    every, names = pd.factorize(buyer)
-    paid = np.bincount(every, weights=pd.notna(col["订单付款时间"][keep]), minlength=len(names)) > 0
+    count = np.bincount(buyer[ok], minlength=len(names))
+    total = np.bincount(buyer[ok], weights=np.asarray(col["买家实际支付金额"][keep][ok], dtype=float),
+                        minlength=len(names))
+    count, total = count[count > 0], total[count > 0]
 
     problems = []
     if ((count >= 2) & (total > 40)).sum() < 20:
