@@ -73,7 +73,7 @@ def customers_table(rng: np.random.Generator, people: People, first_order_s: np.
     birth_lo = epoch_seconds(dt.date(1966, 1, 1))
     birth_hi = epoch_seconds(dt.date(2006, 12, 31))
     birth_s = birth_lo + ((birth_hi - birth_lo) * rng.beta(3.0, 2.2, n)).astype(np.int64)
-    birthday = np.where(rng.random(n) < 0.58, format_dates(birth_s), None)
+    has_birthday = rng.random(n) < 0.58
 
     channel = np.array(CHANNELS, dtype=object)[rng.choice(len(CHANNELS), size=n, p=[0.4, 0.2, 0.15, 0.08, 0.17])]
     follows = rng.random(n) < np.where(repeat, 0.7, 0.32)
@@ -89,22 +89,23 @@ def customers_table(rng: np.random.Generator, people: People, first_order_s: np.
     email = names.emails(rng, people.nick, people.phone)
     email = np.where(rng.random(n) < 0.4, email, None)
 
-    df = pd.DataFrame({
-        "买家会员名": people.nick,
-        "姓名": people.name,
-        "性别": people.gender,
-        "生日": birthday,
-        "手机号": people.phone,
-        "电子邮箱": email,
-        "省份": geo.CITIES.province[people.city],
-        "城市": geo.CITIES.city[people.city],
-        "注册时间": format_dates(reg_s),
-        "来源渠道": channel,
-        "是否关注店铺": yes_no[follows.astype(np.int64)],
-        "是否订阅短信": yes_no[consent.astype(np.int64)],
+    # Rows sorted by first order time (ties: by 会员名); every column is put in that order before the frame.
+    row = np.lexsort((people.nick.astype(str), first_order_s))
+    wechat = wechat[row]
+    return pd.DataFrame({
+        "买家会员名": people.nick[row],
+        "姓名": people.name[row],
+        "性别": people.gender[row],
+        "生日": np.where(has_birthday[row], format_dates(birth_s[row]), None),
+        "手机号": people.phone[row],
+        "电子邮箱": email[row],
+        "省份": geo.CITIES.province[people.city[row]],
+        "城市": geo.CITIES.city[people.city[row]],
+        "注册时间": format_dates(reg_s[row]),
+        "来源渠道": channel[row],
+        "是否关注店铺": yes_no[follows[row].astype(np.int64)],
+        "是否订阅短信": yes_no[consent[row].astype(np.int64)],
         "是否加入微信群": yes_no[wechat.astype(np.int64)],
-        "微信入群时间": np.where(wechat, format_times(joined_s), None),
-        "是否加入旺旺群": yes_no[wangwang.astype(np.int64)],
+        "微信入群时间": np.where(wechat, format_times(joined_s[row]), None),
+        "是否加入旺旺群": yes_no[wangwang[row].astype(np.int64)],
     })
-    order = np.lexsort((df["买家会员名"].to_numpy(dtype=str), first_order_s))
-    return df.take(order).reset_index(drop=True)
