@@ -164,12 +164,14 @@ def _finish(rng: np.random.Generator, c: dict[str, np.ndarray]) -> pd.DataFrame:
 
     text = names.int_text(first)
     with_unit = rng.random(n) < 0.03
-    text = np.where(with_unit, text + "秒", text)
+    text[with_unit] = text[with_unit] + "秒"
     order = np.lexsort((c["acc"], c["start"]))
     acc = c["acc"][order]
     linked = c["order"][order]
+    linked_text = np.full(n, None, dtype=object)
+    linked_text[linked >= 0] = names.int_text(linked[linked >= 0])
     return pd.DataFrame({
-        "会话编号": "KF" + names.zero_padded(np.arange(1, n + 1, dtype=np.int64), 8),
+        "会话编号": names.zero_padded(np.arange(1, n + 1, dtype=np.int64), 8, prefix="KF"),
         "店铺名称": names.labels(acc >= 4, STORE_TAOBAO, STORE_TMALL),
         "客服子账号": np.array(ACCOUNTS, dtype=object)[acc],
         "买家会员名": c["nick"][order],
@@ -180,6 +182,6 @@ def _finish(rng: np.random.Generator, c: dict[str, np.ndarray]) -> pd.DataFrame:
         "平均响应秒数": np.where(answered, mean_s, np.nan)[order],
         "咨询类型": c["kind"][order],
         "是否询单": names.labels(c["inquiry"][order], "否", "是"),
-        "关联订单编号": np.where(linked >= 0, names.int_text(linked), None),
+        "关联订单编号": linked_text,
         "满意度评价": rating[order],
     })

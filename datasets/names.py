@@ -55,10 +55,14 @@ def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
     return codes
 
 
-def zero_padded(values: np.ndarray, width: int) -> np.ndarray:
-    """Non-negative integers below 10**width as zero-padded strings (object array), without a Python loop:
-    the digits by arithmetic, read as one '<U{width}' string per row."""
-    return digit_codes(values, width).view(f"<U{width}").reshape(len(values)).astype(object)
+def zero_padded(values: np.ndarray, width: int, prefix: str = "") -> np.ndarray:
+    """``prefix`` + non-negative integers below 10**width as zero-padded strings (object array), without a
+    Python loop: the digits by arithmetic, read as one string per row."""
+    size = len(prefix) + width
+    codes = np.empty((len(values), size), dtype=np.uint32)
+    codes[:, : len(prefix)] = np.array([ord(ch) for ch in prefix], dtype=np.uint32)
+    codes[:, len(prefix):] = digit_codes(values, width)
+    return codes.view(f"<U{size}").reshape(len(values)).astype(object)
 
 
 def _digits(rng: np.random.Generator, n: int, width: int) -> np.ndarray:
