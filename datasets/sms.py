@@ -39,9 +39,16 @@ _SCENES = (("发货提醒", "通知"), ("签收关怀", "通知"), ("物流异�
 _SHIP, _CARE, _LATE, _CAMPAIGN, _BIRTHDAY = range(len(_SCENES))
 
 
-def _part(time: np.ndarray, who: np.ndarray, scene: int, text: np.ndarray) -> tuple[np.ndarray, ...]:
-    """One kind of message: send time, buyer (index into ``people``), scene (index into _SCENES), text."""
-    return np.asarray(time, dtype=np.int64), who, np.full(len(who), scene, dtype=np.int64), text
+def _part(time: np.ndarray, who: np.ndarray, scene: int, text: np.ndarray | str) -> tuple[np.ndarray, ...]:
+    """One kind of message: send time, buyer (index into ``people``), scene (index into _SCENES), text and its
+    length in characters (``text`` may be one text for every row)."""
+    n = len(who)
+    if isinstance(text, str):
+        length = np.full(n, len(text), dtype=np.int64)
+        text = np.full(n, text, dtype=object)
+    else:
+        length = np.fromiter(map(len, text.tolist()), dtype=np.int64, count=n)
+    return np.asarray(time, dtype=np.int64), who, np.full(n, scene, dtype=np.int64), text, length
 
 
 def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.ndarray,
@@ -65,7 +72,7 @@ def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.n
     for start, text, reach in _CAMPAIGNS:
         who = fans[rng.random(len(fans)) < reach]
         t = epoch_seconds(start) + rng.integers(0, 40 * 60, len(who))
-        parts.append(_part(t, who, _CAMPAIGN, np.full(len(who), SIGN + text, dtype=object)))
+        parts.append(_part(t, who, _CAMPAIGN, SIGN + text))
 
     who = np.flatnonzero(consent & pd.notna(birthday))
     md = np.array([b[5:] for b in birthday[who].tolist()], dtype=object)
@@ -77,12 +84,11 @@ def sms_table(rng: np.random.Generator, people: People, o: Orders, consent: np.n
     parts.append(_part(day_s + 10 * HOUR + rng.integers(0, HOUR, len(who)), who, _BIRTHDAY,
                        SIGN + people.nick[who] + "，生日快乐！送您10元无门槛券，7天内有效。回T退订"))
 
-    t, who, scene, text = (np.concatenate(column) for column in zip(*parts, strict=True))
+    t, who, scene, text, length = (np.concatenate(column) for column in zip(*parts, strict=True))
     # Sorted by time; ties keep the order above (stable), which is itself deterministic.
     sent = np.flatnonzero(t < EXPORT_S)
     rows = sent[np.argsort(t[sent], kind="stable")]
-    who, scene, text = who[rows], scene[rows], text[rows]
-    length = np.fromiter(map(len, text.tolist()), dtype=np.int64, count=len(text))
+    who, scene, text, length = who[rows], scene[rows], text[rows], length[rows]
     segments = np.where(length <= 70, 1, -(-length // 67))
     status = labels(rng.random(len(rows)) < 0.965, "失败", "成功")
     return pd.DataFrame({
