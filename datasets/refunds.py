@@ -53,7 +53,8 @@ _RISK_BY_CATEGORY = {"坚果": 1.0, "果干": 1.0, "肉脯": 1.3, "糕点": 2.6,
 _OPEN = (("未收到货", "仅退款", 0.4), ("商品破损/包装漏气", "退货退款", 0.35), ("发错货", "换货", 0.25))
 
 
-_RISK = pd.Series(_RISK_BY_CATEGORY)
+_RISK = pd.Series(_RISK_BY_CATEGORY)[CATALOG.category].to_numpy(dtype=float)
+"""After-sale risk of each catalogue product (by its category)."""
 
 
 @dataclass
@@ -141,7 +142,7 @@ def make_refunds(rng: np.random.Generator, o: Orders) -> Refunds:
 
     # B. 交易成功 orders: one line each (partial refund, exchange, or a request that was closed). 糕点 and 礼盒
     # cause more after-sale work (short shelf life, boxes crushed in transit): more requests, other reasons.
-    risk = _RISK[CATALOG.category[o.line_product]]
+    risk = _RISK[o.line_product]
     worst = np.zeros(len(o.buyer))
     np.maximum.at(worst, o.line_order.astype(np.intp), risk)
     done = np.flatnonzero((o.status == _SUCCESS) & (rng.random(len(o.buyer)) < 0.022 * worst))
