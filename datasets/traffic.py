@@ -19,8 +19,8 @@ _DWELL = np.array([48.0, 36.0, 28.0, 40.0, 85.0, 22.0])
 
 def order_sources(rng: np.random.Generator, o: Orders, channel_of_buyer: np.ndarray) -> np.ndarray:
     """Index into TRAFFIC_SOURCES per order: a buyer's channel, or 回头客 for most repeat orders."""
-    first = pd.Series(channel_of_buyer[o.buyer]).map({s: i for i, s in enumerate(TRAFFIC_SOURCES)})
-    first = first.to_numpy(dtype=np.int64)
+    per_buyer = pd.Series(channel_of_buyer).map({s: i for i, s in enumerate(TRAFFIC_SOURCES)})
+    first = per_buyer.to_numpy(dtype=np.int64)[o.buyer]
     back = o.repeat_order & (rng.random(len(o.buyer)) < 0.7)
     return np.where(back, TRAFFIC_SOURCES.index("回头客"), first)
 
@@ -36,8 +36,10 @@ def traffic_table(rng: np.random.Generator, o: Orders, source: np.ndarray) -> pd
         day = (when[mask] - PERIOD_START_S) // DAY
         inside = (day >= 0) & (day < N_DAYS)
         key = cell(day[inside], o.store_tmall[mask][inside], source[mask][inside])
-        pairs = pd.DataFrame({"k": key, "b": o.buyer[mask][inside]}).drop_duplicates()
-        return np.bincount(pairs["k"].to_numpy(dtype=np.intp), minlength=cells)
+        # distinct (cell, buyer) pairs, as one integer each
+        span = int(o.buyer.max()) + 1 if len(o.buyer) else 1
+        pairs = pd.unique(key * span + o.buyer[mask][inside])
+        return np.bincount((pairs // span).astype(np.intp), minlength=cells)
 
     paid = o.paid >= 0
     pay_buyers = buyers_per_cell(paid, o.paid)
