@@ -168,12 +168,14 @@ def compare_tables(expected: pd.DataFrame, actual: pd.DataFrame, key: list[str],
     diff.missing = [k for k in dict.fromkeys(exp_keys) if k not in act_set]
     diff.extra = [k for k in dict.fromkeys(act_keys) if k not in exp_set]
     seen: set[str] = set()
-    for k in act_keys:
+    for k in act_keys if len(act_set) < len(act_keys) else ():  # only when some key repeats
         if k in seen and k not in diff.duplicates:
             diff.duplicates.append(k)
         seen.add(k)
     value_cols = [c for c in (columns if columns is not None else expected.columns)
                   if c not in key and c in expected.columns]
+    if not value_cols:
+        return diff
     exp_pos = _first_positions(exp_keys)
     act_pos = _first_positions(act_keys)
     common = [k for k in exp_pos if k in act_pos]
@@ -210,7 +212,10 @@ def _rows_at(column: pd.Series, at: np.ndarray | None) -> pd.Series:
 
 
 def _first_positions(keys: list[str]) -> dict[str, int]:
-    rows: dict[str, int] = {}
+    rows = dict(zip(keys, range(len(keys)), strict=True))
+    if len(rows) == len(keys):  # unique keys (the usual case): built in one call
+        return rows
+    rows = {}
     for pos, k in enumerate(keys):
         rows.setdefault(k, pos)
     return rows
@@ -219,6 +224,8 @@ def _first_positions(keys: list[str]) -> dict[str, int]:
 def _missing_mask(s: pd.Series) -> np.ndarray:
     mask = s.isna().to_numpy(dtype=bool)
     if s.dtype == object and _all_text(s):  # only str besides the blanks: compare them all at once
+        if not mask.any():
+            return s.to_numpy(dtype=object) == ""
         present = ~mask
         mask[present] = s.to_numpy(dtype=object)[present] == ""
     elif s.dtype == object:

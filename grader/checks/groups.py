@@ -45,6 +45,11 @@ def _nonempty(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
 
 def parse_group(name: str, prefix: str, kinds: list[str]) -> tuple[str, int] | None:
     """(kind, number) of a well-formed name such as 吃货美食团·VIP群01, else None."""
+    return _parse_group(name, prefix, tuple(kinds))
+
+
+@functools.lru_cache(maxsize=4096)  # a class has a few dozen group names, each on hundreds of rows
+def _parse_group(name: str, prefix: str, kinds: tuple[str, ...]) -> tuple[str, int] | None:
     m = re.fullmatch(re.escape(prefix) + "(" + "|".join(map(re.escape, kinds)) + r")(\d{2})", name)
     return (m.group(1), int(m.group(2))) if m else None
 

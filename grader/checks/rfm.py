@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
@@ -60,10 +61,17 @@ def _segment_table(ctx: CheckContext, key: str, rfm: tuple[str, str, str], segme
     if table.empty:
         return table.assign(expected=[], flipped=[])
     means = tuple(table[["R", "F", "M"]].mean())
-    triples = list(zip(table.R, table.F, table.M, strict=True))
-    table["expected"] = [segment_of(t, means) for t in triples]
-    table["flipped"] = [segment_of(t, means, reverse_r=False) for t in triples]
+    # segment_of for every row at once (whole numbers are below 2**53 here, so exact as float64)
+    r, f, m = (table[c].to_numpy(dtype="float64") for c in ("R", "F", "M"))
+    rest = np.where(f >= means[1], 0, 2) + np.where(m >= means[2], 0, 1)
+    table["expected"] = _NAMES[np.where(r <= means[0], 0, 4) + rest]
+    table["flipped"] = _NAMES[np.where(r >= means[0], 0, 4) + rest]
     return table
+
+
+_NAMES = np.array([SEGMENTS[(near, f, m)] for near in ("近", "远") for f in ("高", "低") for m in ("高", "低")],
+                  dtype=object)
+"""Segment names by (远, 低 F, 低 M) as bits 4, 2, 1."""
 
 
 @check("rfm-segments", title="分层与 R、F、M 一致", applies_to=("table",))

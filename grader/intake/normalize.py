@@ -132,7 +132,7 @@ def parse_number(text: str, *, discount: bool = False, percent_units: bool = Fal
 
 def _convert_numeric(series: pd.Series, col: str, book: NoteBook, *, integer: bool,
                      percent_units: bool = False) -> pd.Series:
-    fast = pd.to_numeric(series.where(series != "", None), errors="coerce")
+    fast = pd.to_numeric(series, errors="coerce")  # "" becomes NaN as None would (same values, same dtype)
     if not (fast.isna() & (series != "")).any():  # plain numbers (the usual case): no per-cell parsing
         out = fast.astype("float64")
         return _as_int(out) if integer else out

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from grader.intake.errors import FORMAT_NAMES, TOO_COMPLEX, ReadError
-from grader.intake.headers import Header, is_total_row
+from grader.intake.headers import TOTAL_RE, Header, is_total_row
 from grader.intake.limits import MAX_CELLS, MAX_ROWS
 from grader.intake.normalize import NoteBook
 
@@ -104,7 +104,8 @@ def rows_to_frame(rows: list[list[str]], book: NoteBook, header: Header, fmt: st
     top = list(header.names) if header.names is not None else rows[header_row]
     head = [h.strip() for h in top]
     body = rows[header_row + 1:]
-    total = [is_total_row(r) for r in body]
+    match = TOTAL_RE.match  # is_total_row, without a call for rows whose first cell is filled (nearly all)
+    total = [match(r[0]) is not None if r and r[0].strip() else is_total_row(r) for r in body]
     if any(total):
         body = [r for r, t in zip(body, total, strict=True) if not t]
         book.add("totals", f"去掉了 {sum(total)} 行合计/总计/小计（答案表只要每一行的数据，不要汇总行）")
