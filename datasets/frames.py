@@ -62,9 +62,10 @@ class OrderExport:
         return pd.DataFrame({c: self.cols[c] for c in ORDER_COLUMNS})
 
 
-def order_frame(o: Orders, people: People, rng: np.random.Generator,
-                n_test: int) -> tuple[OrderExport, pd.DataFrame, np.ndarray]:
-    """(orders without export duplicates, order_items, 订单编号 per order of ``o``), both tables newest first."""
+def order_frame(o: Orders, people: People, rng: np.random.Generator, n_test: int,
+                items: bool = True) -> tuple[OrderExport, pd.DataFrame | None, np.ndarray]:
+    """(orders without export duplicates, order_items (None unless ``items``), 订单编号 per order of ``o``), both
+    tables newest first."""
     n = len(o.buyer)
     store = labels(o.store_tmall, STORE_TAOBAO, STORE_TMALL)
     cols: dict[str, np.ndarray] = {
@@ -140,13 +141,15 @@ def order_frame(o: Orders, people: People, rng: np.random.Generator,
         out[col] = np.full(total, None, dtype=object)
     out["是否是O2O交易"] = np.full(total, "否", dtype=object)
 
+    if not items:
+        return export, None, ids[:n]
     # order_items: real lines, then one line per test order; same order as the orders.
     m = len(o.line_order)
     line_owner = np.concatenate([o.line_order, np.arange(n, total, dtype=np.int64)])
     pos = np.empty(total, dtype=np.int64)
     pos[newest_first] = np.arange(total, dtype=np.int64)
     rows = np.lexsort((np.arange(m + n_test), pos[line_owner]))
-    items = pd.DataFrame({
+    lines = pd.DataFrame({
         "订单编号": ids[line_owner[rows]],
         "标题": np.concatenate([CATALOG.title[o.line_product], np.full(n_test, TEST_TITLE, dtype=object)])[rows],
         "价格": np.concatenate([_money(CATALOG.price_cents[o.line_product]), np.full(n_test, 0.01)])[rows],
@@ -155,7 +158,7 @@ def order_frame(o: Orders, people: People, rng: np.random.Generator,
         "订单状态": both["订单状态"][line_owner[rows]],
         "商家编码": np.concatenate([CATALOG.code[o.line_product], np.full(n_test, "TEST-001", dtype=object)])[rows],
     })
-    return export, items, ids[:n]
+    return export, lines, ids[:n]
 
 
 def add_full_width(orders: OrderExport, rng: np.random.Generator) -> OrderExport:

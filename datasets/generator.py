@@ -57,7 +57,7 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str],
     np.minimum.at(first_order, o.buyer.astype(np.intp), o.created)
     customers = customers_table(rng_customers, people, first_order, params)
 
-    export, items, order_ids = frames.order_frame(o, people, rng_frames, n_test)
+    export, items, order_ids = frames.order_frame(o, people, rng_frames, n_test, items="order_items" in wanted)
     export = frames.add_full_width(export, rng_frames)
     export = frames.add_duplicates(export, rng_frames, dup_rate)
     problems = order_problems(export.cols, customers)  # = stats.solvability_problems of the tables
@@ -84,12 +84,12 @@ def _build(seed: int, params: Params, n_orders: int, wanted: frozenset[str],
                                               tests=_test_orders(export), peak_1111=params.peak_1111)
 
     tables = {
-        "orders": export.frame(),
+        "orders": export.frame() if "orders" in wanted else None,
         "order_items": items,
         "customers": customers,
         "sms_log": sms_log,
         "traffic": visits,
-        "products": products_table(),
+        "products": products_table() if "products" in wanted else None,
         "orders_raw": frames.raw_frame(export) if "orders_raw" in wanted else None,
         "chats": chat_table,
         "refunds": refund_table,
@@ -126,7 +126,7 @@ def generate(student: str | None = None, n_orders: int | None = None,
         seed = (base + attempt) % (1 << 64)
         params = draw_params(np.random.default_rng([seed, 1])) if variant else default_params()
         size = round(DEFAULT_ORDERS * params.size_factor) if n_orders is None else n
-        result, problems = _build(seed, params, size, wanted | {"orders", "customers"}, last=attempt == 7)
+        result, problems = _build(seed, params, size, wanted, last=attempt == 7)
         if not problems:
             break
-    return {name: df for name, df in result.items() if name in wanted}
+    return result
