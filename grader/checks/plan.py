@@ -77,8 +77,7 @@ def _strip(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-_LAST_HISTORY: list[Any] = [None]
-"""(sms_log frame, spec, history) of the last call: the checks of one file ask for the same history twice."""
+_LAST_HISTORY: list[Any] = [None]  # (sms_log frame, spec, history) of the last call: asked twice per file
 
 
 def marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, list[dt.date]]:
@@ -115,9 +114,12 @@ def _marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, lis
 
 def date_allowed(day: dt.date, earlier: list[dt.date], c: Campaign) -> str | None:
     """None when a marketing SMS may go out on ``day``; else the reason (Chinese)."""
-    near = [h for h in earlier if abs((day - h).days) < c.gap_days]
+    gap = c.gap_days
+    near = [h for h in earlier if abs((day - h).days) < gap]
     if near:
         return f"{max(near):%m月%d日}已发过营销短信，{c.gap_days} 天内只能发 1 条"
+    if len(earlier) < c.cap:  # the window holds at most these: it cannot go over the cap
+        return None
     window = [h for h in earlier if 0 < (day - h).days < c.cap_days]
     if len(window) + 1 > c.cap:
         return f"{day:%m月%d日}之前 {c.cap_days} 天内已有 {len(window)} 条营销短信，再发就超过 {c.cap} 条"
@@ -136,12 +138,15 @@ def eligible(ctx: CheckContext, c: Campaign, log_spec: dict[str, Any]) -> set[st
     """Consenting customers for whom at least one campaign day is allowed."""
     history = marketing_history(ctx.tables["sms_log"], log_spec)
     days = c.days()
-    return {n for n in consenting(ctx.tables["customers"], log_spec)
-            if any(date_allowed(d, history.get(n, []), c) is None for d in days)}
+    out = set()
+    for n in consenting(ctx.tables["customers"], log_spec):
+        earlier = history.get(n, [])
+        if any(date_allowed(d, earlier, c) is None for d in days):
+            out.add(n)
+    return out
 
 
-_LAST_PLAN: list[Any] = [None]
-"""(submission, key, time_column, copies of both columns, plan) of the last call: five checks read each file."""
+_LAST_PLAN: list[Any] = [None]  # (submission, key, time_column, both columns copied, plan): 5 checks per file
 
 
 def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
