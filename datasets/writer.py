@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,6 +67,59 @@ def text_frame(df: pd.DataFrame) -> pd.DataFrame:
     equal for every table of several variants, on CPython and in Pyodide.
     """
     columns = {str(df.columns[i]): _texts(df.iloc[:, i]) for i in range(df.shape[1])}
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(df)))
+
+
+# A text the parser could read as a number, a boolean or infinity (a superset of what it converts).
+# (Each part matches one way only: an ambiguous pattern backtracks exponentially on a long failing text.)
+_NUMBER = r"\s*(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]*)?|(?i:true|false|[+-]?inf(?:inity)?))\s*"
+_ALL_NUMBERS = re.compile(f"{_NUMBER}(?:\x00{_NUMBER})*")
+
+
+def _one_chunk(rows: int, width: int) -> bool:
+    """Whether the C parser reads the whole table in one chunk (pandas' ``TextReader.buffer_lines``: it infers
+    each chunk's types apart, so only then is a column's type that of the whole column)."""
+    heuristic, lines = 2**20 // max(width, 1), 1
+    while lines * 2 < heuristic:
+        lines *= 2
+    return rows <= lines
+
+
+def typed_frame(df: pd.DataFrame, text_columns: Iterable[str] = ()) -> pd.DataFrame | None:
+    """The frame ``pd.read_csv(<this table's CSV>, dtype={c: str for c in text_columns})`` returns, or None
+    when that is not certain without the parser.
+
+    Other columns get the parser's types: integers and booleans read back as the same values, amounts as the
+    float of their two-decimal text, a column with no value as float NaN, and a column holding at least one
+    text that is no number as text. A column whose every value looks like a number (or a table big enough to
+    be parsed in several chunks) returns None, and the caller parses the CSV. A test holds this equal to the
+    parser for every table of several variants.
+    """
+    text = set(text_columns)
+    names = [str(c) for c in df.columns]
+    if len(set(names)) != len(names) or not text <= set(names) or not _one_chunk(*df.shape):
+        return None
+    columns: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        column = df.iloc[:, i]
+        kind = column.dtype.kind
+        if name in text:
+            columns[name] = _texts(column)
+        elif kind in "iub":
+            columns[name] = column.to_numpy().copy()
+        elif kind == "f":
+            columns[name] = _texts(column).astype(np.float64)
+        elif kind == "O":
+            values = _texts(column)
+            present = values[~pd.isna(values)].tolist()
+            if not present:
+                columns[name] = np.full(len(values), np.nan)
+            elif any("\x00" in v for v in present[:1]) or _ALL_NUMBERS.fullmatch("\x00".join(present)):
+                return None
+            else:
+                columns[name] = values
+        else:
+            return None
     return pd.DataFrame(columns, index=pd.RangeIndex(len(df)))
 
 

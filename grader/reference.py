@@ -155,6 +155,15 @@ def _table_name(path: Any, cwd: Path, tables: Mapping[str, pd.DataFrame]) -> str
     return target.stem if target.stem in tables else None
 
 
+def _typed(table: pd.DataFrame, args: tuple[Any, ...], kwargs: dict[str, Any], typed_frame: Any) -> Any:
+    """``pd.read_csv(…)`` or ``pd.read_csv(…, dtype={col: str, …})`` (how the course keeps order numbers as text)
+    without parsing, when :func:`datasets.writer.typed_frame` is sure of the result; else None."""
+    dtype = kwargs.get("dtype", {})
+    if args or set(kwargs) - {"dtype"} or not isinstance(dtype, dict) or any(t is not str for t in dtype.values()):
+        return None
+    return typed_frame(table, dtype)
+
+
 @contextlib.contextmanager
 def _remembered_reads(cwd: Path, tables: Mapping[str, pd.DataFrame], owner: str) -> Iterator[None]:
     original = pd.read_csv
@@ -171,14 +180,16 @@ def _remembered_reads(cwd: Path, tables: Mapping[str, pd.DataFrame], owner: str)
             return original(path, *args, **kwargs)
         frame = cache.CSV_READS.get(key)
         if frame is None:
-            from datasets.writer import csv_bytes, text_frame  # noqa: PLC0415  (the generator's package)
+            from datasets.writer import csv_bytes, text_frame, typed_frame  # noqa: PLC0415  (the generator's package)
 
             if name is None:
                 frame = original(path, *args, **kwargs)
             elif not args and kwargs == {"dtype": str}:
                 frame = text_frame(tables[name])
             else:
-                frame = original(io.BytesIO(csv_bytes(tables[name])), *args, **kwargs)
+                frame = _typed(tables[name], args, kwargs, typed_frame)
+                if frame is None:
+                    frame = original(io.BytesIO(csv_bytes(tables[name])), *args, **kwargs)
             if not isinstance(frame, pd.DataFrame):  # chunked / iterator reads are not remembered
                 return frame
             cache.CSV_READS[key] = frame

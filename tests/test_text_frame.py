@@ -14,7 +14,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import datasets
-from datasets.writer import text_frame
+from datasets.writer import text_frame, typed_frame
 from grader import cache
 from grader.reference import data_dir, reference_answer, run_script, student_tables
 from grader.spec import exercise_folders, load_spec
@@ -30,6 +30,28 @@ def parsed(df: pd.DataFrame) -> pd.DataFrame:
 def test_every_table_equals_what_the_parser_reads(student):
     for name, df in datasets.generate(student).items():
         assert_frame_equal(text_frame(df), parsed(df), check_exact=True, obj=f"{student}/{name}")
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_typed_frames_equal_what_the_parser_reads_or_are_declined(student):
+    accepted = set()
+    for name, df in datasets.generate(student).items():
+        for text in ((), ("订单编号",)) if "订单编号" in df.columns else ((),):
+            typed = typed_frame(df, text)
+            if typed is not None:
+                accepted.add(name)
+                expected = pd.read_csv(io.BytesIO(datasets.csv_bytes(df)), dtype=dict.fromkeys(text, str))
+                assert_frame_equal(typed, expected, check_exact=True, obj=f"{student}/{name}/{text}")
+    assert {"orders", "order_items", "refunds", "products", "sms_log"} <= accepted  # what solutions read typed
+
+
+def test_typed_frame_declines_number_like_text_and_several_chunks():
+    df = pd.DataFrame({"手机": ["13800001234", "13900005678"], "名字": ["张三", "李四"]})
+    assert typed_frame(df) is None  # the parser would make 手机 a number
+    mixed = pd.DataFrame({"单号": ["772025505087667", "SF123"], "金额": [1.0, 2.5], "空": [None, None]})
+    assert_frame_equal(typed_frame(mixed), pd.read_csv(io.BytesIO(datasets.csv_bytes(mixed))), check_exact=True)
+    wide = pd.DataFrame({f"c{i}": ["x"] * 20_000 for i in range(60)})
+    assert typed_frame(wide) is None  # read in several chunks, each typed on its own
 
 
 def test_missing_texts_numbers_and_odd_objects_as_the_parser_reads_them():
@@ -86,7 +108,7 @@ def test_same_text_frames_in_pyodide(pyodide):
 import json
 from pathlib import Path
 import datasets
-from datasets.writer import text_frame
+from datasets.writer import text_frame, typed_frame
 out = {}
 for student in %r:
     for name, df in datasets.generate(student).items():
