@@ -21,15 +21,28 @@ from pandas._libs import lib
 from pandas._libs.parsers import STR_NA_VALUES
 from pandas.core import algorithms
 
-_NA_TEXTS = np.array(sorted(STR_NA_VALUES), dtype=object)
+_NA_TEXTS = sorted(STR_NA_VALUES)
 """The texts ``pd.read_csv`` reads as missing by default (the parser's own list)."""
+_MISSING = np.array([*_NA_TEXTS, None, np.nan], dtype=object)
+
+
+def _amounts(values: np.ndarray) -> np.ndarray:
+    """'%.2f' of each float (pandas' float_format), as an object array; NaN gives "nan".
+
+    Amount columns repeat a few hundred prices, so each distinct value is formatted once (the same text:
+    '%.2f' of that value). A -0.0 would share 0.0's slot, so such a column is formatted value by value.
+    """
+    if values.size and np.any((values == 0) & np.signbit(values)):
+        return np.array(["%.2f" % v for v in values.tolist()], dtype=object)  # noqa: UP031
+    distinct, where = np.unique(values, return_inverse=True)
+    return np.array(["%.2f" % v for v in distinct.tolist()], dtype=object)[where.reshape(-1)]  # noqa: UP031
 
 
 def _cells(column: pd.Series) -> list:
     """One column as the values the csv writer prints: '%.2f' floats, '' for missing, the rest as is."""
     if column.dtype.kind == "f":
         values = column.to_numpy()
-        text = np.array(["%.2f" % v for v in values.tolist()], dtype=object)  # noqa: UP031  pandas' float_format
+        text = _amounts(values)
         text[np.isnan(values)] = ""
         return text.tolist()
     if column.dtype.kind in "iub":
@@ -44,17 +57,19 @@ def _texts(column: pd.Series) -> np.ndarray:
     kind = column.dtype.kind
     if kind == "f":  # '%.2f' texts are never NA texts; missing floats are written as ""
         values = column.to_numpy()
-        text = np.array(["%.2f" % v for v in values.tolist()], dtype=object)  # noqa: UP031
+        text = _amounts(values)
         text[np.isnan(values)] = np.nan
         return text
     if kind in "iub":
         return column.to_numpy().astype(str).astype(object)
     values = column.to_numpy(dtype=object).copy()
-    missing = pd.isna(values)
-    if not lib.is_string_array(values, skipna=True):  # the csv writer prints str() of anything else
+    absent = algorithms.isin(values, _MISSING)  # None, NaN and the NA texts, in one pass
+    if not lib.is_string_array(values[~absent], skipna=False):  # pd.NA, NaT, or objects the writer str()s
+        missing = pd.isna(values)
         values = np.array([v if type(v) is str or m else str(v) for v, m in zip(values.tolist(), missing, strict=True)],
                           dtype=object)
-    values[missing | algorithms.isin(values, _NA_TEXTS)] = np.nan
+        absent = missing | algorithms.isin(values, _MISSING)
+    values[absent] = np.nan
     return values
 
 

@@ -62,6 +62,8 @@ def test_missing_texts_numbers_and_odd_objects_as_the_parser_reads_them():
         "笔数": np.arange(9, dtype=np.int64),
         "是否": [True, False] * 4 + [True],
         "引号": ['a,"b"', "line\nbreak", "逗号，中文", "'", "\\", "a\tb", "😀", "", "  "],
+        "缺失": ["a", pd.NA, None, np.nan, "NA", pd.NaT, "b", "", "c"],
+        "负零": [-0.0, 0.0, -0.001, 0.005, 0.015, 1.005, 2.675, np.nan, 0.125],
     })
     assert_frame_equal(text_frame(df), parsed(df), check_exact=True)
 
