@@ -164,6 +164,10 @@ def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
     return plan
 
 
+def _rows(plan: pd.DataFrame) -> zip:  # (nick, when) as itertuples gives them, without a namedtuple per row
+    return zip(plan["nick"], plan["when"], strict=True)
+
+
 def _nonempty(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
     """An empty plan breaks no rule but does nothing: every plan check fails on it."""
 
@@ -199,7 +203,7 @@ def plan_window(ctx: CheckContext, *, campaign: dict, key: str = "买家会员�
     c = parse_campaign(campaign)
     plan = _plan(ctx, key, time_column)
     problems: list[str] = []
-    for nick, when in plan.itertuples(index=False):
+    for nick, when in _rows(plan):
         if pd.isna(when):
             problems.append(f"{nick} 的发送时间看不懂，请写成 2026-02-02 12:00 这样")
         elif not c.start <= when.date() <= c.end:
@@ -221,7 +225,7 @@ def plan_preferred(ctx: CheckContext, *, campaign: dict, key: str = "买家会�
     c = parse_campaign(campaign)
     plan = _plan(ctx, key, time_column).dropna()
     windows = "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in c.preferred)
-    off = [f"{n} 在 {w:%H:%M} 发送" for n, w in plan.itertuples(index=False)
+    off = [f"{n} 在 {w:%H:%M} 发送" for n, w in _rows(plan)
            if not any(a <= w.time() <= b for a, b in c.preferred)]
     if not off:
         return ctx.ok(f"都在推荐时段（{windows}）发送")
@@ -239,7 +243,7 @@ def plan_frequency(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "
     history = marketing_history(ctx.tables["sms_log"], log)
     problems: list[str] = []
     seen: dict[str, list[dt.date]] = {}
-    for nick, when in plan.itertuples(index=False):
+    for nick, when in _rows(plan):
         earlier = history.get(nick, []) + seen.get(nick, [])
         reason = date_allowed(when.date(), earlier, c)
         if reason:

@@ -166,8 +166,7 @@ def _as_int(out: pd.Series) -> pd.Series:
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_RE = re.compile(r"^\d{4,6}(\.\d+)?$")
 """An Excel date serial (days since 1899-12-30; 45962.5 = 2025-11-01 12:00) saved as a plain number."""
-_SERIAL_CELL_RE = re.compile(r"\x00\d{4,6}(?:\.\d+)?\x00")
-"""A whole cell matching SERIAL_RE, in the column joined by :func:`_joined` (led by a literal: a fast scan)."""
+_SERIAL_CELL_RE = re.compile(r"\x00\d{4,6}(?:\.\d+)?\x00")  # a SERIAL_RE cell in _joined's text (fast scan)
 
 
 def _joined(series: pd.Series) -> str | None:
@@ -239,9 +238,7 @@ _NUL_SPACE_RE = re.compile(r"\x00\s")
 
 
 def _edge_space(joined: str) -> bool:
-    """Some NUL-joined cell starts or ends with whitespace (``\\s`` and str.isspace are the same set).
-
-    Two searches led by a literal NUL (fast) instead of one unanchored alternation (slow)."""
+    """Some NUL-joined cell starts or ends with whitespace (two fast NUL-led searches; ``\\s`` is str.isspace)."""
     return (joined[:1].isspace() or joined[-1:].isspace() or _NUL_SPACE_RE.search(joined) is not None
             or _NUL_SPACE_RE.search(joined[::-1]) is not None)
 
