@@ -72,18 +72,25 @@ def parse_campaign(raw: dict[str, Any]) -> Campaign:
 
 
 def _strip(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
+    df = df.copy(deep=False)  # new column labels only; the cells are read, never written
     df.columns = [str(c).strip() for c in df.columns]
     return df
+
+
+def _stripped(column: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``test(column.astype(str).str.strip())`` for a value-by-value test, run once per distinct text."""
+    texts = column.astype(str)
+    uniques = pd.unique(texts)
+    hit = test(pd.Series([u.strip() for u in uniques], dtype=object)).to_numpy(dtype=bool)
+    return texts.isin(uniques[hit])
 
 
 _LAST_HISTORY: list[Any] = [None]  # (sms_log frame, spec, history) of the last call: asked twice per file
 
 
 def marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, list[dt.date]]:
-    """Dates of earlier marketing SMS per customer, from ``sms_log`` filtered as ``spec`` says.
-
-    The result is shared with the next call for the same table object and spec: do not change it."""
+    """Dates of earlier marketing SMS per customer, from ``sms_log`` filtered as ``spec`` says (do not change
+    the result: the next call for the same table object and spec shares it)."""
     last = _LAST_HISTORY[0]
     if last is not None and last[0] is log and last[1] == spec:  # the frame is held, so its id is not reused
         return last[2]
@@ -100,9 +107,9 @@ def _marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, lis
     missing = [c for c in need if c not in log.columns]
     if missing:
         raise CheckParamError(f"数据表 sms_log 缺少列 {'、'.join(missing)}")
-    keep = log[spec["kind_column"]].astype(str).str.strip().isin(spec["marketing_values"])
+    keep = _stripped(log[spec["kind_column"]], lambda s: s.isin(spec["marketing_values"]))
     if spec.get("status_column"):
-        keep &= log[spec["status_column"]].astype(str).str.strip().isin(spec["ok_values"])
+        keep &= _stripped(log[spec["status_column"]], lambda s: s.isin(spec["ok_values"]))
     part = log[keep]
     when = pd.to_datetime(part[spec["time"]], errors="coerce").dt.date
     history: dict[str, list[dt.date]] = {}
@@ -130,7 +137,7 @@ def consenting(customers: pd.DataFrame, spec: dict[str, Any]) -> set[str]:
     customers = _strip(customers)
     if spec["customer"] not in customers.columns or spec["consent_column"] not in customers.columns:
         raise CheckParamError(f"数据表 customers 缺少列 {spec['customer']} 或 {spec['consent_column']}")
-    yes = customers[spec["consent_column"]].astype(str).str.strip() == spec["consent_value"]
+    yes = _stripped(customers[spec["consent_column"]], lambda s: s == spec["consent_value"])
     return set(customers.loc[yes, spec["customer"]].astype(str))
 
 
@@ -138,12 +145,8 @@ def eligible(ctx: CheckContext, c: Campaign, log_spec: dict[str, Any]) -> set[st
     """Consenting customers for whom at least one campaign day is allowed."""
     history = marketing_history(ctx.tables["sms_log"], log_spec)
     days = c.days()
-    out = set()
-    for n in consenting(ctx.tables["customers"], log_spec):
-        earlier = history.get(n, [])
-        if any(date_allowed(d, earlier, c) is None for d in days):
-            out.add(n)
-    return out
+    return {n for n in consenting(ctx.tables["customers"], log_spec)
+            if any(date_allowed(d, history.get(n, []), c) is None for d in days)}
 
 
 _LAST_PLAN: list[Any] = [None]  # (submission, key, time_column, both columns copied, plan): 5 checks per file
