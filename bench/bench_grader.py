@@ -194,6 +194,7 @@ def phase_breakdown(paths: list[Path], specs: dict[str, ExerciseSpec], students:
     """CPU seconds per student of each stage, in this process on one core, caches off (where a cold run's
     time goes: the per-student work is the design's floor, whatever the readers do)."""
     from grader import cache, engine  # noqa: PLC0415
+    from grader.digest import answer_digest  # noqa: PLC0415
     from grader.reference import student_tables  # noqa: PLC0415
 
     os.environ["GRADER_CACHE_DIR"] = "off"
@@ -216,7 +217,7 @@ def phase_breakdown(paths: list[Path], specs: dict[str, ExerciseSpec], students:
             timed(PHASES[2], engine.reference_submission, spec, student)
             read = timed(PHASES[3], engine.read_submission, spec, path.name, path.read_bytes(), student)
             result = timed(PHASES[4], engine.grade_answer, spec, read, path.name, student)
-            timed(PHASES[5], engine.answer_digest, spec, read.value)
+            timed(PHASES[5], answer_digest, spec, read.value)
             assert result.score == result.max_score, (path.name, result.score)
     return {phase: seconds / len(chosen) for phase, seconds in spent.items()}
 

@@ -11,7 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from grader.checks import REGISTRY, CheckContext, run_check
-from grader.checks.plan import date_allowed, parse_campaign
+from grader.checks.campaign import date_allowed, parse_campaign
 from grader.spec import CheckSpec
 
 ROOT = Path(__file__).resolve().parent.parent
