@@ -1,7 +1,8 @@
 // 教师批改: the run kept in IndexedDB, so a reload or a closed tab resumes instead of starting over.
 // Store "run" holds one record under "current": {key, files: [{path, mtime, blob}], roster, duplicates,
 // items, book, finished}; store "results" holds one graded entry per file under [key, index].
-// 清除 deletes both. Storage may be unavailable (private mode): then nothing is kept and nothing breaks.
+// 清除 deletes both, even when the page is reloaded at once. Storage may be unavailable (private mode): then
+// nothing is kept and nothing breaks.
 
 const DB_NAME = "courseware-grading";
 const VERSION = 1;
@@ -53,9 +54,33 @@ function request(req) {
   });
 }
 
-/** The kept run, or null. */
+// 清除 first writes this mark (localStorage writes are synchronous) and removes it once IndexedDB is cleared:
+// a reload right after 清除, before the transaction committed, finishes the clearing instead of resuming.
+const CLEARING = "courseware-grading:clearing";
+
+function mark(on) {
+  try {
+    if (on) localStorage.setItem(CLEARING, "1");
+    else localStorage.removeItem(CLEARING);
+  } catch {
+    // no localStorage (private mode): the transaction alone decides
+  }
+}
+
+function marked() {
+  try {
+    return localStorage.getItem(CLEARING) === "1";
+  } catch {
+    return false;
+  }
+}
+
+/** The kept run, or null (a 清除 interrupted by a reload is finished first). */
 export function loadRun() {
-  return tx(["run"], "readonly", (t) => request(t.objectStore("run").get("current"))).catch(() => null);
+  const cleared = marked() ? clearAll() : Promise.resolve();
+  return cleared.then(() =>
+    tx(["run"], "readonly", (t) => request(t.objectStore("run").get("current"))).catch(() => null),
+  );
 }
 
 /** Replace the kept run (a new run drops the old results). */
@@ -83,8 +108,11 @@ export function saveResult(key, index, entry) {
 
 /** 清除: forget the run and its results. */
 export function clearAll() {
+  mark(true);
   return tx(["run", "results"], "readwrite", (t) => {
     t.objectStore("run").clear();
     t.objectStore("results").clear();
-  }).catch(() => {});
+  })
+    .then(() => mark(false))
+    .catch(() => {});
 }
