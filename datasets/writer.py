@@ -127,10 +127,11 @@ def typed_frame(df: pd.DataFrame, text_columns: Iterable[str] = ()) -> pd.DataFr
         elif kind == "O":
             values = _texts(column)
             present = values[~pd.isna(values)].tolist()
+            joined = "\x00".join(present)
             if not present:
                 columns[name] = np.full(len(values), np.nan)
-            elif any("\x00" in v for v in present[:1]) or _ALL_NUMBERS.fullmatch("\x00".join(present)):
-                return None
+            elif joined.count("\x00") != len(present) - 1 or _ALL_NUMBERS.fullmatch(joined):
+                return None  # a NUL inside a value (the parser may stop there), or number-like texts only
             else:
                 columns[name] = values
         else:

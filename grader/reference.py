@@ -127,8 +127,9 @@ def run_script(code: str, cwd: Path, filename: str = "solution.py", *,
 
     With ``tables`` (a student's variant, ``owner`` its 学号), ``pd.read_csv("data/<table>.csv", …)`` reads
     that table from memory: with ``dtype=str`` (how the course reads its data) the frame is built directly
-    (:func:`datasets.writer.text_frame`, the same frame the parser returns), otherwise its CSV bytes are
-    parsed without touching the disk. Each read is remembered per process (:data:`grader.cache.CSV_READS`:
+    (:func:`datasets.writer.text_frame`, the same frame the parser returns), with no ``dtype`` or text columns
+    only by :func:`datasets.writer.typed_frame` when it is sure of the parser's types, otherwise its CSV bytes
+    are parsed without touching the disk. Each read is remembered per process (:data:`grader.cache.CSV_READS`:
     eight solutions read ``orders.csv``) and each script gets its own copy of the frame.
     """
     # print() is a no-op: the output is swallowed anyway, and printing a frame formats it (~10 ms each)
@@ -155,9 +156,11 @@ def _table_name(path: Any, cwd: Path, tables: Mapping[str, pd.DataFrame]) -> str
     return target.stem if target.stem in tables else None
 
 
-def _typed(table: pd.DataFrame, args: tuple[Any, ...], kwargs: dict[str, Any], typed_frame: Any) -> Any:
+def _typed(table: pd.DataFrame, args: tuple[Any, ...], kwargs: dict[str, Any]) -> pd.DataFrame | None:
     """``pd.read_csv(…)`` or ``pd.read_csv(…, dtype={col: str, …})`` (how the course keeps order numbers as text)
     without parsing, when :func:`datasets.writer.typed_frame` is sure of the result; else None."""
+    from datasets.writer import typed_frame  # noqa: PLC0415  (the generator's package)
+
     dtype = kwargs.get("dtype", {})
     if args or set(kwargs) - {"dtype"} or not isinstance(dtype, dict) or any(t is not str for t in dtype.values()):
         return None
@@ -180,14 +183,14 @@ def _remembered_reads(cwd: Path, tables: Mapping[str, pd.DataFrame], owner: str)
             return original(path, *args, **kwargs)
         frame = cache.CSV_READS.get(key)
         if frame is None:
-            from datasets.writer import csv_bytes, text_frame, typed_frame  # noqa: PLC0415  (the generator's package)
+            from datasets.writer import csv_bytes, text_frame  # noqa: PLC0415  (the generator's package)
 
             if name is None:
                 frame = original(path, *args, **kwargs)
             elif not args and kwargs == {"dtype": str}:
                 frame = text_frame(tables[name])
             else:
-                frame = _typed(tables[name], args, kwargs, typed_frame)
+                frame = _typed(tables[name], args, kwargs)
                 if frame is None:
                     frame = original(io.BytesIO(csv_bytes(tables[name])), *args, **kwargs)
             if not isinstance(frame, pd.DataFrame):  # chunked / iterator reads are not remembered

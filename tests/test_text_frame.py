@@ -50,6 +50,8 @@ def test_typed_frame_declines_number_like_text_and_several_chunks():
     assert typed_frame(df) is None  # the parser would make 手机 a number
     mixed = pd.DataFrame({"单号": ["772025505087667", "SF123"], "金额": [1.0, 2.5], "空": [None, None]})
     assert_frame_equal(typed_frame(mixed), pd.read_csv(io.BytesIO(datasets.csv_bytes(mixed))), check_exact=True)
+    nul = pd.DataFrame({"单号": ["5", "1\x00a"]})  # a NUL inside a later value: the parser's view is unsure
+    assert typed_frame(nul) is None
     wide = pd.DataFrame({f"c{i}": ["x"] * 20_000 for i in range(60)})
     assert typed_frame(wide) is None  # read in several chunks, each typed on its own
 
