@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import numpy as np
 
@@ -94,16 +95,31 @@ _YEAR_10000 = np.datetime64("10000-01-01", "D")
 _SLICE = 4096
 
 
-def format_times(seconds: np.ndarray) -> np.ndarray:
-    """``YYYY-MM-DD HH:MM:SS`` strings (object array); negative values mean "no time" and give None."""
+class _Times(NamedTuple):
+    """Seconds to format, split for the table-driven formatters below."""
+
+    out: np.ndarray  # the result, None where there is no time
+    has: np.ndarray  # which rows have a time
+    v: np.ndarray  # their seconds
+    day: np.ndarray  # their day numbers
+    days: np.ndarray  # the distinct days (datetime64[D]) ...
+    at: np.ndarray  # ... and each row's index into them
+
+
+def _times(seconds: np.ndarray) -> _Times:
     s = np.asarray(seconds, dtype=np.int64)
-    out = np.full(len(s), None, dtype=object)
     has = s >= 0
     v = s[has]
+    day = v // DAY
+    days, at = _day_table(day) if len(v) else (day.astype("datetime64[D]"), day)
+    return _Times(np.full(len(s), None, dtype=object), has, v, day, days, at)
+
+
+def format_times(seconds: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD HH:MM:SS`` strings (object array); negative values mean "no time" and give None."""
+    out, has, v, day, days, at = _times(seconds)
     if not len(v):
         return out
-    day = v // DAY
-    days, at = _day_table(day)
     if days[-1] >= _YEAR_10000:  # five-digit years: the old way (the 11th code point becomes a space)
         text = np.datetime_as_string(v.astype("datetime64[s]"), unit="s")
         text.view(np.uint32).reshape(len(text), -1)[:, 10] = ord(" ")
@@ -112,7 +128,7 @@ def format_times(seconds: np.ndarray) -> np.ndarray:
     dates = np.datetime_as_string(days).astype("<U10").view(np.uint32).reshape(len(days), 10)
     tod = v - day * DAY
     clock = ((11, tod // HOUR), (14, tod // 60 % 60), (17, tod % 60))
-    text = out if len(v) == len(s) else np.empty(len(v), dtype=object)
+    text = out if len(v) == len(out) else np.empty(len(v), dtype=object)
     # Code points of the 19 characters: the date from the table of days, the clock by arithmetic; then one
     # view as '<U19' (no Python loop over the rows). In slices of 4 096 rows: small buffers stay in cache.
     codes = np.empty((min(len(v), _SLICE), 19), dtype=np.uint32)
@@ -134,14 +150,9 @@ def format_times(seconds: np.ndarray) -> np.ndarray:
 def format_times_excel(seconds: np.ndarray) -> np.ndarray:
     """``YYYY/M/D H:MM:SS`` strings as Excel/WPS re-saves them (no zero padding of month, day, hour);
     negative values give None."""
-    s = np.asarray(seconds, dtype=np.int64)
-    out = np.full(len(s), None, dtype=object)
-    has = s >= 0
-    v = s[has]
+    out, has, v, day, days, at = _times(seconds)
     if not len(v):
         return out
-    day = v // DAY
-    days, at = _day_table(day)
     months = days.astype("datetime64[M]")
     years = months.astype("datetime64[Y]")
     date_text = np.array([f"{y}/{m}/{d} " for y, m, d in
