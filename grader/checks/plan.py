@@ -8,7 +8,6 @@ the spec (YAML anchors), shared by every check and stated in the instructions.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from grader.cache import IdentityCache
 from grader.checks import CheckContext, CheckParamError, check
 from grader.checks.campaign import Campaign, date_allowed, parse_campaign
 from grader.model import CheckResult
@@ -35,18 +35,18 @@ def _stripped(column: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.S
     return texts.isin(uniques[hit])
 
 
-_LAST_HISTORY: list[Any] = [None]  # (sms_log frame, spec, history) of the last call: asked twice per file
+_HISTORIES: IdentityCache[dict[str, Any]] = IdentityCache(lambda _log: {})
+"""Per sms_log table object: spec → history (asked by two checks per file; cleared by ``clear_caches``)."""
 
 
 def marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, list[dt.date]]:
     """Dates of earlier marketing SMS per customer, from ``sms_log`` filtered as ``spec`` says (do not change
     the result: the next call for the same table object and spec shares it)."""
-    last = _LAST_HISTORY[0]
-    if last is not None and last[0] is log and last[1] == spec:  # the frame is held, so its id is not reused
-        return last[2]
-    history = _marketing_history(log, spec)
-    _LAST_HISTORY[0] = (log, copy.deepcopy(spec), history)
-    return history
+    known = _HISTORIES(log)
+    key = repr(sorted(spec.items()))
+    if key not in known:
+        known[key] = _marketing_history(log, spec)
+    return known[key]
 
 
 def _marketing_history(log: pd.DataFrame, spec: dict[str, Any]) -> dict[str, list[dt.date]]:
@@ -85,7 +85,8 @@ def eligible(ctx: CheckContext, c: Campaign, log_spec: dict[str, Any]) -> set[st
             if any(date_allowed(d, history.get(n, []), c) is None for d in days)}
 
 
-_LAST_PLAN: list[Any] = [None]  # (submission, key, time_column, both columns copied, plan): 5 checks per file
+_PLANS: IdentityCache[dict[tuple[str, str], Any]] = IdentityCache(lambda _df: {})
+"""Per submission object: (key, time column) → (both columns as parsed, plan); five checks read it per file."""
 
 
 def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
@@ -93,13 +94,13 @@ def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
     df = ctx.submission
     if not isinstance(df, pd.DataFrame) or key not in df.columns or time_column not in df.columns:
         raise CheckParamError(f"提交里缺少列 {key} 或 {time_column}")
-    last = _LAST_PLAN[0]
-    if (last is not None and last[0] is df and last[1:3] == (key, time_column) and last[3].equals(df[key])
-            and last[4].equals(df[time_column])):
-        return last[5]
+    known = _PLANS(df)
+    kept = known.get((key, time_column))
+    if kept is not None and kept[0].equals(df[key]) and kept[1].equals(df[time_column]):
+        return kept[2]
     plan = pd.DataFrame({"nick": df[key].astype(str).str.strip(),
                          "when": pd.to_datetime(df[time_column].astype(str).str.strip(), errors="coerce")})
-    _LAST_PLAN[0] = (df, key, time_column, df[key].copy(), df[time_column].copy(), plan)
+    known[(key, time_column)] = (df[key].copy(), df[time_column].copy(), plan)
     return plan
 
 
