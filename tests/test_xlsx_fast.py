@@ -1,5 +1,6 @@
 """``grader.intake.xlsx_fast.sheet_rows`` gives exactly the rows of openpyxl's read-only ``iter_rows(values_only=True)``
-for the workbooks students hand in, and declines (None) what it does not read, so openpyxl reads it."""
+for the workbooks students hand in, and declines (None) what it does not read, so openpyxl reads it;
+``sheet_texts`` gives exactly those rows' ``cell_text``s."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from grader.intake.xlsx_fast import quick_sizes, sheet_rows
+from grader.intake.cells import cell_text
+from grader.intake.xlsx_fast import sheet_rows
+from grader.intake.xlsx_sizes import quick_sizes
+from grader.intake.xlsx_texts import sheet_texts
 from grader.reference import reference_answer
 from grader.serialize import serialize
 from grader.spec import load_all
@@ -26,15 +30,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def both(data: bytes, max_row: int | None = None) -> list[tuple[list, list | None]]:
-    """(openpyxl's rows, the scanner's rows) of every sheet."""
+    """(openpyxl's rows, the scanner's rows) of every sheet; checks ``sheet_texts`` against those rows too."""
     book = load_workbook(io.BytesIO(data), read_only=True)
     out = []
     for ws in book.worksheets:
         with warnings.catch_warnings():  # openpyxl warns about a date past Excel's last day
             warnings.simplefilter("ignore", UserWarning)
             expected = [list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)]
-        fast = sheet_rows(ws, max_row)
+            fast = sheet_rows(ws, max_row)
+            texts = sheet_texts(ws, max_row)
         out.append((expected, None if fast is None else [list(r) for r in fast]))
+        shown = [[cell_text(v) for v in row] for row in expected]
+        if fast is None or any(t[:1] == "=" for row in shown for t in row):
+            assert texts is None, "sheet_texts read a sheet that sheet_rows declines, or a possible formula"
+        else:
+            assert texts == shown, [(i, a, b) for i, (a, b) in enumerate(zip(shown, texts, strict=False)) if a != b][:3]
     book.close()
     return out
 
@@ -176,6 +186,19 @@ def test_a_changed_value_would_be_noticed():
     [(expected, _), *_] = both(data)
     [(_, got), *_] = both(changed)
     assert got != expected
+    texts = [sheet_texts(ws) for ws in load_workbook(io.BytesIO(data), read_only=True).worksheets]
+    assert texts != [sheet_texts(ws) for ws in load_workbook(io.BytesIO(changed), read_only=True).worksheets]
+
+
+def test_a_text_like_a_formula_is_left_to_the_formula_check():
+    wb = Workbook()
+    wb.active.append(["客户", "备注"])
+    wb.active.append(["张三", "PLACEHOLDER"])
+    data = rewrite(saved(wb), "xl/worksheets/sheet1.xml",
+                   lambda xml: xml.replace(b"PLACEHOLDER", "=1+1 不是公式".encode()))  # an inline text cell
+    [(expected, got)] = both(data)
+    assert got == expected and got[1][1] == "=1+1 不是公式"  # a text cell: sheet_rows reads it
+    assert sheet_texts(load_workbook(io.BytesIO(data), read_only=True).active) is None
 
 
 @pytest.mark.pyodide
@@ -187,21 +210,24 @@ def test_same_rows_in_pyodide(pyodide):
     code = f"""
 import io, json
 from openpyxl import load_workbook
-from grader.intake.xlsx_fast import quick_sizes, sheet_rows
+from grader.intake.cells import cell_text
+from grader.intake.xlsx_fast import sheet_rows
+from grader.intake.xlsx_texts import sheet_texts
 out = []
 for data in ({data!r}, {buf.getvalue()!r}):
     book = load_workbook(io.BytesIO(data), read_only=True)
     for ws in book.worksheets:
         fast = sheet_rows(ws)
-        out.append([fast is not None, [list(r) for r in ws.iter_rows(values_only=True)] == [list(r) for r in fast or []],
-                    repr([list(r) for r in fast or []])])
+        expected = [list(r) for r in ws.iter_rows(values_only=True)]
+        out.append([fast is not None, expected == [list(r) for r in fast or []],
+                    repr([list(r) for r in fast or []]), sheet_texts(ws) == [[cell_text(v) for v in r] for r in expected]])
 print(json.dumps(out))
 """
     inside = json.loads(pyodide.run(code).strip().splitlines()[-1])
-    here = [[fast is not None, got == expected, repr(got or [])]
+    here = [[fast is not None, got == expected, repr(got or []), True]
             for blob in (data, buf.getvalue()) for expected, got in both(blob) for fast in [got]]
     assert inside == here
-    assert all(ok for _, ok, _ in inside)
+    assert all(ok for _, ok, _, _ in inside)
 
 
 def test_a_sheet_over_the_cell_cap_is_left_to_the_counting_reader():

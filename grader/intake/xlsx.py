@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 import zipfile
 from typing import Any
 
+from grader.intake.cells import cell_text
 from grader.intake.errors import TOO_COMPLEX, ReadError
 from grader.intake.headers import HEADER_SEARCH_ROWS, Header
 from grader.intake.limits import MAX_CELLS
 from grader.intake.normalize import NoteBook
 from grader.intake.tables import HeaderPicker
-from grader.intake.xlsx_fast import quick_sizes, sheet_rows
+from grader.intake.xlsx_fast import sheet_rows
+from grader.intake.xlsx_sizes import quick_sizes
+from grader.intake.xlsx_texts import sheet_texts
 from grader.log import log_exception
 
 MAX_PART_BYTES = 40 * 1024 * 1024
@@ -78,32 +80,6 @@ def guard_zip(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
-def cell_text(value: Any) -> str:
-    """One cell as the text a person sees (numbers without a trailing .0, dates as YYYY-MM-DD …)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        if type(value) is dt.datetime and not value.microsecond and value.tzinfo is None and value.year >= 1000:
-            text = value.isoformat(" ")  # the same text as the strftime below, several times faster
-        else:
-            text = value.strftime("%Y-%m-%d %H:%M:%S")
-        return text.removesuffix(" 00:00:00")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, dt.timedelta):
-        seconds = round(value.total_seconds())
-        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-    return str(value)
-
-
 class _Texts(dict):
     """cell_text of floats and datetimes, remembered (columns of amounts and times repeat their values).
 
@@ -130,6 +106,17 @@ def _texts(rows: Any) -> list[list[str]]:
             raise ReadError(TOO_COMPLEX.format(what=f"工作表超过 {MAX_CELLS} 个单元格"))
         # text cells (most of them) as they are, without a call
         out.append([v if type(v) is str else known[v] if type(v) in _REMEMBERED else cell_text(v) for v in row])
+    return _trimmed(out)
+
+
+def _checked(texts: list[list[str]]) -> list[list[str]]:
+    """Rows already turned into texts (:func:`sheet_texts`), under the same cap as :func:`_texts`."""
+    if sum(map(len, texts)) > MAX_CELLS:
+        raise ReadError(TOO_COMPLEX.format(what=f"工作表超过 {MAX_CELLS} 个单元格"))
+    return _trimmed(texts)
+
+
+def _trimmed(out: list[list[str]]) -> list[list[str]]:
     while out and not any(c.strip() for c in out[-1]):
         out.pop()
     return out
@@ -172,8 +159,15 @@ class _Openpyxl:
         self.fast = not values  # the scanner reads formula-free sheets; cached formula values are openpyxl's
 
     def head(self, name: str) -> list[list[str]]:
-        rows = sheet_rows(self.book[name], HEADER_SEARCH_ROWS, max_cells=MAX_CELLS) if self.fast else None
-        return _texts(rows if rows is not None else self.book[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+        texts = sheet_texts(self.book[name], HEADER_SEARCH_ROWS, max_cells=MAX_CELLS) if self.fast else None
+        if texts is not None:
+            return _checked(texts)
+        return _texts(self.book[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+
+    def texts(self, name: str) -> list[list[str]] | None:
+        """The sheet's text rows when the scanner reads it and no cell can be a formula; else None."""
+        texts = sheet_texts(self.book[name], max_cells=MAX_CELLS) if self.fast else None
+        return None if texts is None else _checked(texts)
 
     def raw(self, name: str) -> list[tuple[Any, ...]]:
         rows = sheet_rows(self.book[name], max_cells=MAX_CELLS) if self.fast else None
@@ -256,6 +250,9 @@ def read_xlsx(data: bytes, book: NoteBook, picker: HeaderPicker, sheet: str | No
 
 def _with_formulas(data: bytes, reader: _Openpyxl, name: str, book: NoteBook) -> list[list[str]]:
     """Rows of a sheet read by openpyxl; formula cells get the value Excel saved (or a clear refusal)."""
+    texts = reader.texts(name)
+    if texts is not None:
+        return texts
     raw = reader.raw(name)
     formulas = [(r, c) for r, row in enumerate(raw) for c, v in enumerate(row) if isinstance(v, str) and v.startswith("=")]
     if not formulas:

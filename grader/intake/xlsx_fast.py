@@ -7,15 +7,13 @@ own number/date converters — so each row holds the same values. It handles the
 and pandas write (numbers, shared and inline strings, booleans, errors, ISO dates, date-styled serials);
 for anything else (formulas, rich inline text, prefixed tags, cells or rows without a reference, …)
 :func:`sheet_rows` returns None and the caller lets openpyxl read the sheet. A test reads many workbooks
-both ways and requires the same rows.
+both ways and requires the same rows. (:mod:`grader.intake.xlsx_texts` gives the rows' texts directly.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
@@ -136,7 +134,12 @@ def _body(data: bytes) -> bytes:
     return data[open_end + 1:end]
 
 
-def _parse(data: bytes, cells: _Cells, max_row: int | None) -> list[tuple[int, list[tuple[int, Any]]]]:
+Plain = Callable[[list[tuple[bytes, ...]], bytes, "_Cells"], list[tuple[int, Any]]]
+General = Callable[[bytes, int, "_Cells"], list[tuple[int, Any]]]
+
+
+def _parse(data: bytes, cells: _Cells, max_row: int | None, plain: Plain,
+           general: General) -> list[tuple[int, list[tuple[int, Any]]]]:
     body = _body(data)
     if b"\r" in body:
         raise Unsupported("carriage returns (line ends an XML parser would normalise)")
@@ -169,9 +172,9 @@ def _parse(data: bytes, cells: _Cells, max_row: int | None) -> list[tuple[int, l
             break
         found = _PLAIN_CELL.findall(content)
         if len(found) == content.count(b"<c ") + content.count(b"<c>"):
-            rows.append((index, _plain_cells(found, number, cells)))
+            rows.append((index, plain(found, number, cells)))
         else:
-            rows.append((index, _general_cells(content, index, cells)))
+            rows.append((index, general(content, index, cells)))
     return rows
 
 
@@ -214,90 +217,50 @@ def _general_cells(content: bytes, index: int, cells: _Cells) -> list[tuple[int,
     return values
 
 
-def sheet_rows(worksheet: Any, max_row: int | None = None, *, max_cells: int | None = None) -> list[tuple[Any, ...]] | None:
-    """``list(worksheet.iter_rows(max_row=max_row, values_only=True))`` of an openpyxl read-only worksheet,
-    or None when the sheet holds something this scanner does not read, or (``max_cells``) more cell elements
-    than that: openpyxl then reads it row by row, under the caller's own cap."""
+def _scan(worksheet: Any, max_row: int | None, max_cells: int | None, *, plain: Plain, general: General,
+          fill: Any) -> list[list[Any]] | None:
+    """The sheet's rows padded as ``ReadOnlyWorksheet._cells_by_row`` pads them (``fill`` for a missing cell),
+    or None when the scanner declines the sheet."""
     try:
         data = worksheet.parent._archive.read(worksheet._worksheet_path)
         if max_cells is not None and max_row is None and data.count(b"<c") > max_cells:
             return None
-        parsed = _parse(data, _Cells(worksheet), max_row or worksheet.max_row)
+        parsed = _parse(data, _Cells(worksheet), max_row or worksheet.max_row, plain, general)
     except (Unsupported, KeyError, ValueError, IndexError, UnicodeDecodeError):
         return None
     max_col = worksheet.max_column
     max_row = max_row or worksheet.max_row
-    empty: tuple[Any, ...] = (None,) * max_col if max_col is not None else ()
-    out: list[tuple[Any, ...]] = []
+    out: list[list[Any]] = []
     counter = 1
     for index, values in parsed:  # the same padding and gaps as ReadOnlyWorksheet._cells_by_row
         if max_row is not None and index > max_row:
-            out.extend([empty] * (max_row + 1 - counter))
+            out.extend([fill] * (max_col or 0) for _ in range(max_row + 1 - counter))
             break
         while counter < index:
-            out.append(empty)
+            out.append([fill] * (max_col or 0))
             counter += 1
-        out.append(_row(values, max_col))
+        out.append(_row(values, max_col, fill))
         counter += 1
     return out
 
 
-def _row(values: list[tuple[int, Any]], max_col: int | None) -> tuple[Any, ...]:
+def sheet_rows(worksheet: Any, max_row: int | None = None, *, max_cells: int | None = None) -> list[tuple[Any, ...]] | None:
+    """``list(worksheet.iter_rows(max_row=max_row, values_only=True))`` of an openpyxl read-only worksheet,
+    or None when the sheet holds something this scanner does not read, or (``max_cells``) more cell elements
+    than that: openpyxl then reads it row by row, under the caller's own cap."""
+    rows = _scan(worksheet, max_row, max_cells, plain=_plain_cells, general=_general_cells, fill=None)
+    return None if rows is None else [tuple(row) for row in rows]
+
+
+def _row(values: list[tuple[int, Any]], max_col: int | None, fill: Any) -> list[Any]:
     if not values and not max_col:
-        return ()
+        return []
     width = max_col or values[-1][0]
-    row: list[Any] = [None] * width
+    row: list[Any] = [fill] * width
     for column, value in values:
         if 1 <= column <= width:
             row[column - 1] = value
-    return tuple(row)
+    return row
 
 
-# ---- sheet sizes at load time -------------------------------------------------------------------------
-# openpyxl's read-only load sizes every sheet from its <dimension> element, with an XML parse that runs until
-# that element or the end of <sheetData>: for a sheet written without one (openpyxl's write-only mode,
-# pandas, this grader) it parses the whole sheet once just to learn nothing (0.5 s for 3 000 rows in
-# Pyodide). The same answer comes from the first bytes of the part.
-_HEAD_BYTES = 64 * 1024
-_DIMENSION = re.compile(rb"<dimension\b([^>]*)/?>")
-_SIZING = threading.Lock()
-
-
-def _quick_size(worksheet: Any, original: Any) -> None:
-    """ReadOnlyWorksheet._get_size from the part's first bytes; openpyxl's own when they do not tell."""
-    from openpyxl.worksheet.dimensions import SheetDimension  # noqa: PLC0415
-
-    try:
-        with worksheet._get_source() as src:
-            head = src.read(_HEAD_BYTES)
-        start = head.find(b"<sheetData")
-        if start < 0:
-            raise Unsupported("no plain <sheetData> near the start")
-        found = list(_DIMENSION.finditer(head, 0, start))
-        if len(found) > 1:
-            raise Unsupported("several dimensions")
-        if found:
-            ref = _attrs(found[0].group(1)).get(b"ref")
-            if ref is None:
-                raise Unsupported("dimension without ref")
-            dims = SheetDimension(ref=ref.decode("ascii")).boundaries
-            worksheet._min_column, worksheet._min_row, worksheet._max_column, worksheet._max_row = dims
-    except Exception:  # anything unusual: openpyxl sizes the sheet (and raises its own errors)
-        original(worksheet)
-
-
-@contextlib.contextmanager
-def quick_sizes() -> Iterator[None]:
-    """Within: openpyxl read-only workbooks size their sheets from the parts' first bytes (same sizes)."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # noqa: PLC0415
-
-    with _SIZING:
-        original = ReadOnlyWorksheet._get_size
-        ReadOnlyWorksheet._get_size = lambda self: _quick_size(self, original)
-        try:
-            yield
-        finally:
-            ReadOnlyWorksheet._get_size = original
-
-
-__all__ = ["quick_sizes", "sheet_rows"]
+__all__ = ["Unsupported", "sheet_rows"]
