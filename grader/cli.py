@@ -11,14 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import datasets
@@ -43,6 +41,7 @@ from grader.grading import build_gradebook
 from grader.intake.collect import collect
 from grader.log import debug_enabled, enable_debug, log_exception
 from grader.parallel import DEFAULT_FILE_MEMORY, DEFAULT_FILE_TIMEOUT, FileLimits
+from grader.progress import with_progress
 from grader.render import RENDERERS
 from grader.render.common import fmt_points
 from grader.render.terminal import show
@@ -62,10 +61,6 @@ __all__ = [
     "main_report",
 ]
 
-PROGRESS_MIN_FILES = 6
-"""Show a progress bar from this many files on."""
-PROGRESS_AFTER = 1.0
-"""…and only once the run has taken this many seconds."""
 OUTPUT_HELP = {"json": "JSON 成绩文件", "csv": "CSV（Excel 可直接打开）", "xlsx": "Excel 成绩单", "html": "HTML 成绩单"}
 
 
@@ -114,7 +109,7 @@ def main_grade(
     subs = collect(paths, specs, exercise=exercise, student=student, roster=roster)
     if not subs:
         raise UsageError(msg("no_paths", lang))
-    gradebook = _with_progress(subs, lambda progress: build_gradebook(
+    gradebook = with_progress(subs, lambda progress: build_gradebook(
         subs, specs, roster=roster, progress=progress, jobs=jobs or os.cpu_count() or 1, duplicates=duplicates,
         limits=file_limits or FileLimits()), lang, quiet)
     for fmt, path in (outputs or {}).items():
@@ -128,27 +123,6 @@ def main_grade(
                                         n=gradebook.summary.errors))
         return EXIT_SOME_ERRORS
     return EXIT_OK
-
-
-def _with_progress(subs: list[Any], run: Callable[[Any], Any], lang: str, quiet: bool = False) -> Any:
-    """Run with a progress bar on stderr (files done / total, ETA) once the run has taken a second.
-
-    Silent with ``-q``, when stderr is not a terminal, or for a handful of files.
-    """
-    err = console_for(stderr=True)
-    if quiet or not err.is_terminal or len(subs) < PROGRESS_MIN_FILES:
-        return run(None)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, auto_refresh=False) as progress:
-        task = progress.add_task(msg("grading", lang), total=len(subs))
-        started = time.monotonic()
-
-        def advance(_sub: Any) -> None:
-            progress.advance(task)
-            if time.monotonic() - started > PROGRESS_AFTER:
-                progress.refresh()
-
-        return run(advance)
 
 
 def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_dir: str | Path | None = None,

@@ -9,7 +9,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from grader.checks import REGISTRY, CheckContext, run_check
-from grader.checks.sms import expanded_length, review_requests, segments, split_signature
+from grader.checks.sms import expanded_length, segments, split_signature
+from grader.checks.sms_words import review_requests
 from grader.spec import CheckSpec
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -217,6 +217,18 @@ def test_report_without_html_writes_next_to_the_gradebook(graded, tmp_path, caps
     assert "班级报告.html" in out.replace("\n", "") and "已写入" in out
 
 
+def test_a_hand_edited_gradebook_gets_one_chinese_line(graded, tmp_path, capsys):
+    data = json.loads((graded["out"] / "g.json").read_text(encoding="utf-8"))
+    del data["results"][0]["file"]  # what an edit in a text editor can do
+    book = tmp_path / "改过的成绩.json"
+    book.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert "成绩文件格式不对" in err and "重新生成" in err
+    assert "KeyError" not in err and "Traceback" not in err
+
+
 def test_key_is_full_marks_and_dataset(tmp_path, capsys):
     out = tmp_path / "key"
     assert main(["key", EXERCISE, "--student", "2023002", "--out", str(out), *EX]) == 0
