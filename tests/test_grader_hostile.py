@@ -92,6 +92,10 @@ def hostile_class(tmp_path_factory, good_csv, other_csv):
     big_sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + \
         b"<row>" + cell * 45_000 + b"</row></sheetData></worksheet>"
     (folder / f"2024023_{EX}.xlsx").write_bytes(_xlsx_with({"xl/worksheets/sheet1.xml": big_sheet}))
+    far = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' \
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="XFD1" t="inlineStr"><is><t>b</t></is></c></row>' \
+        b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>c</t></is></c></row></sheetData></worksheet>'
+    (folder / f"2024030_{EX}.xlsx").write_bytes(_xlsx_with({"xl/worksheets/sheet1.xml": far}))  # 3 cells, 17 G laid out
     os.symlink("/etc/passwd", folder / f"2024024_{EX}.csv")
     (folder / "linked_dir").symlink_to("/etc", target_is_directory=True)
     os.mkfifo(folder / f"2024025_{EX}.csv")
@@ -115,6 +119,7 @@ EXPECTED = {
     f"2024021_{EX}.xlsx": "共享字符串表解压后",
     f"2024022_{EX}.xlsx": "共享字符串表声明了 50000000 个",
     f"2024023_{EX}.xlsx": "工作表解压后",
+    f"2024030_{EX}.xlsx": "宽到第 16384 列",
     f"2024024_{EX}.csv": "已跳过：链接/特殊文件",
     "linked_dir": "已跳过：链接/特殊文件",
     f"2024025_{EX}.csv": "已跳过：链接/特殊文件",

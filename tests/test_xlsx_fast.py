@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import io
 import json
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -19,6 +20,12 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from grader.intake.cells import cell_text
+from grader.intake.errors import ReadError
+from grader.intake.headers import Header
+from grader.intake.limits import MAX_CELLS
+from grader.intake.normalize import NoteBook
+from grader.intake.xlsx import read_xlsx
+from grader.intake.xlsx_extent import sheet_extent
 from grader.intake.xlsx_fast import sheet_rows
 from grader.intake.xlsx_sizes import quick_sizes
 from grader.intake.xlsx_texts import sheet_texts
@@ -211,6 +218,12 @@ def test_same_rows_in_pyodide(pyodide):
 import io, json
 from openpyxl import load_workbook
 from grader.intake.cells import cell_text
+from grader.intake.errors import ReadError
+from grader.intake.headers import Header
+from grader.intake.limits import MAX_CELLS
+from grader.intake.normalize import NoteBook
+from grader.intake.xlsx import read_xlsx
+from grader.intake.xlsx_extent import sheet_extent
 from grader.intake.xlsx_fast import sheet_rows
 from grader.intake.xlsx_texts import sheet_texts
 out = []
@@ -236,6 +249,54 @@ def test_a_sheet_over_the_cell_cap_is_left_to_the_counting_reader():
     assert sheet_rows(sheet, max_cells=89) is None
     assert len(sheet_rows(sheet, max_cells=90)) == 30
     assert sheet_rows(sheet, 3, max_cells=10) is not None  # a head is never more than its rows
+
+
+def test_a_huge_declared_size_is_refused_without_building_it():
+    """Two cells, but a <dimension> of 16 384 columns × 1 048 576 rows: the padded sheet would hold 17 billion
+    cells. The scanners leave it to openpyxl's row-by-row reader, which stops at the cell cap."""
+    wb = Workbook()
+    wb.active.append(["买家会员名", "成交订单数"])
+    wb.active["A1048576"] = "末行"
+    data = rewrite(saved(wb), "xl/worksheets/sheet1.xml",
+                   lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml))
+    with quick_sizes():
+        sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    assert (sheet.max_row, sheet.max_column) == (1048576, 16384)
+    assert sheet_rows(sheet, max_cells=MAX_CELLS) is None and sheet_texts(sheet, max_cells=MAX_CELLS) is None
+    assert len(sheet_texts(sheet, 3, max_cells=MAX_CELLS)) == 3  # a head is still read
+    with pytest.raises(ReadError, match="单元格"):
+        read_xlsx(data, NoteBook(), lambda _rows: Header(),
+                  engine="openpyxl")
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("layout", ["space", "newline", "spans first"])
+def test_cells_far_apart_are_refused_before_a_reader_lays_them_out(engine, layout):
+    """Cells at XFD1 and A1048576 (a few bytes): calamine would allocate 17 billion cells and abort the process."""
+    wb = Workbook()
+    wb.active.append(["买家会员名", "成交订单数"])
+    wb.active["XFD1"] = "远"
+    wb.active["A1048576"] = "末行"
+    change = {"space": lambda xml: xml,
+              "newline": lambda xml: xml.replace(b' r="', b'\nr="'),
+              "spans first": lambda xml: re.sub(rb'<row r="([0-9]+)"([^>]*)>', rb'<row\2 r="\1">', xml)}[layout]
+    data = rewrite(saved(wb), "xl/worksheets/sheet1.xml", change)
+    assert load_workbook(io.BytesIO(data), read_only=True).active.max_row == 1048576  # still a valid workbook
+    with pytest.raises(ReadError, match="宽到第 16384 列"):
+        read_xlsx(data, NoteBook(), lambda _rows: Header(), engine=engine)
+
+
+def test_ordinary_wide_and_long_sheets_are_not_refused():
+    wb = Workbook()
+    for i in range(3_000):
+        wb.active.append([f"客户{i}", i, *range(30)])  # 32 columns (to AF), 3 000 rows
+    rows, _header = read_xlsx(saved(wb), NoteBook(), lambda _rows: Header(), engine="calamine")
+    assert len(rows) == 3_000 and len(rows[0]) == 32
+    long = Workbook(write_only=True)
+    sheet = long.create_sheet()
+    for i in range(100_000):
+        sheet.append([f"客户{i}", i])  # 100 000 rows × 2 columns: 200 000 cells, within the cap
+    assert sheet_extent(zipfile.ZipFile(io.BytesIO(saved(long))).read("xl/worksheets/sheet1.xml")) == (100_000, 2)
 
 
 def sizes(data: bytes, quick: bool) -> list[tuple]:

@@ -24,6 +24,7 @@ from grader.intake.headers import HEADER_SEARCH_ROWS, Header
 from grader.intake.limits import MAX_CELLS
 from grader.intake.normalize import NoteBook
 from grader.intake.tables import HeaderPicker
+from grader.intake.xlsx_extent import check_extents
 from grader.intake.xlsx_fast import sheet_rows
 from grader.intake.xlsx_sizes import quick_sizes
 from grader.intake.xlsx_texts import sheet_texts
@@ -225,6 +226,7 @@ def read_xlsx(data: bytes, book: NoteBook, picker: HeaderPicker, sheet: str | No
               engine: str | None = None) -> tuple[list[list[str]], Header]:
     """(rows, header) of the answer sheet. ``engine``: ``calamine`` | ``openpyxl`` | None (the fastest usable)."""
     zf = guard_zip(data)
+    check_extents(zf)
     if engine is None:
         engine = "calamine" if _calamine is not None else "openpyxl"
     try:

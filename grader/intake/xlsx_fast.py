@@ -230,6 +230,9 @@ def _scan(worksheet: Any, max_row: int | None, max_cells: int | None, *, plain: 
         return None
     max_col = worksheet.max_column
     max_row = max_row or worksheet.max_row
+    last = parsed[-1][0] if parsed else 0
+    if max_cells is not None and min(last, max_row or last) * (max_col or 0) > max_cells:
+        return None  # padded to a (declared) width and height past the cap: the counting reader refuses it
     out: list[list[Any]] = []
     counter = 1
     for index, values in parsed:  # the same padding and gaps as ReadOnlyWorksheet._cells_by_row
