@@ -286,6 +286,19 @@ def test_cells_far_apart_are_refused_before_a_reader_lays_them_out(engine, layou
         read_xlsx(data, NoteBook(), lambda _rows: Header(), engine=engine)
 
 
+@pytest.mark.parametrize(("cell", "words"), [("ZZZZ1", "宽到第 475254 列，上限 500 列"),  # past XFD: no reader's limit
+                                             ("A99999999", "排到第 99999999 行")])
+def test_a_single_far_cell_is_refused(cell, words):
+    wb = Workbook()
+    wb.active.append(["买家会员名", "成交订单数"])
+    wb.active.append(["张三", 1])
+    row = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    data = rewrite(saved(wb), "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</sheetData>", f'<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'.encode()))
+    with pytest.raises(ReadError, match=words):
+        read_xlsx(data, NoteBook(), lambda _rows: Header())
+
+
 def test_ordinary_wide_and_long_sheets_are_not_refused():
     wb = Workbook()
     for i in range(3_000):

@@ -15,15 +15,15 @@ import zipfile
 
 from grader.intake.errors import TOO_COMPLEX, ReadError
 from grader.intake.limits import MAX_CELLS
+from grader.intake.tables import MAX_COLUMNS
 
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 # r="…" holds digits only in a row tag and a column's letters first in a cell. Writers put a space before an
 # attribute, and a pattern starting with that literal is a fast search; a part with another white space before
 # r= is searched with the general (five times slower) pattern.
 _ROW = {" ": re.compile(rb" r=[\"']([0-9]+)[\"']"), "any": re.compile(rb"\sr=[\"']([0-9]+)[\"']")}
-_WIDE_CELL = {" ": re.compile(rb" r=[\"']([A-Za-z]{2,3})[0-9]"), "any": re.compile(rb"\sr=[\"']([A-Za-z]{2,3})[0-9]")}
+_WIDE_CELL = {" ": re.compile(rb" r=[\"']([A-Za-z]{2,})[0-9]"), "any": re.compile(rb"\sr=[\"']([A-Za-z]{2,})[0-9]")}
 _NARROW_CELL = re.compile(rb"\sr=[\"']([A-Za-z])[0-9]")
-_MAX_COLUMNS = 16384  # XFD: the widest sheet Excel has
 
 
 def _column(letters: bytes) -> int:
@@ -38,9 +38,7 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     is long enough for its width within A–Z to matter."""
     space = "any" if b"\nr=" in xml or b"\tr=" in xml or b"\rr=" in xml else " "
     rows = max((int(n) for n in _ROW[space].findall(xml)), default=0)
-    if rows * _MAX_COLUMNS <= MAX_CELLS:
-        return rows, 26  # too few rows for any width to matter
-    wide = max((_column(c) for c in _WIDE_CELL[space].findall(xml)), default=0)
+    wide = max((_column(c) for c in _WIDE_CELL[space].findall(xml)), default=0)  # past Z, even past XFD
     if wide or rows * 26 <= MAX_CELLS:
         return rows, max(wide, 26)
     return rows, _narrow_width(xml, space)  # a long sheet within A–Z: its own width counts
@@ -55,11 +53,15 @@ def _narrow_width(xml: bytes, space: str) -> int:
 
 
 def check_extents(zf: zipfile.ZipFile) -> None:
-    """Refuse a workbook one of whose sheets would be laid out past :data:`MAX_CELLS` cells."""
+    """Refuse a workbook one of whose sheets would be laid out wider than a CSV header may be, or past
+    :data:`MAX_CELLS` cells."""
     for info in zf.infolist():
         if not _SHEET.match(info.filename):
             continue
         rows, columns = sheet_extent(zf.read(info))
+        if columns > MAX_COLUMNS:  # the same width cap as a CSV header
+            raise ReadError(TOO_COMPLEX.format(what=f"工作表宽到第 {columns} 列，上限 {MAX_COLUMNS} 列；"
+                                                    "可能有单元格被误填在很远的位置"))
         if rows * columns > MAX_CELLS:
             raise ReadError(TOO_COMPLEX.format(
                 what=f"工作表的数据从第 1 行排到第 {rows} 行、宽到第 {columns} 列，超过 {MAX_CELLS} 个单元格；"
