@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from grader.gradebook import Entry, Gradebook
 from grader.render.common import fmt_points, status_text
+from grader.render.common import html_escape as escape
 
 __all__ = ["CheckFeedback", "ExerciseFeedback", "StudentFeedback", "build_feedback", "feedback_name",
            "render_feedback", "render_index", "write_feedback"]

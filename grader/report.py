@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from grader.gradebook import Entry, Gradebook
 from grader.render.common import fmt_points, policy_lines
+from grader.render.common import html_escape as escape
 from grader.render.html_out import page
 
 __all__ = ["ClassReport", "Cluster", "Distribution", "FailedCheck", "build_report", "load_gradebook",

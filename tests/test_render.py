@@ -343,3 +343,30 @@ def test_terminal_hints_never_break_inside_code(width):
     assert "".join(p.strip() for p in pieces).replace(" ", "") == hint.strip().replace(" ", "")
     for word in re.findall(r"[!-~]+", hint):  # pd.to_datetime(列, / format="mixed") / groupby("买家会员名")
         assert any(word in p for p in pieces), (word, pieces)
+
+
+def test_control_characters_from_students_are_shown_not_obeyed():
+    """A zip member named with an escape sequence, a line break in a name, a NUL in a student's cell: the terminal
+    shows symbols instead of clearing the screen or splitting a row, and 成绩.xlsx is still written."""
+    from rich.console import Console
+
+    from grader.render.terminal import show
+
+    name = "作业.zip/2023001_\x1b[2J\x1b[31mEVIL\x07_old-\nb\rcustomers.csv"
+    entries = [Entry(_result("2023001", "old-customers", 3.0, file=name, message="多出客户 张\x00三",
+                             details=["张\x1b三 不是老客户", "\x85下一行"]))]
+    titles = {"old-customers": "老客户筛选"}
+    stamp = Stamp("0.1.0", "2.2.3", {}, {}, "")
+    bad = Gradebook(entries, summarise(entries, titles), stamp, titles)
+    out = io.StringIO()
+    console = Console(file=out, width=200, force_terminal=True, color_system="standard")
+    show(bad, console, "zh")
+    printed = out.getvalue()
+    assert "\x1b[2J" not in printed and "\x07" not in printed and "\x00" not in printed and "\r" not in printed
+    assert "␛[2J␛[31mEVIL␇_old-␊b␍customers.csv" in printed
+    wb = load_workbook(io.BytesIO(RENDERERS["xlsx"](bad, "zh")))
+    cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("␛[2J" in c for c in cells) and any("张␀三" in c for c in cells)
+    assert all(ch >= " " or ch == "\n" for c in cells for ch in c)
+    page = RENDERERS["html"](bad, "zh").decode("utf-8")
+    assert "\x1b" not in page and "␛[2J" in page

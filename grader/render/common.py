@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from grader.gradebook import STATE_LABELS
@@ -19,6 +20,24 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# C0 controls and DEL as their Unicode control pictures (␛ for ESC, ␊ for a line feed …), C1 controls as �
+_VISIBLE = {**{code: 0x2400 + code for code in range(0x20)}, 0x7F: 0x2421, **dict.fromkeys(range(0x80, 0xA0), 0xFFFD)}
+
+
+def visible(value: Any) -> Any:
+    """Text with every control character shown as a symbol; other values unchanged.
+
+    File names and cells come from students: an escape sequence in a zip member's name would clear or recolour
+    the teacher's terminal, a line break would split a table row, and openpyxl refuses control characters in a
+    worksheet (the whole 成绩.xlsx would fail)."""
+    return value.translate(_VISIBLE) if isinstance(value, str) else value
+
+
+def html_escape(text: str, quote: bool = True) -> str:
+    """``html.escape`` of :func:`visible` text (HTML outputs: report, feedback, gradebook page)."""
+    return html.escape(visible(text), quote)
 
 
 def fmt_points(value: float | None) -> str:

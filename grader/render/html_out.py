@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 from grader.render.common import fmt_points, label, policy_lines, status_text
+from grader.render.common import html_escape as escape
 
 if TYPE_CHECKING:
     from grader.gradebook import Entry, Gradebook

@@ -8,10 +8,10 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.markup import escape
+from rich.markup import escape as markup_escape
 from rich.table import Table
 
-from grader.render.common import fmt_points, label, policy_lines, status_text
+from grader.render.common import fmt_points, label, policy_lines, status_text, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,6 +24,11 @@ NO_LINE_START = "）)，。；：、」”！？"
 FULL_LISTING_MAX = 60
 """Up to this many files every one is listed; above it only those needing attention."""
 
+
+
+def escape(text: str) -> str:
+    """Rich markup escaped, with control characters shown as symbols (names and cells come from students)."""
+    return markup_escape(visible(text))
 
 def _needs_attention(e: Entry) -> bool:
     r = e.result

@@ -19,7 +19,16 @@ except ImportError:  # Pyodide (教师批改 in the browser) has no rich: the sa
     def cell_len(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
-from grader.render.common import failed_checks, hints, join_cn, label, neutralise, policy_lines, status_text
+from grader.render.common import (
+    failed_checks,
+    hints,
+    join_cn,
+    label,
+    neutralise,
+    policy_lines,
+    status_text,
+    visible,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -31,7 +40,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 def _put(ws: Worksheet, row: list[Any]) -> None:
     """Append a row; strings are stored as text, never as formulas."""
-    ws.append([neutralise(v) for v in row])
+    ws.append([neutralise(visible(v)) for v in row])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
