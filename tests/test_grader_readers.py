@@ -212,6 +212,9 @@ BROKEN_CONFIGS = [
     ("a.json", '{"rule": "any",\n}', "第 1 行 “{\"rule\": \"any\",” 末尾多了一个逗号"),
     ("a.json", '{"rule" "any"}', "少了冒号"),
     ("a.json", '{"rule": "any}', "的引号没有配对"),
+    # Python refuses to turn a 4 301-digit text into an integer: the file names the number instead
+    ("a.yaml", "规则: 任一\n等级:\n  - 名称: 银卡\n    交易金额: " + "9" * 100_000 + "\n", "有一个 100000 位长的数字"),
+    ("a.json", '{"等级": [{"名称": "银卡", "交易笔数": ' + "1" * 5_000 + "}]}", "有一个 5000 位长的数字"),
 ]
 
 

@@ -27,6 +27,9 @@ _JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"', re.DOTALL)
 NO_ALIASES = ("YAML 里用了锚点或别名（& 或 *），评分不展开它们；请把每个等级的内容直接写出来，"
               "按练习给出的格式填写")
 TOO_DEEP = "{fmt} 嵌套超过 {n} 层，不是等级配置的格式；请按练习给出的格式填写"
+MAX_DIGITS = 100
+"""A longer run of digits is no amount or count (Python refuses to read an integer of over 4 300 digits)."""
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 
 
 def _syntax(exc: MarkedYAMLError, text: str) -> ReadError:
@@ -68,6 +71,9 @@ def json_depth(text: str) -> int:
 
 def load_document(text: str, fmt: str) -> Any:
     """YAML or JSON text → Python data; raises only :class:`ReadError`."""
+    if (long := _LONG_NUMBER.search(text)) is not None:
+        raise ReadError(f"文件里有一个 {len(long.group())} 位长的数字，等级配置里的金额、笔数、折扣不会这么长；"
+                        "请检查后按练习给出的格式填写")
     if fmt == "json":
         if json_depth(text) > MAX_DEPTH:
             raise ReadError(TOO_DEEP.format(fmt="JSON", n=MAX_DEPTH))
