@@ -169,4 +169,27 @@ def test_roster_formats(tmp_path):
     assert parse_roster(buffer.getvalue()) == ["2024001", "S2024002"]
     with pytest.raises(RosterError):
         parse_roster(b"\xff\xfe\x00garbage")
+
+
+def _workbook(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("roster", [
+    # what schools' rosters look like: a title row, 序号 first, 姓名 first, no header at all, full-width digits
+    _workbook([["2024级电子商务1班学生名单"], ["序号", "学号", "姓名"], [1, "2024001", "张三"], [2, 2024002, "李四"]]),
+    _workbook([["姓名", "学号"], ["张三", "2024001"], ["李四", "2024002"]]),
+    "序号,学 号,姓名\n1,2024001,张三\n2,2024002,李四\n".encode("gbk"),
+    "1 2024001 张三\n2 2024002 李四\n",
+    "２０２４００１　张三\n２０２４００２　李四\n",
+])
+def test_the_student_number_column_is_found_not_the_row_number(roster):
+    assert parse_roster(roster) == ["2024001", "2024002"]
     assert "error" in webgrade.roster("姓名\n张三")

@@ -1,20 +1,36 @@
 """The class roster (``--roster`` and the browser's 名单): 学号 from a text/CSV file, an XLSX or a pasted list.
 
-Text: the first cell of each line (separated by comma, full-width comma, tab or space), UTF-8 (BOM or not)
-or GBK; a header line such as ``学号,姓名`` is skipped because it is no 学号. XLSX: the first column of the
-first sheet. A pasted string without line breaks may be a comma/space-separated list.
+A roster is read as a table — text lines split at commas, full-width commas, tabs or spaces (UTF-8 with or
+without BOM, or GBK); the first sheet of a workbook — and the 学号 column is found the way a teacher would:
+
+1. a header cell in the first rows that names it (学号, 学生学号, 学籍号, 学生编号, 考号, 准考证号, student id);
+   the 学号 are the cells below it;
+2. else the column with the most 学号-like cells: at least :data:`~grader.intake.identity.MIN_DIGITS` digits, so a
+   序号 column (1, 2, 3 …) in front of the 学号 is passed over;
+3. else the first column holding anything that looks like an id (short in-class numbers such as 01, 02).
+
+Full-width digits and letters are read as ASCII. A pasted string without line breaks may be a comma- or
+space-separated list.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
+
+from grader.intake.identity import MIN_DIGITS
 
 __all__ = ["ROSTER_ID", "RosterError", "parse_roster"]
 
 ROSTER_ID = re.compile(r"[A-Za-z]{0,3}\d[A-Za-z0-9-]*")
 """What a 学号 on a roster looks like (letters prefix allowed, e.g. S2024001)."""
 MAX_ROSTER_BYTES = 5 << 20
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
+HEADER_ROWS = 10
+"""A header naming the 学号 column is looked for in this many rows (title rows above it are common)."""
+HEADERS = ("学号", "学生学号", "学籍号", "学生编号", "考号", "准考证号", "studentid", "id")
 
 
 class RosterError(ValueError):
@@ -30,7 +46,7 @@ def _decode(raw: bytes) -> str:
     raise RosterError("编码无法识别")
 
 
-def _xlsx_cells(raw: bytes) -> list[str]:
+def _xlsx_rows(raw: bytes) -> list[list[str]]:
     from openpyxl import load_workbook  # noqa: PLC0415  (only for XLSX rosters)
 
     try:
@@ -38,16 +54,56 @@ def _xlsx_cells(raw: bytes) -> list[str]:
     except Exception:  # any broken workbook: one line, not an exception name
         raise RosterError("Excel 文件无法打开") from None
     try:
-        sheet = book.worksheets[0]
-        cells = []
-        for row in sheet.iter_rows(min_col=1, max_col=1, max_row=20000, values_only=True):
-            value = row[0] if row else None
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            cells.append("" if value is None else str(value))
-        return cells
+        rows = []
+        for row in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS, values_only=True):
+            rows.append([_cell(value) for value in row])
+        return rows
     finally:
         book.close()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value)
+
+
+def _text_rows(text: str) -> list[list[str]]:
+    lines = [_normal(line) for line in text.splitlines() if line.strip()][:MAX_ROWS]  # full-width space → " "
+    return [re.split(r"[,，\t ]+", line, maxsplit=MAX_COLUMNS)[:MAX_COLUMNS] for line in lines]
+
+
+def _normal(cell: str) -> str:
+    return unicodedata.normalize("NFKC", cell).strip()
+
+
+def _header_column(rows: list[list[str]]) -> tuple[int, int] | None:
+    """(row, column) of a header cell that names the 学号 column, in the first rows."""
+    for r, row in enumerate(rows[:HEADER_ROWS]):
+        for c, cell in enumerate(row):
+            if re.sub(r"[\s_/-]", "", cell).lower() in HEADERS:
+                return r, c
+    return None
+
+
+def _ids(cells: list[str]) -> list[str]:
+    return [cell for cell in cells if ROSTER_ID.fullmatch(cell)]
+
+
+def _column(rows: list[list[str]], c: int, start: int = 0) -> list[str]:
+    return [row[c] for row in rows[start:] if c < len(row)]
+
+
+def _choose(rows: list[list[str]]) -> list[str]:
+    found = _header_column(rows)
+    if found is not None:
+        return _ids(_column(rows, found[1], found[0] + 1))
+    width = max((len(row) for row in rows), default=0)
+    columns = [_ids(_column(rows, c)) for c in range(width)]
+    long = [sum(1 for cell in ids if sum(ch.isdigit() for ch in cell) >= MIN_DIGITS) for ids in columns]
+    if any(long):
+        return columns[long.index(max(long))]  # ties: the leftmost
+    return next((ids for ids in columns if ids), [])
 
 
 def parse_roster(data: bytes | str) -> list[str]:
@@ -55,17 +111,12 @@ def parse_roster(data: bytes | str) -> list[str]:
     if isinstance(data, bytes):
         if len(data) > MAX_ROSTER_BYTES:
             raise RosterError("文件过大（名单应只有学号和姓名）")
-        items = _xlsx_cells(data) if data.startswith(b"PK\x03\x04") else _lines(_decode(data), single_line_list=False)
+        rows = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _text_rows(_decode(data))
     else:
-        items = _lines(data, single_line_list=True)
-    ids = [i.strip() for i in items if ROSTER_ID.fullmatch(i.strip())]
+        rows = _text_rows(data)
+        if len(rows) == 1:  # one pasted line: a list of 学号, not a table row
+            rows = [[cell] for cell in rows[0]]
+    ids = _choose([[_normal(cell) for cell in row] for row in rows])
     if not ids:
         raise RosterError("没有找到学号")
     return list(dict.fromkeys(ids))
-
-
-def _lines(text: str, *, single_line_list: bool) -> list[str]:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if single_line_list and len(lines) <= 1:
-        return re.split(r"[,，\s]+", text.strip())
-    return [re.split(r"[,，\t ]", line, maxsplit=1)[0] for line in lines]
