@@ -132,12 +132,16 @@ def hostile_files(folder: Path, good: bytes) -> dict[str, Path]:
             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n规则: 任一\n等级:\n  - 名称: 银卡\n    交易金额: *c\n")
     strings = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                + b"<si><t>padding</t></si>" * 2_000_000 + b"</sst>")
+    far = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+           b'<c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="XFD1" t="inlineStr"><is><t>b</t></is></c></row>'
+           b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>c</t></is></c></row></sheetData></worksheet>')
     files = {
         "CSV, 100 000 columns": ("2024001_old-customers.csv",
                                  (",".join(f"c{i}" for i in range(100_000)) + "\n").encode()),
         "YAML alias bomb": ("2024001_tier-config.yaml", bomb.encode()),
         "JSON 10 000 deep": ("2024001_tier-config.json", b"[" * 10_000 + b"]" * 10_000),
         "XLSX sharedStrings 2 M": ("2024001_old-customers.xlsx", _xlsx_part("xl/sharedStrings.xml", strings)),
+        "XLSX cells at XFD1 and A1048576": ("2024001_old-customers.xlsx", _xlsx_part("xl/worksheets/sheet1.xml", far)),
         "CSV 150 000 rows (largest allowed kind)": ("2024002_old-customers.csv",
                                                     good + b"".join(b"x%d,2,100\n" % i for i in range(150_000))),
     }
