@@ -16,6 +16,7 @@ import zipfile
 from grader.intake.errors import TOO_COMPLEX, ReadError
 from grader.intake.limits import MAX_CELLS
 from grader.intake.tables import MAX_COLUMNS
+from grader.intake.xlsx_fast import column_number
 
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 # r="…" holds digits only in a row tag and a column's letters first in a cell. Writers put a space before an
@@ -23,14 +24,7 @@ _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 # r= is searched with the general (five times slower) pattern.
 _ROW = {" ": re.compile(rb" r=[\"']([0-9]+)[\"']"), "any": re.compile(rb"\sr=[\"']([0-9]+)[\"']")}
 _WIDE_CELL = {" ": re.compile(rb" r=[\"']([A-Za-z]{2,})[0-9]"), "any": re.compile(rb"\sr=[\"']([A-Za-z]{2,})[0-9]")}
-_NARROW_CELL = re.compile(rb"\sr=[\"']([A-Za-z])[0-9]")
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ch - 64
-    return number
+_NARROW_CELL = {" ": re.compile(rb" r=[\"']([A-Za-z])[0-9]"), "any": re.compile(rb"\sr=[\"']([A-Za-z])[0-9]")}
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:
@@ -38,18 +32,14 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     is long enough for its width within A–Z to matter."""
     space = "any" if b"\nr=" in xml or b"\tr=" in xml or b"\rr=" in xml else " "
     rows = max((int(n) for n in _ROW[space].findall(xml)), default=0)
-    wide = max((_column(c) for c in _WIDE_CELL[space].findall(xml)), default=0)  # past Z, even past XFD
+    wide = _widest(_WIDE_CELL[space], xml, 0)  # past Z, even past XFD
     if wide or rows * 26 <= MAX_CELLS:
         return rows, max(wide, 26)
-    return rows, _narrow_width(xml, space)  # a long sheet within A–Z: its own width counts
+    return rows, _widest(_NARROW_CELL[space], xml, 1)  # a long sheet within A–Z: its own width counts
 
 
-def _narrow_width(xml: bytes, space: str) -> int:
-    """The widest of columns A–Z that holds a cell."""
-    if space == " ":
-        return next((26 - i for i, letter in enumerate(b"ZYXWVUTSRQPONMLKJIHGFEDCBA")
-                     if b' r="' + bytes([letter]) in xml or b" r='" + bytes([letter]) in xml), 1)
-    return max((_column(c) for c in _NARROW_CELL.findall(xml)), default=1)
+def _widest(pattern: re.Pattern[bytes], xml: bytes, default: int) -> int:
+    return max((column_number(c.upper()) for c in pattern.findall(xml)), default=default)
 
 
 def check_extents(zf: zipfile.ZipFile) -> None:

@@ -56,13 +56,19 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
 _COLUMNS: dict[bytes, int] = {}
 
 
+def column_number(letters: bytes) -> int:
+    """b"A" → 1, b"Z" → 26, b"AA" → 27 (upper-case letters)."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
 def _column(letters: bytes) -> int:
+    """:func:`column_number`, remembered (letters of at most three characters: the cache stays small)."""
     number = _COLUMNS.get(letters)
     if number is None:
-        number = 0
-        for ch in letters:
-            number = number * 26 + ch - 64
-        _COLUMNS[letters] = number
+        number = _COLUMNS[letters] = column_number(letters)
     return number
 
 
@@ -266,4 +272,4 @@ def _row(values: list[tuple[int, Any]], max_col: int | None, fill: Any) -> list[
     return row
 
 
-__all__ = ["Unsupported", "sheet_rows"]
+__all__ = ["Unsupported", "column_number", "sheet_rows"]
