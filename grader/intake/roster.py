@@ -65,7 +65,7 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
 def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "" if value is None else str(value)
+    return "" if value is None else _normal(str(value))
 
 
 def _text_rows(text: str) -> list[list[str]]:
@@ -116,7 +116,7 @@ def parse_roster(data: bytes | str) -> list[str]:
         rows = _text_rows(data)
         if len(rows) == 1:  # one pasted line: a list of 学号, not a table row
             rows = [[cell] for cell in rows[0]]
-    ids = _choose([[_normal(cell) for cell in row] for row in rows])
+    ids = _choose(rows)  # cells normalised as they were read
     if not ids:
         raise RosterError("没有找到学号")
     return list(dict.fromkeys(ids))
