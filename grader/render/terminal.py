@@ -25,10 +25,10 @@ FULL_LISTING_MAX = 60
 """Up to this many files every one is listed; above it only those needing attention."""
 
 
-
 def escape(text: str) -> str:
     """Rich markup escaped, with control characters shown as symbols (names and cells come from students)."""
     return markup_escape(visible(text))
+
 
 def _needs_attention(e: Entry) -> bool:
     r = e.result
