@@ -47,8 +47,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Gradebook {path} not found; run grader grade … --json {path} first."},
     "gradebook_bad": {"zh": "成绩文件 {path} 无法读取：{why}；请用 grader grade --json 重新生成。",
                       "en": "Cannot read gradebook {path}: {why}; regenerate it with grader grade --json."},
-    "roster_bad": {"zh": "名单 {path} 无法读取（{why}）；请给出每行一个学号的文本文件。",
-                   "en": "Cannot read roster {path} ({why}); give a text file with one student id per line."},
+    "roster_bad": {"zh": "名单 {path} 无法读取（{why}）；请给出带“学号”列（或每行一个学号）的文本、CSV 或 Excel 名单。",
+                   "en": "Cannot read roster {path} ({why}); give a txt, csv or xlsx roster with a 学号 column "
+                         "(or one student id per line)."},
     "key_failed": {"zh": "练习 {id} 的参考答案无法生成：{why}", "en": "Cannot build the answer key of {id}: {why}"},
     "internal": {"zh": "grader 内部出错（{why}）；请把命令和文件发给课程维护者。",
                  "en": "Internal error in grader ({why}); send the command and files to the maintainers."},

@@ -161,8 +161,7 @@ class Gradebook:
                 created_at=str(stamp_data.get("created_at", "")),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise ValueError("成绩文件格式不对（有结果缺少字段或字段类型不对，可能被手工改过）；"
-                             "请用 grader grade --json 重新生成成绩文件") from None
+            raise ValueError("成绩文件格式不对（有结果缺少字段或字段类型不对，可能被手工改过）") from None
         titles = dict(data.get("titles") or {})
         policy = dict(data.get("policy") or {"duplicates": "latest", "roster": 0})
         return cls(entries, summarise(entries, titles), stamp, titles, policy)

@@ -94,7 +94,7 @@ def roster(data: Any) -> dict[str, Any]:
     try:
         return {"ids": parse_roster(data if isinstance(data, str) else _as_bytes(data))}
     except RosterError as exc:
-        return {"error": f"名单无法读取（{exc}）；请给出每行一个学号的文本、CSV 或 Excel 文件（第一列是学号）。"}
+        return {"error": f"名单无法读取（{exc}）；请给出带“学号”列（或每行一个学号）的文本、CSV 或 Excel 名单。"}
 
 
 def roster_file(path: str) -> dict[str, Any]:
