@@ -155,22 +155,6 @@ def test_call_is_json_and_never_raises():
     assert "error" in json.loads(webgrade.call("grade", "[99999]"))
 
 
-def test_roster_formats(tmp_path):
-    from openpyxl import Workbook
-
-    assert parse_roster("2024001, 2024002 2024003") == ["2024001", "2024002", "2024003"]
-    assert parse_roster("学号,姓名\n2024001,张三\n2024002,李四\n".encode("gbk")) == ["2024001", "2024002"]
-    wb = Workbook()
-    wb.active.append(["学号", "姓名"])
-    wb.active.append([2024001, "张三"])
-    wb.active.append(["S2024002", "李四"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    assert parse_roster(buffer.getvalue()) == ["2024001", "S2024002"]
-    with pytest.raises(RosterError):
-        parse_roster(b"\xff\xfe\x00garbage")
-
-
 def _workbook(rows: list[list]) -> bytes:
     from openpyxl import Workbook
 
@@ -180,6 +164,14 @@ def _workbook(rows: list[list]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def test_roster_formats(tmp_path):
+    assert parse_roster("2024001, 2024002 2024003") == ["2024001", "2024002", "2024003"]
+    assert parse_roster("学号,姓名\n2024001,张三\n2024002,李四\n".encode("gbk")) == ["2024001", "2024002"]
+    assert parse_roster(_workbook([["学号", "姓名"], [2024001, "张三"], ["S2024002", "李四"]])) == ["2024001", "S2024002"]
+    with pytest.raises(RosterError):
+        parse_roster(b"\xff\xfe\x00garbage")
 
 
 @pytest.mark.parametrize("roster", [
