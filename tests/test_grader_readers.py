@@ -20,7 +20,7 @@ from grader.intake.normalize import parse_number
 from grader.intake.readers import MAX_BYTES, ReadError, read_raw, sniff_format
 from grader.spec import parse_spec
 
-SPEC = parse_spec({
+SPEC_DATA = {
     "id": "demo", "title": "演示", "datasets": ["orders"],
     "submission": {
         "kind": "table", "columns": ["买家会员名", "成交订单数", "成交金额"], "key": "买家会员名",
@@ -29,7 +29,8 @@ SPEC = parse_spec({
         "dtypes": {"成交订单数": "int", "成交金额": "float"},
     },
     "checks": [{"kind": "columns", "points": 1}],
-}, Path("demo"))
+}
+SPEC = parse_spec(SPEC_DATA, Path("demo"))
 CONFIG_SPEC = parse_spec({
     "id": "tiers", "title": "等级", "datasets": ["orders"],
     "submission": {"kind": "tier-config", "tiers": {"names": ["银卡", "金卡"]}},
@@ -148,10 +149,13 @@ def test_xlsx_formula_with_cached_value_is_read(tmp_path):
     ("a.csv", b"", "文件是空的"),
     ("a.csv", b"   \r\n \r\n", "只有空白"),
     ("a.csv", b"\x00\x01\x02binary\x00" * 20, "二进制"),
-    ("a.docx", b"whatever", "扩展名 .docx 不是本练习接受的格式"),
+    ("a.numbers", b"whatever", "扩展名 .numbers 不是本练习接受的格式"),
+    ("a.docx", b"PK\x03\x04whatever", "这是 Word 文档（.docx），不是结果文件"),
+    ("截图.png", b"\x89PNG\r\n\x1a\n", "这是图片（.png），不是结果文件"),
+    ("solution.py", b"result = 1\n", "这是 Python 代码文件（.py）"),
     ("a", b"a,b\n1,2\n", "扩展名 （无扩展名）"),
     ("a.yaml", b"a: 1\n", "本练习要提交 .csv、.xlsx 文件"),
-    ("a.xlsx", b"name,amount\n1,2\n", "内容却不是 Excel 工作簿"),
+    ("a.xlsx", b"<html><table><tr><td>1</td></tr></table></html>", "内容却不是 Excel 工作簿"),
     ("a.xls", b"x", "扩展名 .xls"),
     ("a.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel 97-2003"),
     ("a.csv", b"%PDF-1.4 ...", "PDF"),
@@ -167,8 +171,21 @@ def test_truncated_xlsx_and_csv_with_wrong_extension():
     data = xlsx_bytes([["买家会员名"], ["张三"]])
     with pytest.raises(ReadError, match="不完整"):
         read_answer(SPEC, "a.xlsx", data[: len(data) // 2])
+    csv_only = parse_spec({**SPEC_DATA, "submission": {**SPEC_DATA["submission"], "accept": ["csv"]}}, Path("demo"))
     with pytest.raises(ReadError, match="内容却是 Excel 工作簿"):
-        read_answer(SPEC, "a.csv", data)
+        read_answer(csv_only, "a.csv", data)
+
+
+def test_renamed_csv_and_workbook_are_read_by_content_with_a_note():
+    """A CSV renamed .xlsx (a student's way to "make it Excel") and a workbook renamed .csv, when the
+    exercise takes both formats: the same table as the right name gives, and a note saying what happened."""
+    workbook, text = xlsx_bytes(ROWS), csv_text(ROWS).encode("utf-8")
+    for wrong, right, content in (("a.xlsx", "a.csv", text), ("a.csv", "a.xlsx", workbook)):
+        renamed, proper = read_answer(SPEC, wrong, content), read_answer(SPEC, right, content)
+        pd.testing.assert_frame_equal(renamed.value, proper.value)
+        [note] = [n.message for n in renamed.notes if n.code == "renamed"]
+        assert note.startswith("文件扩展名是 ." + wrong.rsplit(".", 1)[1]) and "已按" in note
+        assert "renamed" not in {n.code for n in proper.notes}
 
 
 def _zip_of(members: dict[str, bytes]) -> bytes:

@@ -35,7 +35,8 @@ def specs():
 def keys(specs):
     """The reference answer of each (exercise, student) as a text DataFrame."""
     out = {}
-    for ex, student in (("old-customers", "2024001"), ("old-customers", "2024002"), ("customer-archive", "2024003")):
+    for ex, student in (("old-customers", "2024001"), ("old-customers", "2024002"), ("customer-archive", "2024003"),
+                        ("old-customers", "2024009")):
         _name, data = answer_key(specs[ex], student)
         out[ex, student] = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return out
@@ -113,6 +114,7 @@ def excel_resaved_csv(key: pd.DataFrame) -> bytes:
 def graded(tmp_path_factory, specs, keys):
     root = tmp_path_factory.mktemp("class")
     k1, k2, k3 = keys["old-customers", "2024001"], keys["old-customers", "2024002"], keys["customer-archive", "2024003"]
+    k9 = keys["old-customers", "2024009"]
     (root / "1_张三_2024001_old-customers.csv").write_bytes(k1.to_csv(index=False).encode("utf-8-sig"))
     (root / "2024001_作业.xlsx").write_bytes(wps_second_sheet_with_title_and_total(k1))
     (root / "2024003_customer-archive.xlsx").write_bytes(serial_dates(k3))
@@ -120,6 +122,13 @@ def graded(tmp_path_factory, specs, keys):
     (root / "平台导出.zip").write_bytes(gbk_zip([
         ("作业一_20251201123045/张三_2024002/老客户.xlsx", merged_two_row_header(k2)),
         ("作业一_20251201123045/hw1_2024001_老客户筛选.csv", k1.to_csv(index=False).encode("gbk")),
+        # a CSV renamed .xlsx, the student's code and a screenshot, and what Macs and Excel leave in a folder
+        ("作业一_20251201123045/周九_2024009/老客户筛选.xlsx", k9.to_csv(index=False).encode("utf-8-sig")),
+        ("作业一_20251201123045/周九_2024009/老客户筛选.py", b"import pandas as pd\nresult = None\n"),
+        ("作业一_20251201123045/周九_2024009/截图.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        ("作业一_20251201123045/周九_2024009/~$老客户筛选.xlsx", b"\x06zhoujiu" + bytes(150)),
+        ("__MACOSX/作业一_20251201123045/周九_2024009/._老客户筛选.xlsx", b"\x00\x05\x16\x07" + bytes(80)),
+        ("作业一_20251201123045/.DS_Store", b"\x00\x00\x00\x01Bud1" + bytes(100)),
     ]))
     subs = collect([root], specs, roster=ROSTER)
     entries = grade_submissions(subs, specs)
@@ -152,6 +161,20 @@ def test_folder_only_student_and_chinese_title_in_a_gbk_platform_zip(graded):
     notes = _notes(r)
     assert "学号取自文件夹名“张三_2024002”" in notes and "练习按名称“老客户”" in notes
     assert "表头占两行" in notes and "GBK" in notes
+
+
+def test_renamed_csv_code_screenshot_and_folder_litter(graded):
+    """A CSV renamed .xlsx is graded by its content; code and a picture get the line that says what to hand in;
+    Excel's lock file and macOS's ._ / .DS_Store files are no submissions at all."""
+    r = graded["老客户筛选.xlsx"]
+    assert (r.student, r.exercise, r.score) == ("2024009", "old-customers", r.max_score)
+    assert "内容却是 CSV 文本，已按 CSV 读取" in _notes(r)
+    code, picture = graded["老客户筛选.py"], graded["截图.png"]
+    assert (code.student, code.exercise, code.status) == ("2024009", "old-customers", "error")
+    assert code.error.startswith("这是 Python 代码文件（.py），不是结果文件") and "下载提交文件" in code.error
+    assert (picture.student, picture.exercise, picture.status) == ("2024009", "", "error")
+    assert picture.error.startswith("这是图片（.png），不是结果文件")
+    assert not {name for name in graded if name.startswith(("~$", "._", ".DS"))}
 
 
 def test_time_stamp_and_homework_number_are_not_students(graded):

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from grader.engine import read_answer
+from grader.intake.file_kinds import not_a_result
 from grader.intake.identity import split_name
 from grader.intake.readers import EXTENSIONS, ReadError
 from grader.log import log_exception
@@ -27,7 +28,7 @@ def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tupl
     fmt = EXTENSIONS.get("." + ext)
     ids = "、".join(sorted(specs))
     if fmt is None:
-        return None, NO_EXERCISE.format(ids=ids)
+        return None, not_a_result(filename) or NO_EXERCISE.format(ids=ids)
     matches: list[str] = []
     for ex_id, spec in sorted(specs.items()):
         sub = spec.submission

@@ -20,6 +20,7 @@ import pandas as pd
 
 from grader.intake.documents import load_document
 from grader.intake.errors import FORMAT_NAMES, TOO_COMPLEX, ReadError
+from grader.intake.file_kinds import not_a_result
 from grader.intake.headers import Header, find_header
 from grader.intake.limits import MAX_BYTES
 from grader.intake.normalize import NoteBook
@@ -120,10 +121,12 @@ def _format_from_name(filename: str) -> str | None:
     return EXTENSIONS.get(PurePath(filename).suffix.lower())
 
 
-def _check_kind_matches(declared: str, sniffed: str, filename: str, data: bytes) -> None:
+def _content_format(declared: str, sniffed: str, filename: str, data: bytes, *, accept: list[str], book: NoteBook) -> str:
+    """The format to read: the declared one, or, for a CSV renamed .xlsx (or a workbook renamed .csv) when
+    the exercise takes both, the one the content is, with a note; any other mismatch raises ReadError."""
     if declared == "xlsx" and sniffed == "zip":
         if is_workbook_zip(data):  # a workbook whose parts lie past the sniffed window
-            return
+            return declared
         raise ReadError(DAMAGED_XLSX)  # a zip named .xlsx without a workbook's parts, or cut short
     ext = PurePath(filename).suffix or "（无扩展名）"
     if sniffed == "xls":
@@ -135,9 +138,16 @@ def _check_kind_matches(declared: str, sniffed: str, filename: str, data: bytes)
     if sniffed == "binary":
         raise ReadError(f"文件内容是二进制数据，不是{FORMAT_NAMES[declared]}（可能已损坏或扩展名 {ext} 不对）；请重新导出后再提交")
     if declared == "xlsx" and sniffed != "xlsx":
+        if "csv" in accept and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # not HTML/XML
+            book.add("renamed", f"文件扩展名是 {ext}，内容却是 CSV 文本，已按 CSV 读取；以后请直接保存为 .csv")
+            return "csv"
         raise ReadError(f"文件扩展名是 {ext}，内容却不是 Excel 工作簿；请用 Excel/WPS 另存为 .xlsx，或把扩展名改成实际格式")
     if declared != "xlsx" and sniffed == "xlsx":
+        if "xlsx" in accept:
+            book.add("renamed", f"文件扩展名是 {ext}，内容却是 Excel 工作簿，已按 Excel 读取；以后请直接保存为 .xlsx")
+            return "xlsx"
         raise ReadError(f"文件扩展名是 {ext}，内容却是 Excel 工作簿；请把扩展名改为 .xlsx，或另存为 CSV 后再提交")
+    return declared
 
 
 def read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: HeaderPicker | None = None,
@@ -167,11 +177,14 @@ def _read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: H
         raise ReadError(f"文件有 {len(data) / 1024 / 1024:.1f} MB，超过上限 {MAX_BYTES // 1024 // 1024} MB；提交的应是结果表，不是原始数据")
     fmt = _format_from_name(filename)
     if fmt is None:
+        mistaken = not_a_result(filename, accept)
+        if mistaken:
+            raise ReadError(mistaken)
         ext = PurePath(filename).suffix or "（无扩展名）"
         raise ReadError(f"扩展名 {ext} 不是本练习接受的格式（可用：{wanted}）；请另存为其中一种格式")
     if fmt not in accept:
         raise ReadError(f"本练习要提交 {wanted} 文件，收到的是 {FORMAT_NAMES[fmt]}；请按练习要求的格式另存后再提交")
-    _check_kind_matches(fmt, sniff_format(data), filename, data)
+    fmt = _content_format(fmt, sniff_format(data), filename, data, accept=accept, book=book)
     if fmt in ("yaml", "json"):
         doc = read_document(data, fmt, book)
         return RawDocument(doc, book.notes(), fmt)
