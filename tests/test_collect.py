@@ -8,7 +8,7 @@ import pytest
 from fixtures.zips import bomb_zip, encrypted_flag_zip, flag_bits, gbk_zip, plain_zip
 
 from grader.intake.collect import collect
-from grader.intake.identity import parse_name
+from grader.intake.identity import identify, parse_name
 from grader.intake.limits import Limits
 
 IDS = ["old-customers", "customers", "tier-config", "rfm"]
@@ -28,7 +28,15 @@ IDS = ["old-customers", "customers", "tier-config", "rfm"]
         ("2023001-张三-old-customers.csv", ("2023001", "old-customers")),
         ("S2023001_rfm.yaml", ("S2023001", "rfm")),  # longest id wins only when it is the suffix
         ("folder/sub/2023002_rfm.csv", ("2023002", "rfm")),
-        ("2023001_oldcustomers.csv", ("2023001", None)),  # never guessed
+        # an id retyped with other separators, none, or spaces; after a hyphenated 学号; not inside another word
+        ("2023001_oldcustomers.csv", ("2023001", "old-customers")),
+        ("2023001_old_customers.csv", ("2023001", "old-customers")),
+        ("2023001 Old Customers.csv", ("2023001", "old-customers")),
+        ("2023001 old-customers.csv", ("2023001", "old-customers")),
+        ("2023001-old-customers.csv", ("2023001", "old-customers")),
+        ("2023001_tier_config.yaml", ("2023001", "tier-config")),
+        ("2023001_goldcustomers.csv", ("2023001", None)),
+        ("2023001_new-customers.csv", ("2023001", None)),
         ("张三_rfm.csv", (None, "rfm")),
         ("rfm.csv", (None, "rfm")),
         ("notes.txt", (None, None)),
@@ -196,3 +204,10 @@ def test_folders_above_the_given_path_never_name_the_student(tmp_path: Path):
     assert subs["张三_2024001/rfm.csv"].student == "2024001"
     [single] = collect([home / "张三_2024001" / "rfm.csv"], IDS)
     assert single.student == "2024001"  # the file's own folder counts
+
+
+def test_a_retyped_id_is_a_guess_with_a_note():
+    ident = identify("2023001_Old Customers.csv", {ex: () for ex in IDS})
+    assert ident.exercise == "old-customers"
+    assert ident.exercise_notes == ["练习按名称“old customers”认定为 old-customers"]
+    assert identify("2023001_old-customers.csv", {ex: () for ex in IDS}).exercise_notes == []

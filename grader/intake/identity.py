@@ -135,18 +135,26 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", _nfkc(text)).lower()
 
 
+def _spaced(text: str) -> str:
+    return re.sub(r"\s+", " ", _nfkc(text)).lower()
+
+
 def find_exercise(path: str, names: Mapping[str, Iterable[str]]) -> tuple[str | None, list[str]]:
     """(exercise id, notes): ``names`` maps each id to its title and aliases."""
     for i, comp in enumerate(_components(path)):
-        text = _key(comp)
+        text, spaced = _key(comp), _spaced(comp)
         best: tuple[int, str, str] | None = None
         for ex_id, words in names.items():
-            for word in (ex_id, *words):
-                w = _key(word)
-                if not w or w not in text:
-                    continue
-                if word == ex_id and not _bounded(text, w):
-                    continue
+            spellings = _id_spellings(ex_id)
+            for word in (*spellings, *words):
+                if word in spellings:  # an id: a whole word (spaces kept, so "2024001 rfm" has one)
+                    w = _spaced(word)
+                    if w not in spaced or not _bounded(spaced, w):
+                        continue
+                else:  # a title or alias: spaces do not matter ("RFM 客户分层" = "RFM客户分层")
+                    w = _key(word)
+                    if not w or w not in text:
+                        continue
                 if best is None or len(w) > best[0]:
                     best = (len(w), ex_id, word)
         if best is not None:
@@ -160,16 +168,20 @@ def find_exercise(path: str, names: Mapping[str, Iterable[str]]) -> tuple[str | 
     return None, []
 
 
+def _id_spellings(ex_id: str) -> tuple[str, ...]:
+    """An id as students retype it: ``old-customers``, ``old_customers``, ``oldcustomers``, ``old customers``."""
+    return tuple(dict.fromkeys(ex_id.replace("-", sep) for sep in ("-", "_", "", " ")))
+
+
 def _bounded(text: str, word: str) -> bool:
-    """``word`` occurs in ``text`` not glued to other Latin letters or digits (directly or through a
-    hyphen), so ``customers`` is not found in ``old-customers``."""
+    """``word`` occurs in ``text`` not glued to other Latin letters or digits, nor to letters through a
+    hyphen: ``customers`` is not found in ``old-customers``, ``old-customers`` is in ``2024001-old-customers``."""
     def glued(i: int, step: int) -> bool:
         if not 0 <= i < len(text):
             return False
         if text[i] == "-":
             i += step
-            if not 0 <= i < len(text):
-                return False
+            return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
         return text[i].isascii() and text[i].isalnum()
 
     return any(not glued(m.start() - 1, -1) and not glued(m.end(), 1) for m in re.finditer(re.escape(word), text))
