@@ -196,3 +196,32 @@ def test_a_file_over_the_time_limit_replaces_the_worker(browser, work, tmp_path)
     assert row["error"].startswith(f"无法评分：文件过大或过于复杂（超过 {LIMIT:g} 秒）；"), row["error"]
     assert stats["workersCreated"] == 2
     assert foreign_requests(requests, base) == []
+
+
+def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browser, work, tmp_path):
+    """Picking files starts a grading worker (Python loads while the teacher sets the roster and policy);
+    开始批改 adopts it instead of starting another."""
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(work["corpus"] / "2023002_李四_fixture-old-customers.csv", one)
+    requests: list[str] = []
+    context, page = new_page(browser, requests)
+    workers: list[str] = []
+    page.on("worker", lambda w: workers.append(w.url))
+    with serve(work["site"]) as base:
+        page.goto(base)
+        page.locator(".grading").wait_for()
+        assert workers == []
+        with page.expect_event("worker"):
+            page.locator(".grading [data-role=folder]").set_input_files(str(one))
+        assert [u.rsplit("/", 1)[-1] for u in workers] == ["grading-worker.js"]
+        page.locator(".grading [data-action=grade]").click()
+        assert wait_state(page, ("done", "error")) == "done"
+        book = page.evaluate("() => window.courseware.grading.gradebook()")
+        stats = page.evaluate("() => window.courseware.grading.stats()")
+        page.locator(".grading [data-action=clear]").click()
+        context.close()
+    [row] = book["results"]
+    assert (row["student"], row["status"]) == ("2023002", "graded")
+    assert len(workers) == stats["workersCreated"] == 1
+    assert foreign_requests(requests, base) == []

@@ -67,6 +67,32 @@ class GradingWorker {
   }
 }
 
+/** A worker started ahead of need (while the teacher picks files) and handed over once. */
+export class Standby {
+  constructor(url, init) {
+    Object.assign(this, { url, init, worker: null });
+  }
+
+  start() {
+    if (this.worker) return;
+    const worker = new GradingWorker(this.url, this.init);
+    worker.ready.catch(() => this.worker === worker && (this.worker = null));
+    this.worker = worker;
+  }
+
+  /** The started worker if it is alive (else null); after this the caller owns it. */
+  take() {
+    const worker = this.worker && !this.worker.dead ? this.worker : null;
+    this.worker = null;
+    return worker;
+  }
+
+  stop() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+  }
+}
+
 export function poolSize(groups) {
   const cores = Number(navigator.hardwareConcurrency) || 2;
   return Math.max(1, Math.min(cores - 1, groups));
@@ -90,10 +116,11 @@ export class GradingPool {
     this.created = 0;
   }
 
-  /** A new worker, counted and started (Pyodide + bundle), not yet holding the class's files. */
-  async create() {
+  /** A new worker (or ``adopt``, one already started), counted and ready (Pyodide + bundle), not yet holding
+   * the class's files. */
+  async create(adopt = null) {
     if (this.cancelled) throw new Error("批改已取消。");
-    const worker = new GradingWorker(this.workerURL, this.init);
+    const worker = adopt && !adopt.dead ? adopt : new GradingWorker(this.workerURL, this.init);
     this.created += 1;
     this.workers.add(worker);
     this.onWorkers(this.workers.size);

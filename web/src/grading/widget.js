@@ -4,7 +4,7 @@
 import { fnv1a } from "../pycache.js";
 import { registerMount } from "../mount.js";
 import { collectDrop, fromInput } from "./files.js";
-import { GradingPool, GradingWorker, poolSize } from "./pool.js";
+import { GradingPool, GradingWorker, poolSize, Standby } from "./pool.js";
 import { el, renderDetails, renderTable } from "./results.js";
 import { clearAll, loadResults, loadRun, saveResult, saveRun } from "./store.js";
 
@@ -66,6 +66,7 @@ function mountGrading(root, ctx) {
   let pool = null;
   let merged = null; // a live worker holding the merged gradebook (downloads)
   let current = null; // the run being graded or shown
+  const standby = new Standby(workerURL, init); // started once files are picked: 开始批改 need not wait for Python
   let alive = true;
 
   function setState(state, text) {
@@ -89,6 +90,7 @@ function mountGrading(root, ctx) {
     const known = new Set(selection.map((f) => f.path));
     for (const f of files) if (!known.has(f.path)) selection.push(f);
     showSelection();
+    if (selection.length && !pool && !exam) standby.start();
     if (api.state !== "running") setState("idle", "选好文件后点“开始批改”。");
   }
 
@@ -157,7 +159,7 @@ function mountGrading(root, ctx) {
     });
     const thisPool = pool;
     try {
-      const first = await pool.create();
+      const first = await pool.create(standby.take());
       api.stats.timings = first.info.timings;
       run.roster = await rosterIds(first, run);
       pool.roster = run.roster;
@@ -261,6 +263,7 @@ function mountGrading(root, ctx) {
     pool = null;
     if (merged) merged.terminate();
     merged = null;
+    standby.stop();
     await clearAll();
     current = null;
     api.book = null;
@@ -297,6 +300,7 @@ function mountGrading(root, ctx) {
     alive = false;
     if (pool) pool.cancel();
     if (merged) merged.terminate();
+    standby.stop();
   };
 }
 
