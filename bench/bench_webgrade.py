@@ -4,9 +4,11 @@ The files are bench_grader's (each the instructor's key for that student's varia
 Measured in the same run on this machine:
 
 * CLI cold — ``grader grade DIR`` in a fresh process with an empty disk cache (bench_grader's "cold");
-* page — a fresh Chromium profile opens a site built with the same exercises, the folder is picked on the
-  ``::grading{}`` page and 开始批改 pressed; the clock stops when the status says done (start-up of the
-  grading workers included, nothing cached). Workers: ``navigator.hardwareConcurrency − 1`` (≥ 1).
+* page — a fresh Chromium profile opens a site built with the same exercises and the folder is picked on the
+  ``::grading{}`` page (which starts the first grading worker); once that worker has loaded, 开始批改 is
+  pressed; the clock stops when the status says done. Two figures: from the pick (start-up of the grading
+  workers included, nothing cached: the goal's figure) and from 开始批改 (what a teacher who spent the start-up
+  time on roster and policy waits). Workers: ``navigator.hardwareConcurrency − 1`` (≥ 1).
 
 Goal: page ≤ 3 × CLI cold. Also checked: both give the same score for every file. A second CLI run with as
 many processes as the page had workers separates the per-core cost of Pyodide from the worker count.
@@ -91,17 +93,19 @@ def grade_in_page(site: Path, folder: Path) -> tuple[float, dict, dict]:
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.goto(base)
         page.locator(".grading").wait_for()
+        picked = time.perf_counter()
         page.locator(".grading [data-role=folder]").set_input_files(str(folder))
-        started = time.perf_counter()
+        page.wait_for_function("() => window.courseware.grading.standbyReady()", timeout=600_000, polling=100)
+        clicked = time.perf_counter()
         page.locator(".grading [data-action=grade]").click()
         page.wait_for_function(
             "() => ['done', 'error'].includes(document.querySelector('.grading [data-role=status]').dataset.state)",
             timeout=3_600_000, polling=500)
-        seconds = time.perf_counter() - started
+        done = time.perf_counter()
         book = page.evaluate("() => window.courseware.grading.gradebook()")
         stats = page.evaluate("() => window.courseware.grading.stats()")
         browser.close()
-    return seconds, book, stats
+    return {"pick": done - picked, "click": done - clicked}, book, stats
 
 
 def main() -> int:
@@ -120,7 +124,8 @@ def main() -> int:
         site = build_project(write_project(tmp / "project", web_dir=bundle_web(tmp / "web"),
                                            exercises_dir=tmp / "exercises", pages={"index.md": PAGE}))
         cli_seconds, cli_book = grade_cold(folder, tmp / "exercises", tmp / "cli.json", cache=tmp / "cache")
-        page_seconds, page_book, stats = grade_in_page(site, folder)
+        page_times, page_book, stats = grade_in_page(site, folder)
+        page_seconds = page_times["pick"]
         workers = int(stats.get("workersCreated") or 1)
         # the same number of processes as the page has workers: the per-core cost of Pyodide alone
         cli_same, _ = grade_cold(folder, tmp / "exercises", tmp / "cli2.json", cache=tmp / "cache2", jobs=workers)
@@ -133,8 +138,10 @@ def main() -> int:
     print("| measure | seconds | ratio to CLI cold |")
     print("|---|---|---|")
     print(f"| CLI cold (`grader grade`, empty cache, -j {os.cpu_count()}) | {cli_seconds:.1f} | 1.00 |")
-    print(f"| page, cold (Pyodide start-up included, {stats.get('workersCreated', '?')} grading worker(s)) |"
+    print(f"| page, cold from the pick (Pyodide start-up included, {stats.get('workersCreated', '?')} grading worker(s)) |"
           f" {page_seconds:.1f} | {page_seconds / cli_seconds:.2f} |")
+    print(f"| page, from 开始批改 (the worker started at the pick had loaded) | {page_times['click']:.1f} |"
+          f" {page_times['click'] / cli_seconds:.2f} |")
     print(f"| CLI cold with as many processes as the page's workers (-j {workers}) | {cli_same:.1f} |"
           f" page / this = {page_seconds / cli_same:.2f} (Pyodide per core) |")
     start = stats.get("timings") or {}
@@ -142,7 +149,8 @@ def main() -> int:
     print()
     print(f"same score for {same} / {len(cli_scores)} files; goal: page ≤ 3 × CLI cold"
           f" → {'met' if page_seconds <= 3 * cli_seconds else 'NOT met'}")
-    print(json.dumps({"cli": cli_seconds, "cli_same_workers": cli_same, "page": page_seconds, "stats": stats},
+    print(json.dumps({"cli": cli_seconds, "cli_same_workers": cli_same, "page": page_seconds,
+                      "page_from_click": page_times["click"], "stats": stats},
                      ensure_ascii=False))
     return 0
 

@@ -215,6 +215,7 @@ def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browse
         with page.expect_event("worker"):
             page.locator(".grading [data-role=folder]").set_input_files(str(one))
         assert [u.rsplit("/", 1)[-1] for u in workers] == ["grading-worker.js"]
+        page.wait_for_function("() => window.courseware.grading.standbyReady()", timeout=LONG_MS)
         page.locator(".grading [data-action=grade]").click()
         assert wait_state(page, ("done", "error")) == "done"
         book = page.evaluate("() => window.courseware.grading.gradebook()")

@@ -76,8 +76,13 @@ export class Standby {
   start() {
     if (this.worker) return;
     const worker = new GradingWorker(this.url, this.init);
-    worker.ready.catch(() => this.worker === worker && (this.worker = null));
+    worker.ready.then(() => (worker.started = true), () => this.worker === worker && (this.worker = null));
     this.worker = worker;
+  }
+
+  /** Whether a started worker has loaded Python and the course (tests and benches wait for it). */
+  get ready() {
+    return Boolean(this.worker && this.worker.started && !this.worker.dead);
   }
 
   /** The started worker if it is alive (else null); after this the caller owns it. */

@@ -22,6 +22,7 @@ window.courseware = Object.assign(window.courseware || {}, {
     gradebook: () => api.book,
     stats: () => ({ ...api.stats }),
     state: () => api.state,
+    standbyReady: () => Boolean(api.standby && api.standby.ready), // a worker started at the pick has loaded
     // Tests: shorter limits than grader.webgrade.LIMITS (seconds), e.g. {file_timeout: 0.01}; null = the defaults.
     setLimits: (limits) => {
       api.limits = limits;
@@ -67,6 +68,7 @@ function mountGrading(root, ctx) {
   let merged = null; // a live worker holding the merged gradebook (downloads)
   let current = null; // the run being graded or shown
   const standby = new Standby(workerURL, init); // started once files are picked: 开始批改 need not wait for Python
+  api.standby = standby;
   let alive = true;
 
   function setState(state, text) {
