@@ -18,6 +18,7 @@ from grader.gradebook import Entry, Gradebook, Stamp, copy_flag, summarise
 from grader.model import CheckResult, Note, SubmissionResult
 from grader.policy import apply_policy
 from grader.render import RENDERERS
+from grader.render.common import policy_lines
 from grader.report import build_report, render_report
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "grader"
@@ -321,7 +322,10 @@ def test_a_gradebook_written_before_the_policy_still_reads():
     [entry] = book.entries
     assert entry.state == "graded" and entry.scored and entry.result.checks[0].hint == ""
     assert book.policy == {"duplicates": "latest", "roster": 0} and book.summary.graded == 1
-    assert "没有提供（--roster）" in render_report(book, "zh").decode()
+    report = render_report(book, "zh").decode()
+    assert "没有提供（--roster，网页批改时填“全班名单”）" in report and "（网页批改时选“计最高分”）" in report
+    terminal = "\n".join(policy_lines(book, terminal=True))
+    assert "没有提供（--roster）" in terminal and "网页" not in terminal
 
 
 def test_joined_sentences_read_cleanly():

@@ -100,19 +100,25 @@ def status_text(entry: Entry, lang: str = "zh") -> str:
     return STATES_EN[entry.state] if lang == "en" else STATE_LABELS[entry.state]
 
 
-def policy_lines(gradebook: Gradebook) -> list[str]:
-    """The run's policy in Chinese, one short sentence each (said the same way in every output)."""
+def policy_lines(gradebook: Gradebook, *, terminal: bool = False) -> list[str]:
+    """The run's policy in Chinese, one short sentence each (said the same way in every output).
+
+    The files (XLSX, HTML, report, CSV) may come from the CLI or from the 教师批改 page, so how to change the
+    policy is said for both; the terminal is the CLI's own and names only its options."""
     duplicates = str(gradebook.policy.get("duplicates", "latest"))
     rule = POLICY_NAMES.get(duplicates, "最后提交")
-    switch = ("要改为计最高分的那份，加 --duplicates best。" if duplicates != "best"
-              else "要改为计最后提交的那份，去掉 --duplicates best。")
+    if duplicates != "best":
+        switch = "要改为计最高分的那份，加 --duplicates best" + ("" if terminal else "（网页批改时选“计最高分”）") + "。"
+    else:
+        switch = "要改为计最后提交的那份，去掉 --duplicates best" + ("" if terminal else "（网页批改时选“计最后提交的”）") + "。"
     lines = [f"重复提交：同一学生同一练习交了多份文件时，计“{rule}”的那份，其余记为“重复提交（未计分）”，不进入统计。",
              switch]
     roster = int(gradebook.policy.get("roster") or 0)
     if roster:
         lines.append(f"名单：共 {roster} 人；没有文件的记为“未提交”，不在名单上的学号标记“名单外”。")
     else:
-        lines.append("名单：没有提供（--roster），只列出交了文件的学生。")
+        where = "--roster" if terminal else "--roster，网页批改时填“全班名单”"
+        lines.append(f"名单：没有提供（{where}），只列出交了文件的学生。")
     return lines
 
 

@@ -160,6 +160,6 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
     for piece in _fold(line, console.width):
         console.print(escape(piece), no_wrap=True, overflow="ignore")
     if lang == "zh":
-        for policy in policy_lines(gradebook):
+        for policy in policy_lines(gradebook, terminal=True):
             for piece in _fold(policy, console.width):
                 console.print(f"[dim]{escape(piece)}[/]", no_wrap=True, overflow="ignore")
