@@ -24,7 +24,7 @@ from grader.intake.submission import Submission
 
 __all__ = ["NOT_FOUND", "NO_STUDENT", "collect", "exercise_names"]
 
-NO_STUDENT = "路径里找不到学号（文件名和文件夹名都没有）；请按 <学号>_<练习编号>.<扩展名> 重命名，或用 --student 指定。"
+NO_STUDENT = "路径里找不到学号（文件名和文件夹名都没有）；请按 <学号>_<练习编号>.<扩展名> 重命名后再批改（命令行也可用 --student 指定）。"
 NOT_FOUND = "找不到这个文件或文件夹；请检查路径是否写对。"
 
 

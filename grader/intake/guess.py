@@ -18,8 +18,8 @@ from grader.intake.readers import EXTENSIONS, ReadError
 from grader.log import log_exception
 
 NO_EXERCISE = ("路径里没有可识别的练习（编号、标题都没有），列名也对不上任何练习（可用：{ids}）；"
-               "请按 <学号>_<练习编号>.<扩展名> 重命名，或用 --exercise 指定。")
-TWO_MATCH = "路径里没有练习编号，按列名它可能是 {a} 也可能是 {b}；请按 <学号>_<练习编号>.<扩展名> 重命名，或用 --exercise 指定。"
+               "请按 <学号>_<练习编号>.<扩展名> 重命名后再批改（命令行也可用 --exercise 指定）。")
+TWO_MATCH = "路径里没有练习编号，按列名它可能是 {a} 也可能是 {b}；请按 <学号>_<练习编号>.<扩展名> 重命名后再批改（命令行也可用 --exercise 指定）。"
 
 
 def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tuple[str | None, str]:

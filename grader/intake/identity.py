@@ -113,7 +113,7 @@ def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, lis
         found += [(i, c, ds) for i, c in enumerate(comps) if (ds := student_candidates(c, dates=True))]
     if not found:
         if dated:  # the course's own download name <学号>_<练习>.csv with a date-shaped 学号
-            return dated[0], [f"学号 {dated[0]} 也像一个日期，按学号处理；如果它不是学号，请用 --student 或 --roster 指定"]
+            return dated[0], [f"学号 {dated[0]} 也像一个日期，按学号处理；如果它不是学号，请提供全班名单（网页里填“全班名单”，命令行用 --roster）"]
         return None, []
     if known:
         for i, comp, cands in found:
@@ -127,7 +127,7 @@ def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, lis
     i, comp, cands = found[0]
     notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
     if len(cands) > 1:
-        notes.append(f"文件名里有多个像学号的编号（{'、'.join(cands[:4])}），取了第一个 {cands[0]}；可用 --roster 指定全班名单")
+        notes.append(f"文件名里有多个像学号的编号（{'、'.join(cands[:4])}），取了第一个 {cands[0]}；提供全班名单（网页里填“全班名单”，命令行用 --roster）可按名单认定")
     return cands[0], notes
 
 
