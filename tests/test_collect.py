@@ -151,7 +151,10 @@ def test_password_protected_member(tmp_path: Path):
         ("第3组_rfm.csv", None),                                       # nothing 学号-like
         ("20240101_rfm.csv", "20240101"),                             # date-shaped, nothing else: a 学号
         ("20240101/2024001_rfm.csv", "2024001"),                      # date-shaped folder: not taken
-        ("作业_20251201123045/rfm.csv", None),                         # a time stamp never is
+        ("作业_20251201123045/rfm.csv", None),                         # a 14-digit time stamp never is
+        ("202309150203_张三_rfm.csv", "202309150203"),                 # 12 digits: 2023级09院15专业02班03号
+        ("张三_202309150203/rfm.csv", "202309150203"),                 # … also in a folder
+        ("作业_202512011030/2024001_rfm.csv", "2024001"),              # 12-digit stamp beside a 学号: not taken
     ],
 )
 def test_student_from_the_whole_path(path, student):
@@ -164,7 +167,10 @@ def test_a_date_shaped_student_id_is_noted_or_confirmed_by_the_roster():
     from grader.intake.identity import find_student
 
     student, notes = find_student("20240101_rfm.csv")
-    assert student == "20240101" and any("也像一个日期" in n for n in notes)
+    assert student == "20240101" and any("也像日期或时间" in n for n in notes)
+    student, notes = find_student("202309150203_rfm.csv", ["202309150203"])
+    assert (student, notes) == ("202309150203", [])
+    assert find_student("作业_20251201123045/2023091502_rfm.csv", ["20251201123045"])[0] == "20251201123045"
     assert find_student("20251201_20240101_rfm.csv", ["20240101"])[0] == "20240101"
     assert find_student("作业_20240101/张三_rfm.csv", ["20240101"])[0] == "20240101"
     assert find_student("20251201_2024001_rfm.csv", ["2024001"])[0] == "2024001"

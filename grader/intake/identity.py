@@ -5,8 +5,9 @@ component is cut into tokens at ``_ - . space ( ) [ ] 【 】 ， ,`` and at the
 Latin/digits. A token is a 学号 candidate when, after NFKC, it is 0–3 letters followed by digits and
 letters with **at least 5 digits**, and it is not a date or a time stamp (``20251201``,
 ``202512011230``, ``20251201123045``, a 10/13-digit Unix time). So ``1_``, ``hw1_``, ``作业2``, dates and
-platform time stamps are not taken — except an 8-digit date-shaped token (``20240101`` is also 2024级01班01号)
-when the roster has it, or when the file name holds no other candidate (with a note).
+platform time stamps are not taken at first. Such a token still counts when the roster has it, and an 8-, 10-
+or 12-digit one (``20240101`` is also 2024级01班01号; ``202309150203`` is also 2023级09院15专业02班03号) when
+no component of the path holds another candidate (with a note).
 
 * With a roster: the candidate on the roster wins, looking at the file name first, then the folders
   from the innermost outwards.
@@ -76,9 +77,13 @@ def _is_date_or_stamp(digits: str) -> bool:
     return False
 
 
+STAMP_LENGTHS_TAKEN = (8, 10, 12)
+"""Lengths of date/time-shaped tokens that are also common 学号 lengths: taken when nothing else is found."""
+
+
 def student_candidates(component: str, *, dates: bool = False) -> list[str]:
     """学号-like tokens of one path component, in order (see the module docstring for the rules).
-    ``dates=True`` gives instead the 8-digit tokens left out because they read as a date (``20240101``)."""
+    ``dates=True`` gives instead the tokens left out because they read as a date or a time stamp."""
     out = []
     for token in _SPLIT.split(_nfkc(component)):
         if not token or not _STUDENT_ID.match(token):
@@ -87,7 +92,7 @@ def student_candidates(component: str, *, dates: bool = False) -> list[str]:
         if len(digits) < MIN_DIGITS:
             continue
         stamp = token.isdigit() and _is_date_or_stamp(token)
-        if (len(token) == 8 and stamp) if dates else not stamp:
+        if stamp if dates else not stamp:
             out.append(token)
     return out
 
@@ -107,13 +112,18 @@ def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, lis
     comps = _components(path)
     found = [(i, c, student_candidates(c)) for i, c in enumerate(comps)]
     found = [f for f in found if f[2]]
-    dated = student_candidates(comps[0], dates=True) if comps else []
+    dated = [(i, c, ds) for i, c in enumerate(comps) if (ds := student_candidates(c, dates=True))]
     known = {_nfkc(r).upper() for r in roster}
-    if known:  # a 学号 that reads as a date (2024级01班01号 = 20240101) counts when the roster has it
-        found += [(i, c, ds) for i, c in enumerate(comps) if (ds := student_candidates(c, dates=True))]
+    if known:  # a 学号 that reads as a date or a time (2024级01班01号 = 20240101) counts when the roster has it
+        found += [(i, c, [d for d in ds if d.upper() in known]) for i, c, ds in dated if any(d.upper() in known for d in ds)]
+        found.sort(key=lambda f: f[0])  # file name first, then folders from the innermost out
     if not found:
-        if dated:  # the course's own download name <学号>_<练习>.csv with a date-shaped 学号
-            return dated[0], [f"学号 {dated[0]} 也像一个日期，按学号处理；如果它不是学号，请提供全班名单（网页里填“全班名单”，命令行用 --roster）"]
+        taken = [(i, c, d) for i, c, ds in dated for d in ds if len(d) in STAMP_LENGTHS_TAKEN]
+        if taken:  # e.g. the course's own download name <学号>_<练习>.csv with a date-shaped 学号
+            i, comp, cand = taken[0]
+            notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
+            return cand, [*notes, f"学号 {cand} 也像日期或时间，按学号处理；如果它不是学号，"
+                                  "请提供全班名单（网页里填“全班名单”，命令行用 --roster）"]
         return None, []
     if known:
         for i, comp, cands in found:
