@@ -144,6 +144,10 @@ def main() -> int:
           f" {page_times['click'] / cli_seconds:.2f} |")
     print(f"| CLI cold with as many processes as the page's workers (-j {workers}) | {cli_same:.1f} |"
           f" page / this = {page_seconds / cli_same:.2f} (Pyodide per core) |")
+    phases = stats.get("phases") or {}
+    print(f"| of which: start-up left after the pick {phases.get('start', float('nan')):.1f} · files into the worker"
+          f" {phases.get('load', float('nan')):.1f} · grading {phases.get('grade', float('nan')):.1f} · merge (copies,"
+          f" policy, summary) {phases.get('merge', float('nan')):.1f} | | |")
     start = stats.get("timings") or {}
     print(f"| of which first worker start-up (Pyodide, packages, import) | {start.get('import', float('nan')):.1f} | |")
     print()

@@ -225,4 +225,5 @@ def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browse
     [row] = book["results"]
     assert (row["student"], row["status"]) == ("2023002", "graded")
     assert len(workers) == stats["workersCreated"] == 1
+    assert set(stats["phases"]) == {"start", "load", "grade", "merge"} and min(stats["phases"].values()) >= 0
     assert foreign_requests(requests, base) == []

@@ -30,6 +30,14 @@ window.courseware = Object.assign(window.courseware || {}, {
   },
 });
 
+/** Seconds since ``clock.at``, then ``clock.at`` moves to now (one phase after another). */
+function lap(clock) {
+  const now = performance.now();
+  const spent = Math.round(now - clock.at) / 1000;
+  clock.at = now;
+  return spent;
+}
+
 function minutes(seconds) {
   const s = Math.max(0, Math.round(seconds));
   return s >= 60 ? `${Math.floor(s / 60)} 分 ${s % 60} 秒` : `${s} 秒`;
@@ -150,6 +158,7 @@ function mountGrading(root, ctx) {
     merged = null;
     api.stats = { total: 0, done: 0, restored: 0, graded: 0, workers: 0, workersCreated: 0 };
     setState("running", "正在启动批改环境（加载 Python 和 pandas，第一次需要十几秒）……");
+    const clock = { at: performance.now() };
     const files = await Promise.all(run.files.map(async (f) => ({ path: f.path, mtime: f.mtime, data: await f.blob.arrayBuffer() })));
     pool = new GradingPool({
       workerURL, init, files, roster: [],
@@ -163,10 +172,12 @@ function mountGrading(root, ctx) {
     try {
       const first = await pool.create(standby.take());
       api.stats.timings = first.info.timings;
+      const phases = (api.stats.phases = { start: lap(clock) }); // seconds per phase (benches read them)
       run.roster = await rosterIds(first, run);
       pool.roster = run.roster;
       pool.limits = { ...first.info.limits, ...(api.limits || {}) };
       await pool.spawn(first);
+      phases.load = lap(clock);
       const items = first.loaded.items;
       const key = fnv1a(JSON.stringify([run.files.map((f) => [f.path, f.blob.size, f.mtime]), run.roster, run.duplicates]));
       const stored = await loadRun();
@@ -191,9 +202,11 @@ function mountGrading(root, ctx) {
       showProgress(gradingStart);
       const size = poolSize(groups.filter((g) => g.length).length);
       const last = await pool.run(groups, size, first);
+      phases.grade = lap(clock);
       setState("running", "正在汇总：检查疑似抄袭、重复提交和名单……");
       const createdAt = new Date().toISOString().replace(/\.\d+Z$/, "Z");
       const book = await last.send("merge", { entries: items.map((it) => entries.get(it.index)), duplicates: run.duplicates, createdAt });
+      phases.merge = lap(clock);
       pool.shrink(last);
       merged = last;
       pool = null;
