@@ -13,10 +13,10 @@ sales = orders[
     (orders["订单状态"] == "交易成功")
     & ~orders["买家会员名"].str.startswith("吃货美食团_测试")
 ].copy()
-sales["月份"] = sales["订单付款时间"].dt.strftime("%Y-%m")
+sales["月份"] = sales["订单付款时间"].dt.to_period("M").astype(str)
 
 # 每位客户第一次成交的月份：在这个月之前没买过 = 这个月的新客
-first_month = sales.groupby("买家会员名")["订单付款时间"].min().dt.strftime("%Y-%m")
+first_month = sales.groupby("买家会员名")["订单付款时间"].min().dt.to_period("M").astype(str)
 
 
 def metrics(part, label, new_from):
