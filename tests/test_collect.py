@@ -37,6 +37,10 @@ IDS = ["old-customers", "customers", "tier-config", "rfm"]
         ("2023001_tier_config.yaml", ("2023001", "tier-config")),
         ("2023001_goldcustomers.csv", ("2023001", None)),
         ("2023001_new-customers.csv", ("2023001", None)),
+        ("2023001_old-customers-v2.csv", ("2023001", "old-customers")),  # a version or a name after the id
+        ("2023001-rfm-zhangsan.csv", ("2023001", "rfm")),
+        ("2023001rfm.csv", ("2023001", "rfm")),                         # glued to the 学号
+        ("zhangsan2023001_rfm.csv", ("2023001", "rfm")),                # … or to a pinyin name
         ("张三_rfm.csv", (None, "rfm")),
         ("rfm.csv", (None, "rfm")),
         ("notes.txt", (None, None)),
@@ -147,6 +151,8 @@ def test_password_protected_member(tmp_path: Path):
         ("1733023845_2024001_rfm.csv", "2024001"),                   # Unix time
         ("张三_2024001/rfm.csv", "2024001"),                          # only the folder has it
         ("作业/张三2024001/rfm.csv", "2024001"),                       # glued to the name
+        ("张三2024001rfm.csv", "2024001"),                             # … and to the exercise
+        ("2024001A_rfm.csv", "2024001A"),                              # a letter suffix kept
         ("S2024001_rfm.csv", "S2024001"),                             # letter prefix kept
         ("第3组_rfm.csv", None),                                       # nothing 学号-like
         ("20240101_rfm.csv", "20240101"),                             # date-shaped, nothing else: a 学号

@@ -1,9 +1,10 @@
 """Who handed a file in and for which exercise, read from its whole path.
 
 **学号.** Every component of the path counts (file name, parent folders, folders inside a zip). A
-component is cut into tokens at ``_ - . space ( ) [ ] 【 】 ， ,`` and at the border between Chinese and
-Latin/digits. A token is a 学号 candidate when, after NFKC, it is 0–3 letters followed by digits and
-letters with **at least 5 digits**, and it is not a date or a time stamp (``20251201``,
+component is cut into tokens at ``_ - . space ( ) [ ] 【 】 ， ,``, at the border between Chinese and
+Latin/digits, and between digits and a word of Latin letters (``2024001rfm``, ``zhangsan2024001``; a short
+prefix or suffix such as ``S2024001`` or ``2024001A`` stays part of the 学号). A token is a 学号 candidate
+when, after NFKC, it is 0–3 letters followed by digits and letters with **at least 5 digits**, and it is not a date or a time stamp (``20251201``,
 ``202512011230``, ``20251201123045``, a 10/13-digit Unix time). So ``1_``, ``hw1_``, ``作业2``, dates and
 platform time stamps are not taken at first. Such a token still counts when the roster has it, and an 8-, 10-
 or 12-digit one (``20240101`` is also 2024级01班01号; ``202309150203`` is also 2023级09院15专业02班03号) when
@@ -30,7 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 _COPY_SUFFIX = re.compile(r"(\s*(\(\d+\)|-\s*(副本|copy)(\s*\(\d+\))?|副本|copy))+$", re.IGNORECASE)
-_SPLIT = re.compile(r"[_\-.\s()\[\]【】，,、+]+|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])")
+_SPLIT = re.compile(r"[_\-.\s()\[\]【】，,、+]+|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])"
+                    r"|(?<=[0-9])(?=[A-Za-z]{3})|(?<=[A-Za-z]{4})(?=[0-9])")
 _STUDENT_ID = re.compile(r"^[A-Za-z]{0,3}\d[A-Za-z0-9]*$")
 MIN_DIGITS = 5
 KNOWN_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm", "yaml", "yml", "json", "zip", "7z", "rar", "xls")
@@ -184,15 +186,16 @@ def _id_spellings(ex_id: str) -> tuple[str, ...]:
 
 
 def _bounded(text: str, word: str) -> bool:
-    """``word`` occurs in ``text`` not glued to other Latin letters or digits, nor to letters through a
-    hyphen: ``customers`` is not found in ``old-customers``, ``old-customers`` is in ``2024001-old-customers``."""
+    """``word`` occurs in ``text`` not glued to other Latin letters, nor on its left to letters through a
+    hyphen: ``customers`` is not found in ``goldcustomers`` or ``new-customers``; ``old-customers`` is in
+    ``2024001-old-customers``, ``2024001old-customers`` and ``old-customers-v2``."""
     def glued(i: int, step: int) -> bool:
         if not 0 <= i < len(text):
             return False
-        if text[i] == "-":
+        if text[i] == "-" and step < 0:
             i += step
             return 0 <= i < len(text) and text[i].isascii() and text[i].isalpha()
-        return text[i].isascii() and text[i].isalnum()
+        return text[i].isascii() and text[i].isalpha()
 
     return any(not glued(m.start() - 1, -1) and not glued(m.end(), 1) for m in re.finditer(re.escape(word), text))
 
