@@ -6,15 +6,8 @@ import { registerMount } from "../mount.js";
 import { collectDrop, fromInput } from "./files.js";
 import { GradingPool, GradingWorker, poolSize, Standby } from "./pool.js";
 import { el, renderDetails, renderTable } from "./results.js";
+import { download, lap, minutes, OUTPUTS } from "./outputs.js";
 import { clearAll, loadResults, loadRun, saveResult, saveRun } from "./store.js";
-
-const OUTPUTS = [
-  ["xlsx", "成绩.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
-  ["csv", "成绩.csv", "text/csv;charset=utf-8"],
-  ["json", "成绩.json", "application/json"],
-  ["report", "班级报告.html", "text/html;charset=utf-8"],
-  ["feedback", "学生反馈.zip", "application/zip"],
-];
 
 const api = { limits: null, book: null, stats: { total: 0, done: 0, restored: 0, graded: 0, workers: 0, workersCreated: 0 }, state: "idle" };
 window.courseware = Object.assign(window.courseware || {}, {
@@ -29,28 +22,6 @@ window.courseware = Object.assign(window.courseware || {}, {
     },
   },
 });
-
-/** Seconds since ``clock.at``, then ``clock.at`` moves to now (one phase after another). */
-function lap(clock) {
-  const now = performance.now();
-  const spent = Math.round(now - clock.at) / 1000;
-  clock.at = now;
-  return spent;
-}
-
-function minutes(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  return s >= 60 ? `${Math.floor(s / 60)} 分 ${s % 60} 秒` : `${s} 秒`;
-}
-
-function download(name, bytes, mime) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = el("a", { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
 
 function mountGrading(root, ctx) {
   const q = (sel) => root.querySelector(sel);
