@@ -2,7 +2,7 @@
 a tier config, duplicates, hostile files) dropped as a folder on the ::grading{} page gives the same gradebook as
 ``grader grade --json`` from that folder; a reload in the middle of a run resumes without regrading finished files;
 清除 forgets the run; an exam build says why it cannot grade. Screenshots (empty / running / done, 1280 px) go to
-tests/artifacts/g3-*.png. Every request of the page and its workers is recorded: 0 to other hosts.
+tests/artifacts/g3-*.png; axe finds no serious or critical violation in the results. Every request of the page and its workers is recorded: 0 to other hosts.
 """
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, foreign_requests, serve
+from browser_util import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    describe_violations,
+    foreign_requests,
+    serve,
+)
 from test_webgrade import ROSTER, _stable, corpus, exercises_dir
 from widget_site import build_project, bundle_web, write_project
 
@@ -108,6 +116,11 @@ def test_page_grades_the_corpus_like_the_cli(browser, work):
         details = page.locator(".grading [data-role=details]")
         assert "疑似抄袭" in details.inner_text() and "提示" in details.inner_text()
         shoot(page, "details")
+        # the class table, its pager and the details (the minimal site around them has not the course's theme)
+        for scheme, violations in axe_violations(page, ".grading").items():
+            assert not describe_violations(violations), f"{scheme}：\n" + describe_violations(violations)
+        page.evaluate("() => document.querySelector('.grading').append(document.createElement('button'))")
+        assert "button-name" in describe_violations(axe_violations(page, ".grading")["default"])  # the audit sees it
         with page.expect_download() as got:
             page.locator(".grading [data-download=csv]").click()
         assert got.value.suggested_filename == "成绩.csv"
