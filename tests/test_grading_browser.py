@@ -119,6 +119,15 @@ def test_page_grades_the_corpus_like_the_cli(browser, work):
         # the class table, its pager and the details (the minimal site around them has not the course's theme)
         for scheme, violations in axe_violations(page, ".grading").items():
             assert not describe_violations(violations), f"{scheme}：\n" + describe_violations(violations)
+        # Keyboard: Enter on a row opens its details with the focus in them; Esc closes them and returns the focus.
+        row = page.locator(".grading [data-role=class-table] tbody tr[data-student='2023001']")
+        row.focus()
+        page.keyboard.press("Enter")
+        assert "2023001" in details.inner_text()
+        assert page.evaluate("() => document.activeElement.dataset.role") == "details"
+        page.keyboard.press("Escape")
+        assert details.is_hidden()
+        assert page.evaluate("() => document.activeElement.dataset.student") == "2023001"
         page.evaluate("() => document.querySelector('.grading').append(document.createElement('button'))")
         assert "button-name" in describe_violations(axe_violations(page, ".grading")["default"])  # the audit sees it
         with page.expect_download() as got:

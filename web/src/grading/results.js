@@ -171,13 +171,25 @@ export function renderDetails(root, row, book) {
     if (r.notes && r.notes.length) parts.push(el("ul", { class: "grading-notes" }, r.notes.map((n) => el("li", {}, n))));
     return el("section", { class: "grading-file-card", "data-file": r.file }, parts);
   });
+  // Keyboard: the details take the focus when opened (Enter on a row); Esc or 关闭 hides them and gives the
+  // focus back to the row.
+  const back = document.activeElement;
+  const close = () => {
+    const inside = root.contains(document.activeElement);
+    root.hidden = true;
+    if (inside && back && back.isConnected) back.focus();
+  };
+  root.onkeydown = (e) => { if (e.key === "Escape") close(); };
+  root.tabIndex = -1;
+  root.setAttribute("aria-label", `学号 ${row.student} 的批改详情`);
   root.replaceChildren(
     el("h3", {}, `学号 ${row.student}`, el("button", { type: "button", class: "md-button", "data-action": "close-details",
-      onclick: () => { root.hidden = true; } }, "关闭")),
+      onclick: close, title: "关闭（Esc）" }, "关闭")),
     ...files,
   );
   root.hidden = false;
   root.scrollIntoView({ block: "nearest" });
+  root.focus({ preventScroll: true });
 }
 
 export { el, STATE_LABELS };
