@@ -11,6 +11,7 @@ Formats: CSV text (:mod:`grader.intake.tables`), XLSX (:mod:`grader.intake.xlsx`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -26,6 +27,7 @@ from grader.intake.limits import MAX_BYTES
 from grader.intake.normalize import NoteBook
 from grader.intake.tables import HeaderPicker, csv_rows, rows_to_frame
 from grader.intake.xlsx import DAMAGED_XLSX, is_workbook_zip, read_xlsx
+from grader.intake.yaml_repair import repair_yaml
 from grader.log import log_exception
 from grader.model import Note
 
@@ -71,8 +73,9 @@ def sniff_format(data: bytes) -> str:
     return "binary" if sample and controls / len(sample) > 0.05 else "text"
 
 
-def decode_text(data: bytes, book: NoteBook) -> str:
-    """Bytes → text, trying UTF-8 (with or without BOM), UTF-16 with BOM, then GB18030 (⊇ GBK)."""
+def decode_text(data: bytes, book: NoteBook, gbk_source: str = "Excel/WPS 的默认 CSV 编码") -> str:
+    """Bytes → text, trying UTF-8 (with or without BOM), UTF-16 with BOM, then GB18030 (⊇ GBK); ``gbk_source``
+    says in the note which program saves GBK."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -93,7 +96,7 @@ def decode_text(data: bytes, book: NoteBook) -> str:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         raise ReadError("无法识别文件的文字编码（不是 UTF-8 也不是 GBK）；请在 Excel/WPS 中另存为“CSV UTF-8”后再提交") from None
-    book.add("encoding", "文件按 GBK 编码读取（Excel/WPS 的默认 CSV 编码）")
+    book.add("encoding", f"文件按 GBK 编码读取（{gbk_source}）")
     return text
 
 
@@ -110,9 +113,11 @@ def read_xlsx_bytes(data: bytes, book: NoteBook, header_picker: HeaderPicker, sh
 
 def read_document(data: bytes, fmt: str, book: NoteBook) -> Any:
     """YAML or JSON bytes → Python data; syntax errors with line and column."""
-    text = decode_text(data, book).lstrip("\ufeff")
+    text = decode_text(data, book, "Windows 记事本存为“ANSI”时的编码").lstrip("\ufeff")
     if not text.strip():
         raise ReadError("文件里只有空白，没有内容；请填写配置后再提交")
+    if fmt == "yaml":
+        text = repair_yaml(text, book)
     return load_document(text, fmt)
 
 
@@ -183,6 +188,8 @@ def _read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: H
         ext = PurePath(filename).suffix or "（无扩展名）"
         raise ReadError(f"扩展名 {ext} 不是本练习接受的格式（可用：{wanted}）；请另存为其中一种格式")
     if fmt not in accept:
+        fmt = _config_in_text(filename, data, accept, book) or fmt
+    if fmt not in accept:
         raise ReadError(f"本练习要提交 {wanted} 文件，收到的是 {FORMAT_NAMES[fmt]}；请按练习要求的格式另存后再提交")
     fmt = _content_format(fmt, sniff_format(data), filename, data, accept=accept, book=book)
     if fmt in ("yaml", "json"):
@@ -193,6 +200,24 @@ def _read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: H
     else:
         frame = read_csv_bytes(data, book, header_picker)
     return RawTable(frame, book.notes(), fmt)
+
+
+_CONFIG_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?[^\W\d_]\w*[ \t]*[:：]", re.MULTILINE)
+
+
+def _config_in_text(filename: str, data: bytes, accept: list[str], book: NoteBook) -> str | None:
+    """A config saved by Notepad as ``.txt`` (``tier-config.yaml.txt``) for an exercise that takes YAML/JSON and
+    no CSV: the format its text holds (JSON when it starts with a brace, YAML when a line starts with a key), with
+    a note; None for anything else."""
+    if PurePath(filename).suffix.lower() != ".txt" or "csv" in accept:
+        return None
+    text = data[:65536].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    fmt = "json" if text.startswith("{") else "yaml" if _CONFIG_LINE.search(text) else None
+    if fmt not in accept:
+        return None
+    book.add("renamed", f"文件扩展名是 .txt，内容是 {FORMAT_NAMES[fmt]}，已按 {FORMAT_NAMES[fmt]} 读取"
+                        f"（用记事本保存时，“保存类型”选“所有文件”，文件名写成 ….{fmt}）")
+    return fmt
 
 
 def header_picker_for(sub: Any) -> Callable[[list[list[str]]], Header]:
