@@ -212,9 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹或 .zip")
     grade.add_argument("--exercise", metavar="ID", help="所有文件都按这个练习批改（默认从文件名识别）")
     grade.add_argument("--student", metavar="学号", help="所有文件都按这个学号的数据批改（默认从文件名识别）")
-    grade.add_argument("--roster", metavar="名单", help="全班学号（文件，每行一个；或用逗号分隔），用于发现抄袭")
+    grade.add_argument("--roster", metavar="名单", help="全班名单：txt、csv 或 Excel 文件（按“学号”列找），或用逗号分隔的学号；"
+                       "没交的记“未提交”，不在名单上的学号标“名单外”，也用于发现抄袭")
     for fmt in RENDERERS:  # one output option per renderer
-        grade.add_argument(f"--{fmt}", metavar="F", help=f"写出{OUTPUT_HELP.get(fmt, fmt.upper() + ' 文件')}")
+        grade.add_argument(f"--{fmt}", metavar="F", help=f"写出 {OUTPUT_HELP.get(fmt, fmt.upper() + ' 文件')}")
     grade.add_argument("--duplicates", choices=("latest", "best"), default="latest",
                        help="同一学生同一练习交了多份时计哪一份：latest 最后提交（默认，按压缩包内时间或文件修改时间），"
                             "best 最高分；其余记为“重复提交（未计分）”")
