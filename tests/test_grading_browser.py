@@ -98,6 +98,24 @@ def start(page, work) -> None:
     page.locator(".grading [data-action=grade]").click()
 
 
+def one_file_class(work, tmp_path: Path) -> Path:
+    """A folder holding one of the corpus' files (student 2023002)."""
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(work["corpus"] / "2023002_李四_fixture-old-customers.csv", one)
+    return one
+
+
+def grade_and_clear(page) -> tuple[dict, dict]:
+    """开始批改, wait until done; the gradebook and the stats, then 清除 (nothing is left for the next test)."""
+    page.locator(".grading [data-action=grade]").click()
+    assert wait_state(page, ("done", "error")) == "done"
+    book = page.evaluate("() => window.courseware.grading.gradebook()")
+    stats = page.evaluate("() => window.courseware.grading.stats()")
+    page.locator(".grading [data-action=clear]").click()
+    return book, stats
+
+
 def test_page_grades_the_corpus_like_the_cli(browser, work):
     requests: list[str] = []
     context, page = new_page(browser, requests)
@@ -197,9 +215,7 @@ def test_exam_build_says_where_to_grade(browser, work):
 def test_a_file_over_the_time_limit_replaces_the_worker(browser, work, tmp_path):
     """The limit mechanism itself: with a limit no file can meet, the worker grading it is terminated, a fresh
     one records the 无法评分 line for that file with the limit that was enforced, and the run still finishes."""
-    one = tmp_path / "one"
-    one.mkdir()
-    shutil.copy(work["corpus"] / "2023002_李四_fixture-old-customers.csv", one)
+    one = one_file_class(work, tmp_path)
     requests: list[str] = []
     context, page = new_page(browser, requests)
     with serve(work["site"]) as base:
@@ -207,11 +223,7 @@ def test_a_file_over_the_time_limit_replaces_the_worker(browser, work, tmp_path)
         page.locator(".grading").wait_for()
         page.evaluate(f"() => window.courseware.grading.setLimits({{file_timeout: {LIMIT}}})")
         page.locator(".grading [data-role=folder]").set_input_files(str(one))
-        page.locator(".grading [data-action=grade]").click()
-        assert wait_state(page, ("done", "error")) == "done"
-        book = page.evaluate("() => window.courseware.grading.gradebook()")
-        stats = page.evaluate("() => window.courseware.grading.stats()")
-        page.locator(".grading [data-action=clear]").click()
+        book, stats = grade_and_clear(page)
         context.close()
     [row] = book["results"]
     assert row["status"] == "error" and row["student"] == "2023002"
@@ -223,9 +235,7 @@ def test_a_file_over_the_time_limit_replaces_the_worker(browser, work, tmp_path)
 def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browser, work, tmp_path):
     """Picking files starts a grading worker (Python loads while the teacher sets the roster and policy);
     开始批改 adopts it instead of starting another."""
-    one = tmp_path / "one"
-    one.mkdir()
-    shutil.copy(work["corpus"] / "2023002_李四_fixture-old-customers.csv", one)
+    one = one_file_class(work, tmp_path)
     requests: list[str] = []
     context, page = new_page(browser, requests)
     workers: list[str] = []
@@ -238,11 +248,7 @@ def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browse
             page.locator(".grading [data-role=folder]").set_input_files(str(one))
         assert [u.rsplit("/", 1)[-1] for u in workers] == ["grading-worker.js"]
         page.wait_for_function("() => window.courseware.grading.standbyReady()", timeout=LONG_MS)
-        page.locator(".grading [data-action=grade]").click()
-        assert wait_state(page, ("done", "error")) == "done"
-        book = page.evaluate("() => window.courseware.grading.gradebook()")
-        stats = page.evaluate("() => window.courseware.grading.stats()")
-        page.locator(".grading [data-action=clear]").click()
+        book, stats = grade_and_clear(page)
         context.close()
     [row] = book["results"]
     assert (row["student"], row["status"]) == ("2023002", "graded")
