@@ -16,7 +16,8 @@ from grader import cache
 from grader.cache import student_key
 from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_check
 from grader.digest import answer_digest
-from grader.intake.normalize import NoteBook, to_canonical
+from grader.intake.normalize import NoteBook, map_headers, to_canonical
+from grader.intake.raw_data import data_table_line
 from grader.intake.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
 from grader.log import log_exception
 from grader.model import CheckResult, Note, SubmissionResult, round_points
@@ -46,6 +47,10 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
         if isinstance(raw, RawTable):
             if sub.kind != "table":
                 raise ReadError("本练习要提交等级配置（YAML/JSON），收到的是表格")
+            mapped = map_headers([str(c) for c in raw.frame.columns], sub, NoteBook()).values()
+            line = data_table_line(raw.frame.columns, set(sub.columns) - set(mapped))
+            if line:
+                raise ReadError(line)
             frame = to_canonical(raw.frame, sub, book)
             return Answer(frame, book.notes(), [str(c) for c in raw.frame.columns], raw.format)
         assert isinstance(raw, RawDocument)

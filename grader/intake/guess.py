@@ -14,6 +14,7 @@ from typing import Any
 from grader.engine import read_answer
 from grader.intake.file_kinds import not_a_result
 from grader.intake.identity import split_name
+from grader.intake.raw_data import DATA_TABLE
 from grader.intake.readers import EXTENSIONS, ReadError
 from grader.log import log_exception
 
@@ -30,6 +31,7 @@ def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tupl
     if fmt is None:
         return None, not_a_result(filename) or NO_EXERCISE.format(ids=ids)
     matches: list[str] = []
+    data_table: str | None = None  # the file is one of the course's data tables, not a result
     for ex_id, spec in sorted(specs.items()):
         sub = spec.submission
         if fmt not in sub.accept:
@@ -39,7 +41,9 @@ def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tupl
             continue
         try:
             frame = read_answer(spec, filename, data).value
-        except ReadError:
+        except ReadError as exc:
+            if str(exc).startswith(DATA_TABLE):
+                data_table = str(exc)
             continue
         except Exception as exc:
             log_exception("guess", filename, exc)
@@ -50,7 +54,7 @@ def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tupl
         return matches[0], f"文件名里没有练习编号，按列名认定为 {matches[0]}（{specs[matches[0]].title}）"
     if len(matches) > 1:
         return None, TWO_MATCH.format(a=matches[0], b=matches[1])
-    return None, NO_EXERCISE.format(ids=ids)
+    return None, data_table or NO_EXERCISE.format(ids=ids)
 
 
 __all__ = ["NO_EXERCISE", "guess_exercise"]
