@@ -38,8 +38,11 @@ class Answer:
     format: str = ""
 
 
-def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
-    """Read and normalise a submission; raises only ReadError."""
+def read_answer(spec: ExerciseSpec, filename: str, data: bytes, *, handed_in: bool = False) -> Answer:
+    """Read and normalise a submission; raises only ReadError.
+
+    ``handed_in``: a file a student handed in (the grader), not the page's own ``result``: one that is a
+    course data table gets its own line (:mod:`grader.intake.raw_data`); in the page the checks explain it."""
     sub = spec.submission
     book = NoteBook()
     raw = read_raw(data, filename, sub.accept, header_picker=header_picker_for(sub), sheet=sub.sheet, book=book)
@@ -47,10 +50,11 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes) -> Answer:
         if isinstance(raw, RawTable):
             if sub.kind != "table":
                 raise ReadError("本练习要提交等级配置（YAML/JSON），收到的是表格")
-            mapped = map_headers([str(c) for c in raw.frame.columns], sub, NoteBook()).values()
-            line = data_table_line(raw.frame.columns, set(sub.columns) - set(mapped))
-            if line:
-                raise ReadError(line)
+            if handed_in:
+                mapped = map_headers([str(c) for c in raw.frame.columns], sub, NoteBook()).values()
+                line = data_table_line(raw.frame.columns, set(sub.columns) - set(mapped))
+                if line:
+                    raise ReadError(line)
             frame = to_canonical(raw.frame, sub, book)
             return Answer(frame, book.notes(), [str(c) for c in raw.frame.columns], raw.format)
         assert isinstance(raw, RawDocument)
@@ -133,21 +137,22 @@ def _skipped(ctx: CheckContext) -> CheckResult:
 
 
 def grade_bytes(spec: ExerciseSpec, filename: str, data: bytes, student: str | None, *,
-                solutions: bool = True) -> SubmissionResult:
+                solutions: bool = True, handed_in: bool = False) -> SubmissionResult:
     """Grade a submitted file against ``student``'s variant; never raises.
 
     ``solutions=False`` skips checks that need the reference answer (exam builds in the browser).
     """
-    read = read_submission(spec, filename, data, student)
+    read = read_submission(spec, filename, data, student, handed_in=handed_in)
     if isinstance(read, SubmissionResult):
         return read
     return grade_answer(spec, read, filename, student, solutions=solutions)
 
 
-def read_submission(spec: ExerciseSpec, filename: str, data: bytes, student: str | None) -> Answer | SubmissionResult:
+def read_submission(spec: ExerciseSpec, filename: str, data: bytes, student: str | None, *,
+                    handed_in: bool = False) -> Answer | SubmissionResult:
     """The file read and normalised, or the error result saying why it cannot be (first half of grade_bytes)."""
     try:
-        return read_answer(spec, filename, data)
+        return read_answer(spec, filename, data, handed_in=handed_in)
     except ReadError as exc:
         return _failed(spec, filename, student, str(exc))
     except MemoryError:

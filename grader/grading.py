@@ -36,7 +36,7 @@ def _error_result(sub: Submission, message: str, spec: Any = None) -> Submission
 
 def _grade_one(spec: Any, sub: Submission, student: str | None) -> SubmissionResult:
     try:
-        result = engine.grade_bytes(spec, sub.name, sub.data or b"", student)
+        result = engine.grade_bytes(spec, sub.name, sub.data or b"", student, handed_in=True)
     except MemoryError:
         raise  # over the file's memory limit: reported by the limit runner (or grade_submissions)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback
@@ -69,7 +69,7 @@ def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult |
             return _error_result(sub, note)
     spec = specs[exercise]
     try:
-        read = engine.read_submission(spec, sub.name, sub.data or b"", sub.student)
+        read = engine.read_submission(spec, sub.name, sub.data or b"", sub.student, handed_in=True)
     except MemoryError:
         raise  # over the file's memory limit: reported by the limit runner (or grade_submissions)
     except Exception as exc:  # fail closed: an engine bug is an error row, never a traceback

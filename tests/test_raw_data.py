@@ -37,7 +37,7 @@ def test_a_data_table_handed_in_gets_one_line(exercise, table, what, fmt):
     frame = student_tables("2024001", [table])[table]
     data = datasets.csv_bytes(frame) if fmt == "csv" else xlsx_bytes(frame)
     with pytest.raises(ReadError) as err:
-        read_answer(SPECS[exercise], f"2024001_{exercise}.{fmt}", data)
+        read_answer(SPECS[exercise], f"2024001_{exercise}.{fmt}", data, handed_in=True)
     assert str(err.value).startswith(f"这是课程的原始数据表 {table}.csv（{what}），不是结果表；")
 
 
@@ -47,6 +47,14 @@ def test_a_data_table_without_an_exercise_name_keeps_the_line():
     assert exercise is None and line.startswith("这是课程的原始数据表 orders.csv（订单报表）")
 
 
+def test_the_pages_own_result_gets_the_checks_instead():
+    """In an exercise page a result that is still the data (a starter's ``orders.head()``) gets the checks'
+    feedback and hints, not a line about handing in files."""
+    data = datasets.csv_bytes(student_tables("2024001", ["orders"])["orders"].head())
+    answer = read_answer(SPECS["rfm"], "2024001_rfm.csv", data)
+    assert "订单编号" in answer.raw_columns
+
+
 def test_a_result_is_never_a_data_table():
     orders = list(student_tables("2024001", ["orders"])["orders"].columns)
     assert data_table_line([*orders, "R", "F", "M"], missing=[]) is None  # every required column is there
@@ -54,4 +62,4 @@ def test_a_result_is_never_a_data_table():
     for spec in SPECS.values():
         if spec.submission.kind == "table":
             key = serialize(spec, reference_answer(spec, "2024001"), "csv")
-            read_answer(spec, f"2024001_{spec.id}.csv", key.data)  # raises if taken for a data table
+            read_answer(spec, f"2024001_{spec.id}.csv", key.data, handed_in=True)  # raises if taken for a data table

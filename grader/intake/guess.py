@@ -40,7 +40,7 @@ def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tupl
             matches.append(ex_id)
             continue
         try:
-            frame = read_answer(spec, filename, data).value
+            frame = read_answer(spec, filename, data, handed_in=True).value
         except ReadError as exc:
             if str(exc).startswith(DATA_TABLE):
                 data_table = str(exc)
