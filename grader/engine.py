@@ -17,7 +17,7 @@ from grader.cache import student_key
 from grader.checks import REGISTRY, CheckContext, ReferenceUnavailable, run_check
 from grader.digest import answer_digest
 from grader.intake.normalize import NoteBook, map_headers, to_canonical
-from grader.intake.raw_data import data_table_line
+from grader.intake.raw_data import DataTableError, data_table_line
 from grader.intake.readers import RawDocument, RawTable, ReadError, header_picker_for, read_raw
 from grader.log import log_exception
 from grader.model import CheckResult, Note, SubmissionResult, round_points
@@ -54,7 +54,7 @@ def read_answer(spec: ExerciseSpec, filename: str, data: bytes, *, handed_in: bo
                 mapped = map_headers([str(c) for c in raw.frame.columns], sub, NoteBook()).values()
                 line = data_table_line(raw.frame.columns, set(sub.columns) - set(mapped))
                 if line:
-                    raise ReadError(line)
+                    raise DataTableError(line)
             frame = to_canonical(raw.frame, sub, book)
             return Answer(frame, book.notes(), [str(c) for c in raw.frame.columns], raw.format)
         assert isinstance(raw, RawDocument)

@@ -14,7 +14,7 @@ from typing import Any
 from grader.engine import read_answer
 from grader.intake.file_kinds import not_a_result
 from grader.intake.identity import split_name
-from grader.intake.raw_data import DATA_TABLE
+from grader.intake.raw_data import DataTableError
 from grader.intake.readers import EXTENSIONS, ReadError
 from grader.log import log_exception
 
@@ -41,9 +41,10 @@ def guess_exercise(specs: Mapping[str, Any], filename: str, data: bytes) -> tupl
             continue
         try:
             frame = read_answer(spec, filename, data, handed_in=True).value
-        except ReadError as exc:
-            if str(exc).startswith(DATA_TABLE):
-                data_table = str(exc)
+        except DataTableError as exc:
+            data_table = str(exc)
+            continue
+        except ReadError:
             continue
         except Exception as exc:
             log_exception("guess", filename, exc)

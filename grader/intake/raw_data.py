@@ -10,12 +10,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from grader.intake.errors import ReadError
 from grader.intake.normalize import norm_header
 
 LINE = ("这是课程的原始数据表 {name}.csv（{what}），不是结果表；请提交用它算出的结果"
         "（在练习页运行代码后点“下载提交文件”）")
-DATA_TABLE = LINE.split("{", 1)[0]
-"""How every such line starts (a file whose exercise is guessed from its columns keeps this line)."""
+
+
+class DataTableError(ReadError):
+    """The file is one of the course's data tables (a file whose exercise is guessed from its columns keeps
+    this line rather than "no exercise matches")."""
 
 
 @functools.cache
@@ -41,4 +45,4 @@ def data_table_line(columns: Iterable[str], missing: Iterable[str]) -> str | Non
     return LINE.format(name=name, what=datasets.TABLES[name].split("：", 1)[0])
 
 
-__all__ = ["DATA_TABLE", "data_table_line"]
+__all__ = ["DataTableError", "data_table_line"]
