@@ -72,6 +72,12 @@ def test_a_config_saved_as_txt_is_read_with_a_note(name):
     assert as_json.format == "json" and "内容是 JSON，已按 JSON 读取" in notes(as_json)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk", "utf-16"])  # Notepad: UTF-8, "ANSI", "Unicode"
+def test_a_txt_config_is_recognised_in_every_encoding_notepad_saves(encoding):
+    answer = read_answer(TIER_CONFIG, "2024001_tier-config.txt", "规则: 任一\n".encode(encoding))
+    assert answer.format == "yaml" and "内容是 YAML，已按 YAML 读取" in notes(answer)
+
+
 def test_a_table_saved_as_txt_is_still_refused_for_a_config():
     with pytest.raises(ReadError, match=r"本练习要提交 \.yaml、\.json 文件，收到的是 CSV"):
         read_answer(TIER_CONFIG, "2024001_tier-config.txt", "名称,交易笔数\n银卡,4\n".encode())

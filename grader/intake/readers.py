@@ -211,7 +211,10 @@ def _config_in_text(filename: str, data: bytes, accept: list[str], book: NoteBoo
     a note; None for anything else."""
     if PurePath(filename).suffix.lower() != ".txt" or "csv" in accept:
         return None
-    text = data[:65536].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    try:  # its encoding is noted when the document is read
+        text = decode_text(data, NoteBook()).lstrip("\ufeff \t\r\n")
+    except ReadError:
+        return None
     fmt = "json" if text.startswith("{") else "yaml" if _CONFIG_LINE.search(text) else None
     if fmt not in accept:
         return None
