@@ -46,8 +46,7 @@ def not_a_result(filename: str, accept: list[str] | None = None) -> str | None:
     """
     _stem, ext = split_name(PurePosixPath(filename.replace("\\", "/")).name)
     if ext in OTHER_SHEETS:
-        kind, fix = OTHER_SHEETS[ext]
-        return SHEET_LINE.format(kind=_spaced(kind), ext=ext, fix=fix)
+        return sheet_line(ext)
     kind = NOT_RESULTS.get(ext)
     if kind is None:
         return None
@@ -55,9 +54,15 @@ def not_a_result(filename: str, accept: list[str] | None = None) -> str | None:
     return LINE.format(kind=_spaced(kind), ext=ext, wanted=wanted)
 
 
+def sheet_line(ext: str) -> str:
+    """The line for a spreadsheet of another format (``ext`` a key of :data:`OTHER_SHEETS`), whatever its name."""
+    kind, fix = OTHER_SHEETS[ext]
+    return SHEET_LINE.format(kind=_spaced(kind), ext=ext, fix=fix)
+
+
 def _spaced(kind: str) -> str:
     """A space after 这是 before a Latin name (这是 Word 文档, 这是图片)."""
     return (" " if kind[0].isascii() else "") + kind
 
 
-__all__ = ["NOT_RESULTS", "OTHER_SHEETS", "not_a_result"]
+__all__ = ["NOT_RESULTS", "OTHER_SHEETS", "not_a_result", "sheet_line"]

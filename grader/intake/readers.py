@@ -21,7 +21,7 @@ import pandas as pd
 
 from grader.intake.documents import load_document
 from grader.intake.errors import FORMAT_NAMES, TOO_COMPLEX, ReadError
-from grader.intake.file_kinds import not_a_result
+from grader.intake.file_kinds import not_a_result, sheet_line
 from grader.intake.headers import Header, find_header
 from grader.intake.limits import MAX_BYTES
 from grader.intake.normalize import NoteBook
@@ -135,7 +135,7 @@ def _content_format(declared: str, sniffed: str, filename: str, data: bytes, *, 
         raise ReadError(DAMAGED_XLSX)  # a zip named .xlsx without a workbook's parts, or cut short
     ext = PurePath(filename).suffix or "（无扩展名）"
     if sniffed == "xls":
-        raise ReadError("这是旧版 Excel 97-2003（.xls）文件；请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再提交")
+        raise ReadError(sheet_line("xls"))  # an Excel 97 workbook renamed .csv or .xlsx
     if sniffed == "pdf":
         raise ReadError("这是 PDF 文件，不是数据表；请提交练习要求的 CSV/Excel/YAML 文件")
     if sniffed == "zip":
