@@ -5,8 +5,8 @@ component is cut into tokens at ``_ - . space ( ) [ ] 【 】 ， ,``, at the bo
 Latin/digits, and between digits and a word of Latin letters (``2024001rfm``, ``zhangsan2024001``; a short
 prefix or suffix such as ``S2024001`` or ``2024001A`` stays part of the 学号). A token is a 学号 candidate
 when, after NFKC, it is 0–3 letters followed by digits and letters with **at least 5 digits**, and it is
-not a date or a time stamp (``20251201``, ``202512011230``, ``20251201123045``, a 10/13-digit Unix time). So ``1_``, ``hw1_``, ``作业2``, dates and
-platform time stamps are not taken at first. Such a token still counts when the roster has it, and an 8-, 10-
+not a date or a time stamp (``20251201``, ``202512011230``, ``20251201123045``, a 10/13-digit Unix time).
+So ``1_``, ``hw1_``, ``作业2``, dates and platform time stamps are not taken at first. Such a token still counts when the roster has it, and an 8-, 10-
 or 12-digit one (``20240101`` is also 2024级01班01号; ``202309150203`` is also 2023级09院15专业02班03号) when
 no component of the path holds another candidate (with a note).
 
