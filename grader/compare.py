@@ -28,7 +28,16 @@ class Mismatch:
     actual: Any
 
     def message(self) -> str:
-        return f"{self.key} 的{self.column}应为 {format_value(self.expected)}，提交为 {format_value(self.actual)}"
+        return f"{self.key} 的{latin_spaced(self.column)}应为 {format_value(self.expected)}，提交为 {format_value(self.actual)}"
+
+
+def latin_spaced(name: str) -> str:
+    """A column name set off by spaces where it meets Chinese text with a Latin letter or digit ("的 R 应为")."""
+    if not name:
+        return name
+    left = " " if name[0].isascii() and name[0].isalnum() else ""
+    right = " " if name[-1].isascii() and name[-1].isalnum() else ""
+    return f"{left}{name}{right}"
 
 
 @dataclass

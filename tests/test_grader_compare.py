@@ -31,6 +31,13 @@ def test_issue_example_messages():
     assert diff.cells_checked == 4 and diff.value_accuracy == pytest.approx(0.75)
 
 
+def test_a_latin_column_name_is_set_off_by_spaces():
+    ref = pd.DataFrame({"买家会员名": ["amy", "王五"], "R": [21, 3], "M值": [1.5, 2.0]})
+    got = pd.DataFrame({"买家会员名": ["amy", "王五"], "R": [20, 3], "M值": [1.5, 2.5]})
+    assert compare_tables(ref, got, KEY, label="客户").value_messages() == [
+        "amy 的 R 应为 21，提交为 20", "王五 的 M值应为 2，提交为 2.5"]
+
+
 def test_order_and_column_order_do_not_matter():
     shuffled = REF.iloc[[2, 0, 1]][["成交金额", "买家会员名", "成交订单数"]].reset_index(drop=True)
     diff = compare_tables(REF, shuffled, KEY)
@@ -60,7 +67,7 @@ def test_composite_key_and_empty_frames():
     ref = pd.DataFrame({"月份": ["2025-11", "2025-11"], "场景": ["A", "B"], "n": [1, 2]})
     got = pd.DataFrame({"月份": ["2025-11"], "场景": ["B"], "n": [3]})
     diff = compare_tables(ref, got, ["月份", "场景"], label="行")
-    assert diff.missing == ["2025-11 / A"] and diff.value_messages() == ["2025-11 / B 的n应为 2，提交为 3"]
+    assert diff.missing == ["2025-11 / A"] and diff.value_messages() == ["2025-11 / B 的 n 应为 2，提交为 3"]
     empty = compare_tables(ref.iloc[:0], got.iloc[:0], ["月份", "场景"])
     assert empty.f1 == 1.0 and empty.value_accuracy == 1.0
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
-from grader.compare import compare_tables, format_value, key_strings
+from grader.compare import compare_tables, format_value, key_strings, latin_spaced
 from grader.intake.normalize import norm_text
 from grader.model import CheckResult
 
@@ -118,9 +118,9 @@ def value_range(ctx: CheckContext, *, column: str, min: float | None = None,
     details = []
     for k, v in zip(key_strings(df, _key(ctx)) or [str(i + 1) for i in range(len(df))], values, strict=False):
         if v is None or (isinstance(v, float) and math.isnan(v)):
-            details.append(f"{k} 的{column}不是数字")
+            details.append(f"{k} 的{latin_spaced(column)}不是数字")
         elif (min is not None and v < min) or (max is not None and v > max):
-            details.append(f"{k} 的{column}为 {format_value(float(v))}，超出范围")
+            details.append(f"{k} 的{latin_spaced(column)}为 {format_value(float(v))}，超出范围")
     if not details:
         return ctx.ok(f"{column} 都在范围内")
     bounds = f"{'' if min is None else format_value(float(min))}–{'' if max is None else format_value(float(max))}"
