@@ -18,7 +18,9 @@ log = pd.read_csv("data/sms_log.csv", dtype=str)
 log.columns = log.columns.str.strip()
 sent = log[(log["短信类型"] == "营销") & (log["发送状态"] == "成功")].copy()
 sent["日期"] = pd.to_datetime(sent["发送时间"]).dt.date
-history = sent.groupby("买家会员名")["日期"].apply(list).to_dict()
+history = {}   # 买家会员名 → 已收到营销短信的日期
+for nick, day in zip(sent["买家会员名"], sent["日期"]):
+    history.setdefault(nick, []).append(day)
 
 
 def can_send(day, earlier):
