@@ -36,8 +36,8 @@ def render(*, solutions: bool, base_url: str) -> str:
 <p class="grading-files" data-role="files-summary">还没有选择文件。</p>
 </div>
 <div class="grading-options">
-<label class="grading-roster-label">全班名单（可选，每行一个学号；也可以载入 txt / csv / xlsx）
-<textarea data-role="roster" rows="4" placeholder="2024001&#10;2024002&#10;…"></textarea></label>
+<label class="grading-roster-label">全班名单（可选，每行一个学号，可在后面写上姓名；也可以载入 txt / csv / xlsx）
+<textarea data-role="roster" rows="4" placeholder="2024001 张三&#10;2024002 李四&#10;…"></textarea></label>
 <p class="grading-roster-tools"><label class="md-button">载入名单文件<input type="file" data-role="roster-file" accept=".txt,.csv,.xlsx" class="grading-file-input"></label>
 <span data-role="roster-summary"></span></p>
 <label>同一学生同一练习交了多份时

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from rich.console import Console
 
-from grader.intake.roster import RosterError, parse_roster
+from grader.intake.roster import Roster, RosterError, parse_roster
 from grader.spec import SpecError, load_all
 
 EXIT_OK = 0
@@ -99,8 +99,8 @@ def write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
     return target
 
 
-def read_roster(path: str, lang: str = "zh") -> list[str]:
-    """学号 from a roster file (txt / csv / xlsx, UTF-8 or GBK) or a comma-separated list — the same parser as the
+def read_roster(path: str, lang: str = "zh") -> Roster:
+    """学号 (and 姓名) from a roster file (txt / csv / xlsx, UTF-8 or GBK) or a comma-separated list — the same parser as the
     browser's 教师批改 page (:func:`grader.intake.roster.parse_roster`)."""
     source = Path(path)
     try:

@@ -31,7 +31,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from grader.feedback import write_feedback
 from grader.gradebook import Entry, Gradebook
 from grader.grading import _over_limit, finish_gradebook, grade_submissions
 from grader.intake.collect import collect
-from grader.intake.roster import RosterError, parse_roster
+from grader.intake.roster import Roster, RosterError, parse_roster
 from grader.intake.submission import Submission
 from grader.log import log_exception
 from grader.model import Note, SubmissionResult
@@ -90,9 +90,11 @@ def _as_bytes(data: Any) -> bytes:
 
 
 def roster(data: Any) -> dict[str, Any]:
-    """学号 of a roster (pasted text, or a txt/csv/xlsx file's bytes): ``{"ids": […]}`` or ``{"error": …}``."""
+    """学号 and 姓名 of a roster (pasted text, or a txt/csv/xlsx file's bytes): ``{"ids": […], "names": {学号: 姓名}}``
+    or ``{"error": …}``."""
     try:
-        return {"ids": parse_roster(data if isinstance(data, str) else _as_bytes(data))}
+        read = parse_roster(data if isinstance(data, str) else _as_bytes(data))
+        return {"ids": list(read), "names": read.names}
     except RosterError as exc:
         return {"error": f"名单无法读取（{exc}）；请给出带“学号”列（或每行一个学号）的文本、CSV 或 Excel 名单。"}
 
@@ -109,20 +111,23 @@ def _safe_parts(path: str) -> list[str] | None:
     return parts
 
 
-def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()) -> dict[str, Any]:
+def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = (),
+         names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Take the dropped files as the CLI takes paths: ``[(relative path, bytes, mtime seconds)]`` (instead of
     bytes, the path of a staged copy in this file system, which is moved into place).
 
     Each file is written at its path under a fresh temporary folder (the worker's memory), its time set to
     ``mtime``; the top-level names are given to :func:`collect` with that folder as the working directory,
     so ``file`` in every output is the path the teacher dropped (e.g. ``班级作业.zip/第一组/…``).
+    ``names`` (学号 → 姓名 of the roster) finds the 学号 of a file named by the student's name.
     Returns ``{"items": [{index, file, student, exercise, error}], "roster": […]}``.
     """
     old = _STATE.get("root")
     if old:
         shutil.rmtree(old, ignore_errors=True)
     root = Path(tempfile.mkdtemp(prefix="webgrade-"))
-    _STATE.update(root=str(root), book=None, roster=list(dict.fromkeys(str(r) for r in roster_ids)))
+    ids = list(dict.fromkeys(str(r) for r in roster_ids))
+    _STATE.update(root=str(root), book=None, roster=Roster(ids, {str(k): str(v) for k, v in (names or {}).items()}))
     tops: list[str] = []
     for path, data, mtime in files:
         parts = _safe_parts(path)
@@ -147,7 +152,7 @@ def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()
     _STATE["subs"] = subs
     items = [{"index": i, "file": s.file, "student": s.student, "exercise": s.exercise, "error": s.error}
              for i, s in enumerate(subs)]
-    return {"items": items, "roster": _STATE["roster"]}
+    return {"items": items, "roster": list(_STATE["roster"])}
 
 
 def plan() -> list[list[int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fixtures.zips import bomb_zip, encrypted_flag_zip, flag_bits, gbk_zip, plain_zip
 
-from grader.intake.collect import collect
+from grader.intake.collect import NO_STUDENT, collect
 from grader.intake.identity import identify, parse_name
 from grader.intake.limits import Limits
 
@@ -180,6 +180,49 @@ def test_a_date_shaped_student_id_is_noted_or_confirmed_by_the_roster():
     assert find_student("20251201_20240101_rfm.csv", ["20240101"])[0] == "20240101"
     assert find_student("作业_20240101/张三_rfm.csv", ["20240101"])[0] == "20240101"
     assert find_student("20251201_2024001_rfm.csv", ["2024001"])[0] == "2024001"
+
+
+NAMED_ROSTER = "学号,姓名\n2024001,张三\n2024002,李四\n2024003,张三丰\n2024004,王芳\n2024005,王芳\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "student", "note"),
+    [
+        ("张三_RFM客户分层.xlsx", "2024001", "学号按名单上的姓名“张三”认定为 2024001"),
+        ("张三丰-rfm.csv", "2024003", "“张三丰”认定为 2024003"),                   # 张三 inside 张三丰 is 张三丰
+        ("作业/李四/rfm.csv", "2024002", "（取自文件夹名“李四”）"),
+        ("38271635_李四_rfm.csv", "2024002", "路径里的编号 38271635 不在名单上，未作学号"),  # a platform's number
+        ("20251201_张三_rfm.csv", "2024001", "“张三”认定为 2024001"),             # a date is no 学号
+        ("2024002_李四_rfm.csv", "2024002", None),                                  # the 学号 as it should be
+        ("2024002_张三_rfm.csv", "2024002", "文件名里的姓名“张三”与名单上 2024002 的姓名“李四”不一致，请核对"),
+    ],
+)
+def test_a_roster_with_names_finds_the_student_of_a_file_named_by_name(path, student, note):
+    from grader.intake.identity import identify
+    from grader.intake.roster import parse_roster
+
+    roster = parse_roster(NAMED_ROSTER)
+    ident = identify(path, {"rfm": ["RFM 客户分层"]}, roster, roster.names)
+    assert ident.student == student and ident.exercise == "rfm" and ident.student_error is None
+    if note is None:
+        assert ident.student_notes == []
+    else:
+        assert any(note in n for n in ident.student_notes), ident.student_notes
+
+
+def test_a_name_two_students_share_or_two_names_get_a_line_not_a_guess(tmp_path: Path):
+    from grader.intake.roster import parse_roster
+
+    for name in ("王芳_rfm.csv", "张三李四_rfm.csv", "无名_rfm.csv"):
+        (tmp_path / name).write_text("买家会员名\n", encoding="utf-8")
+    roster = parse_roster(NAMED_ROSTER)
+    got = {s.file.rsplit("/", 1)[-1]: s for s in collect([tmp_path], ["rfm"], roster=roster)}
+    assert got["王芳_rfm.csv"].student is None
+    assert got["王芳_rfm.csv"].error.startswith("名单上有 2 位“王芳”（2024004、2024005），按姓名无法认定学号；请在文件名里写上学号")
+    assert got["张三李四_rfm.csv"].error.startswith("文件名里有名单上的多个姓名（张三、李四）")
+    assert got["无名_rfm.csv"].error == NO_STUDENT
+    # without the names (a list of 学号 only) a name says nothing
+    assert all(s.error == NO_STUDENT for s in collect([tmp_path], ["rfm"], roster=list(roster)))
 
 
 def test_doubled_extension_and_title_alias(tmp_path: Path):

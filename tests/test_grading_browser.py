@@ -255,3 +255,23 @@ def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browse
     assert len(workers) == stats["workersCreated"] == 1
     assert set(stats["phases"]) == {"start", "load", "grade", "merge"} and min(stats["phases"].values()) >= 0
     assert foreign_requests(requests, base) == []
+
+
+def test_a_roster_with_names_finds_a_file_named_by_the_student_s_name(browser, work, tmp_path):
+    """The roster's 姓名 reach the workers: a file named only 李四_… is graded as her 学号, with the note."""
+    named = tmp_path / "named"
+    named.mkdir()
+    shutil.copy(work["corpus"] / "2023002_李四_fixture-old-customers.csv", named / "李四_fixture-old-customers.csv")
+    requests: list[str] = []
+    context, page = new_page(browser, requests)
+    with serve(work["site"]) as base:
+        page.goto(base)
+        page.locator(".grading [data-role=folder]").set_input_files(str(named))
+        page.locator(".grading [data-role=roster]").fill("学号 姓名\n2023001 张三\n2023002 李四")
+        book, _stats = grade_and_clear(page)
+        context.close()
+    row = next(r for r in book["results"] if r["file"].endswith("李四_fixture-old-customers.csv"))
+    assert (row["student"], row["status"]) == ("2023002", "graded")
+    assert "学号按名单上的姓名“李四”认定为 2023002" in row["notes"]
+    assert [r["student"] for r in book["results"] if r["state"] == "missing"] == ["2023001"]
+    assert foreign_requests(requests, base) == []

@@ -175,6 +175,55 @@ def test_roster_formats(tmp_path):
 
 
 @pytest.mark.parametrize("roster", [
+    _workbook([["2024级电子商务1班学生名单"], ["序号", "学号", "姓名"], [1, "2024001", "张三"], [2, 2024002, "欧阳·娜娜"]]),
+    _workbook([["姓名", "学号"], ["张三", "2024001"], ["欧阳·娜娜", "2024002"]]),
+    "序号,学 号,学生姓名,性别\n1,2024001,张三,男\n2,2024002,欧阳·娜娜,女\n".encode("gbk"),
+    "1 2024001 张三 男\n2 2024002 欧阳·娜娜 女\n",                      # no header: the column of Chinese names
+    "２０２４００１　张三\n２０２４００２　欧阳·娜娜\n２０２４００３\n",   # a student without a name
+    '"学号","姓名"\n"2024001","张三"\n"2024002","欧阳·娜娜"\n',               # quoted cells
+])
+def test_the_name_beside_each_student_number_is_kept(roster):
+    read = parse_roster(roster)
+    assert read.names == {"2024001": "张三", "2024002": "欧阳·娜娜"}
+    assert webgrade.roster(roster)["names"] == read.names
+
+
+def test_a_file_named_by_the_student_s_name_is_found_by_the_cli_and_the_page_alike(graded, tmp_path):
+    exercises = exercises_dir(tmp_path)
+    klass = tmp_path / "class"
+    (klass / "第二组" / "李四").mkdir(parents=True)
+    answer = (graded["root"] / "2023002_李四_fixture-old-customers.csv").read_bytes()
+    (klass / "李四_fixture-old-customers.csv").write_bytes(answer)
+    (klass / "第二组" / "李四" / "fixture-old-customers.csv").write_bytes(answer)  # only the folder names her
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes("学号,姓名\n2023001,张三\n2023002,李四\n".encode("gbk"))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        main(["grade", "class", "--exercises", str(exercises), "--roster", str(roster), "--json", "cli.json", "-q"])
+    finally:
+        os.chdir(cwd)
+    cli = json.loads((tmp_path / "cli.json").read_text("utf-8"))
+    webgrade.init(str(exercises))
+    names = webgrade.roster(roster.read_bytes())
+    loaded = webgrade.load(dropped(klass), names["ids"], names["names"])
+    entries = [webgrade.grade(i) for i in range(len(loaded["items"]))]
+    web = webgrade.merge(json.loads(json.dumps(entries, ensure_ascii=False)), "latest")
+    assert _stable(web) == _stable(cli)
+    by_file = {r["file"]: r for r in cli["results"]}
+    for name in ("class/李四_fixture-old-customers.csv", "class/第二组/李四/fixture-old-customers.csv"):
+        assert by_file[name]["student"] == "2023002" and by_file[name]["status"] == "graded", by_file[name]
+        assert any("学号按名单上的姓名“李四”认定为 2023002" in n for n in by_file[name]["notes"])
+    assert any(r["student"] == "2023001" and r["state"] == "missing" for r in cli["results"])
+
+
+def test_a_roster_without_names_has_none():
+    assert parse_roster("2024001, 2024002").names == {}
+    assert parse_roster("序号 学号 性别\n1 2024001 男\n2 2024002 女\n").names == {}  # 男/女 are no names
+    assert webgrade.roster("2024001\n2024002")["names"] == {}
+
+
+@pytest.mark.parametrize("roster", [
     # what schools' rosters look like: a title row, 序号 first, 姓名 first, no header at all, full-width digits
     _workbook([["2024级电子商务1班学生名单"], ["序号", "学号", "姓名"], [1, "2024001", "张三"], [2, 2024002, "李四"]]),
     _workbook([["姓名", "学号"], ["张三", "2024001"], ["李四", "2024002"]]),

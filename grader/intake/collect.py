@@ -24,7 +24,8 @@ from grader.intake.submission import Submission
 
 __all__ = ["NOT_FOUND", "NO_STUDENT", "collect", "exercise_names"]
 
-NO_STUDENT = "路径里找不到学号（文件名和文件夹名都没有）；请按 <学号>_<练习编号>.<扩展名> 重命名后再批改（命令行也可用 --student 指定）。"
+NO_STUDENT = ("路径里找不到学号（文件名和文件夹名都没有）；请按 <学号>_<练习编号>.<扩展名> 重命名后再批改，"
+              "文件名只有姓名时也可给出带姓名列的全班名单（命令行也可用 --student 指定）。")
 NOT_FOUND = "找不到这个文件或文件夹；请检查路径是否写对。"
 
 
@@ -128,13 +129,14 @@ def collect(
     (:func:`grader.engine.guess_exercise`).
     """
     names = exercise_names(exercises)
+    student_names = getattr(roster, "names", None)  # a Roster read with its 姓名 column
     roster = list(roster)
     limits = limits or Limits()
     out: list[Submission] = []
     for sub, above in _raw_submissions(paths, limits):
-        ident = identify(sub.file.removeprefix(above) if above else sub.file, names, roster)
+        ident = identify(sub.file.removeprefix(above) if above else sub.file, names, roster, student_names)
         notes = [*sub.notes, *([] if student else ident.student_notes), *([] if exercise else ident.exercise_notes)]
         stu = student or ident.student
-        error = sub.error if sub.error is not None or stu is not None else NO_STUDENT
+        error = sub.error if sub.error is not None or stu is not None else ident.student_error or NO_STUDENT
         out.append(replace(sub, student=stu, exercise=exercise or ident.exercise, error=error, notes=tuple(notes)))
     return out

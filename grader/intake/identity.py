@@ -14,6 +14,10 @@ no component of the path holds another candidate (with a note).
   from the innermost outwards.
 * Without one (or when no candidate is on the roster): the first candidate of the file name; when the file
   name has none, the first candidate of the innermost folder that has one.
+* A roster with 姓名 also finds the 学号 of a file named only with the name (``张三_RFM.xlsx``), or whose only
+  number is not on the roster (a platform's upload number): the component that holds a roster name (file
+  name first; ``张三`` inside ``张三丰`` does not count) gives that student's 学号. Two students of the same
+  name cannot be told apart: the file gets a line saying so.
 
 **Exercise.** The exercise id (``old-customers``), its Chinese title (``老客户筛选``) or an alias from
 ``spec.yml`` (``aliases: [老客户]``) anywhere in a component, file name first; the longest match wins.
@@ -46,6 +50,8 @@ class Identity:
     exercise: str | None = None
     student_notes: list[str] = field(default_factory=list)
     exercise_notes: list[str] = field(default_factory=list)
+    student_error: str | None = None
+    """Why no 学号 was taken although the path names a student (two roster students of that name)."""
 
 
 def _nfkc(text: str) -> str:
@@ -109,8 +115,10 @@ def _components(path: str) -> list[str]:
     return [stem, *reversed(folders)]
 
 
-def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, list[str]]:
-    """(学号, notes) from the whole path."""
+def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str] | None = None,
+                 ) -> tuple[str | None, list[str]]:
+    """(学号, notes) from the whole path; ``names`` (学号 → 姓名 of the roster) finds a file named by the name.
+    When two roster students share the name, the 学号 is None and the notes hold one line saying so."""
     comps = _components(path)
     found = [(i, c, student_candidates(c)) for i, c in enumerate(comps)]
     found = [f for f in found if f[2]]
@@ -119,6 +127,13 @@ def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, lis
     if known:  # a 学号 that reads as a date or a time (2024级01班01号 = 20240101) counts when the roster has it
         found += [(i, c, [d for d in ds if d.upper() in known]) for i, c, ds in dated if any(d.upper() in known for d in ds)]
         found.sort(key=lambda f: f[0])  # file name first, then folders from the innermost out
+    named = _by_name(comps, names or {}) if not any(c.upper() in known for _i, _c, cs in found for c in cs) else None
+    if named is not None:
+        student, notes = named
+        others = [c for _i, _c, cs in found for c in cs]
+        if student is not None and others:
+            notes = [*notes, f"路径里的编号 {'、'.join(others[:3])} 不在名单上，未作学号"]
+        return student, notes
     if not found:
         taken = [(i, c, d) for i, c, ds in dated for d in ds if len(d) in STAMP_LENGTHS_TAKEN]
         if taken:  # e.g. the course's own download name <学号>_<练习>.csv with a date-shaped 学号
@@ -135,12 +150,46 @@ def find_student(path: str, roster: Iterable[str] = ()) -> tuple[str | None, lis
                     others = [c for _i, _c, cs in found for c in cs if c != cand]
                     if others:
                         notes.append(f"路径里有多个像学号的编号（{'、'.join([cand, *others][:4])}），按名单认定为 {cand}")
-                    return cand, notes
+                    return cand, [*notes, *_name_clash(comp, cand, names or {})]
     i, comp, cands = found[0]
     notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
     if len(cands) > 1:
         notes.append(f"文件名里有多个像学号的编号（{'、'.join(cands[:4])}），取了第一个 {cands[0]}；提供全班名单（网页里填“全班名单”，命令行用 --roster）可按名单认定")
     return cands[0], notes
+
+
+def _by_name(comps: list[str], names: Mapping[str, str]) -> tuple[str | None, list[str]] | None:
+    """(学号, notes) from the first component (file name first) that holds a roster name, or None."""
+    by_name: dict[str, list[str]] = {}
+    for sid, name in names.items():
+        if len(_key(name)) >= 2:
+            by_name.setdefault(_key(name), []).append(sid)
+    for i, comp in enumerate(comps):
+        text = _key(comp)
+        hits = [n for n in by_name if n in text]
+        hits = [n for n in hits if not any(n != m and n in m for m in hits)]  # 张三 inside 张三丰 is 张三丰
+        if not hits:
+            continue
+        where = "" if i == 0 else f"（取自文件夹名“{comp}”）"
+        if len(hits) == 1 and len(by_name[hits[0]]) == 1:
+            sid = by_name[hits[0]][0]
+            return sid, [f"学号按名单上的姓名“{names[sid]}”认定为 {sid}{where}"]
+        if len(hits) == 1:
+            return None, [f"名单上有 {len(by_name[hits[0]])} 位“{names[by_name[hits[0]][0]]}”"
+                          f"（{'、'.join(by_name[hits[0]])}），按姓名无法认定学号；请在文件名里写上学号后再批改"]
+        return None, [f"文件名里有名单上的多个姓名（{'、'.join(names[by_name[n][0]] for n in hits[:3])}），"
+                      "按姓名无法认定学号；请在文件名里写上学号后再批改"]
+    return None
+
+
+def _name_clash(comp: str, student: str, names: Mapping[str, str]) -> list[str]:
+    """A note when the component of the 学号 holds another roster student's name (a file handed in for someone
+    else, or a 学号 mistyped)."""
+    own = names.get(student, "")
+    other = _by_name([comp], names)
+    if not own or other is None or other[0] in (None, student) or _key(own) in _key(comp):
+        return []
+    return [f"文件名里的姓名“{names[other[0]]}”与名单上 {student} 的姓名“{own}”不一致，请核对"]
 
 
 def _key(text: str) -> str:
@@ -200,10 +249,13 @@ def _bounded(text: str, word: str) -> bool:
     return any(not glued(m.start() - 1, -1) and not glued(m.end(), 1) for m in re.finditer(re.escape(word), text))
 
 
-def identify(path: str, names: Mapping[str, Iterable[str]], roster: Iterable[str] = ()) -> Identity:
-    """学号, exercise and notes for a submission at ``path``."""
-    student, s_notes = find_student(path, roster)
+def identify(path: str, names: Mapping[str, Iterable[str]], roster: Iterable[str] = (),
+             student_names: Mapping[str, str] | None = None) -> Identity:
+    """学号, exercise and notes for a submission at ``path`` (``student_names``: the roster's 学号 → 姓名)."""
+    student, s_notes = find_student(path, roster, student_names)
     exercise, e_notes = find_exercise(path, names)
+    if student is None and s_notes:  # a name the roster has twice: the line says why, instead of "no 学号"
+        return Identity(None, exercise, [], e_notes, student_error=s_notes[0])
     return Identity(student, exercise, s_notes, e_notes)
 
 

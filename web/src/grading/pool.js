@@ -113,6 +113,7 @@ export class GradingPool {
     this.init = init;
     this.files = files;
     this.roster = roster;
+    this.names = {}; // 学号 → 姓名 of the roster (set with the roster before the first spawn)
     this.limits = limits || null; // grader.webgrade.LIMITS (set from the first worker's init before grading)
     this.onResult = onResult;
     this.onWorkers = onWorkers || (() => {});
@@ -137,7 +138,7 @@ export class GradingPool {
   async spawn(worker = null) {
     const ready = worker || (await this.create());
     // Structured clone copies the buffers: every worker keeps the whole class.
-    ready.loaded = await ready.send("load", { files: this.files, roster: this.roster });
+    ready.loaded = await ready.send("load", { files: this.files, roster: this.roster, names: this.names });
     return ready;
   }
 

@@ -103,17 +103,14 @@ function mountGrading(root, ctx) {
     progressText.textContent = `已批改 ${done} / ${total} 个文件${left !== null && done < total ? `，约剩 ${minutes(left)}` : ""}`;
   }
 
-  async function rosterIds(worker, run) {
-    if (run.roster) return run.roster;
-    if (rosterFile) {
-      const reply = await worker.send("roster", { data: await rosterFile.arrayBuffer() });
-      if (reply.error) throw new Error(reply.error);
-      return reply.ids;
-    }
-    if (!rosterText.value.trim()) return [];
-    const reply = await worker.send("roster", { text: rosterText.value });
+  /** The roster's 学号 and 姓名 ({ids, names}); a resumed run keeps those it was started with. */
+  async function readRoster(worker, run) {
+    if (run.roster) return { ids: run.roster, names: run.names || {} };
+    let reply = { ids: [], names: {} };
+    if (rosterFile) reply = await worker.send("roster", { data: await rosterFile.arrayBuffer() });
+    else if (rosterText.value.trim()) reply = await worker.send("roster", { text: rosterText.value });
     if (reply.error) throw new Error(reply.error);
-    return reply.ids;
+    return { ids: reply.ids, names: reply.names || {} };
   }
 
   async function grade(resume) {
@@ -144,13 +141,14 @@ function mountGrading(root, ctx) {
       const first = await pool.create(standby.take());
       api.stats.timings = first.info.timings;
       const phases = (api.stats.phases = { start: lap(clock) }); // seconds per phase (benches read them)
-      run.roster = await rosterIds(first, run);
-      pool.roster = run.roster;
+      const roster = await readRoster(first, run);
+      run.roster = pool.roster = roster.ids;
+      run.names = pool.names = roster.names;
       pool.limits = { ...first.info.limits, ...(api.limits || {}) };
       await pool.spawn(first);
       phases.load = lap(clock);
       const items = first.loaded.items;
-      const key = fnv1a(JSON.stringify([run.files.map((f) => [f.path, f.blob.size, f.mtime]), run.roster, run.duplicates]));
+      const key = fnv1a(JSON.stringify([run.files.map((f) => [f.path, f.blob.size, f.mtime]), run.roster, run.names, run.duplicates]));
       const stored = await loadRun();
       const sameRun = stored && stored.key === key;
       const done = sameRun ? await loadResults(key) : new Map();
@@ -216,7 +214,7 @@ function mountGrading(root, ctx) {
         const files = await Promise.all(run.files.map(async (f) => ({ path: f.path, mtime: f.mtime, data: await f.blob.arrayBuffer() })));
         const worker = new GradingWorker(workerURL, init);
         await worker.ready;
-        await worker.send("load", { files, roster: run.roster || [] });
+        await worker.send("load", { files, roster: run.roster || [], names: run.names || {} });
         const entries = await loadResults(run.key);
         await worker.send("merge", { entries: [...Array(run.count).keys()].map((i) => entries.get(i)), duplicates: run.duplicates,
           createdAt: run.book.stamp.created_at });

@@ -79,7 +79,7 @@ const HANDLERS = {
     return { ...info, solutions: manifest.solutions !== false, timings };
   },
 
-  /** files: [{path, data: ArrayBuffer, mtime (ms)}]; roster: [学号] → {items, roster}. */
+  /** files: [{path, data: ArrayBuffer, mtime (ms)}]; roster: [学号]; names: {学号: 姓名} → {items, roster}. */
   async load(msg) {
     // Bytes go straight into the file system (no conversion of big buffers into Python objects).
     pyodide.FS.mkdirTree(STAGING);
@@ -89,7 +89,7 @@ const HANDLERS = {
       return [f.path, staged, f.mtime / 1000];
     });
     const started = performance.now();
-    const value = direct("load", files, msg.roster || []);
+    const value = direct("load", files, msg.roster || [], msg.names || {});
     return { ...value, seconds: (performance.now() - started) / 1000 };
   },
 
