@@ -73,6 +73,8 @@ class ExerciseFeedback:
 class StudentFeedback:
     student: str
     exercises: list[ExerciseFeedback]
+    name: str = ""
+    """姓名 from the roster ("" without one)."""
 
     @property
     def total(self) -> float:
@@ -122,7 +124,7 @@ def build_feedback(gradebook: Gradebook) -> list[StudentFeedback]:
         items = [_exercise(chosen[(student, ex)], gradebook.titles.get(ex, ex))
                  for ex in gradebook.exercises if (student, ex) in chosen]
         if items:
-            out.append(StudentFeedback(student, items))
+            out.append(StudentFeedback(student, items, gradebook.names.get(student, "")))
     return out
 
 
@@ -166,11 +168,12 @@ def _page(title: str, body: str) -> bytes:
 
 def render_feedback(fb: StudentFeedback) -> bytes:
     """One student's feedback as a complete, printable HTML page."""
-    head = (f"<h1>作业反馈 · 学号 {escape(fb.student)}</h1>"
+    who = f"{fb.name}（学号 {fb.student}）" if fb.name else f"学号 {fb.student}"
+    head = (f"<h1>作业反馈 · {escape(who)}</h1>"
             f"<p>共 {len(fb.exercises)} 道练习，合计 <b>{fmt_points(fb.total)} / {fmt_points(fb.max_total)}</b> 分。"
             "每道练习下面列出没通过的检查、具体问题（最多列出几条）和修改提示。</p>")
     body = "\n".join([head, *(_exercise_html(item) for item in fb.exercises)])
-    return _page(f"作业反馈 {fb.student}", body)
+    return _page(f"作业反馈 {fb.student} {fb.name}".rstrip(), body)
 
 
 def feedback_name(student: str) -> str:
@@ -180,12 +183,14 @@ def feedback_name(student: str) -> str:
 
 def render_index(feedback: list[StudentFeedback]) -> bytes:
     """The teacher's list of the feedback pages: 学号, total, link."""
+    named = any(fb.name for fb in feedback)
     rows = "".join(f'<tr><td><a href="{escape(feedback_name(fb.student))}.html">{escape(fb.student)}</a></td>'
-                   f"<td>{fmt_points(fb.total)} / {fmt_points(fb.max_total)}</td>"
+                   + (f"<td>{escape(fb.name)}</td>" if named else "")
+                   + f"<td>{fmt_points(fb.total)} / {fmt_points(fb.max_total)}</td>"
                    f"<td>{sum(1 for e in fb.exercises if e.problems or e.error or e.state == 'missing')}</td></tr>"
                    for fb in feedback)
     body = (f"<h1>作业反馈（{len(feedback)} 人）</h1><p>每位学生一页，可直接打印或发给学生。</p>"
-            f"<table><tr><th>学号</th><th>合计</th><th>需要改的练习</th></tr>{rows}</table>")
+            f"<table><tr><th>学号</th>{'<th>姓名</th>' if named else ''}<th>合计</th><th>需要改的练习</th></tr>{rows}</table>")
     return _page("作业反馈", body)
 
 

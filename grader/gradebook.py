@@ -104,6 +104,12 @@ class Stamp:
     """UTC time of the run (ISO 8601); varies, so goldens leave it out."""
 
 
+def who(names: Mapping[str, str], student: str | None) -> str:
+    """"2024001 张三" (or just the 学号) for outputs that name a student in one cell."""
+    name = names.get(student or "", "")
+    return f"{student} {name}" if name else student or ""
+
+
 @dataclass
 class Gradebook:
     """Results, summary and stamp of one ``grader grade`` run."""
@@ -115,6 +121,11 @@ class Gradebook:
     """Exercise id → Chinese title, for column headers."""
     policy: dict[str, Any] = field(default_factory=lambda: {"duplicates": "latest", "roster": 0})
     """``duplicates``: latest | best; ``roster``: number of 学号 on the roster (0 = none given)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """学号 → 姓名 from the roster (empty without a roster or when it has no 姓名 column)."""
+
+    def who(self, student: str | None) -> str:
+        return who(self.names, student)
 
     @property
     def ok(self) -> bool:
@@ -143,6 +154,7 @@ class Gradebook:
             },
             "titles": dict(sorted(self.titles.items())),
             "policy": dict(self.policy),
+            "names": dict(sorted(self.names.items())),
         }
 
     @classmethod
@@ -164,7 +176,8 @@ class Gradebook:
             raise ValueError("成绩文件格式不对（有结果缺少字段或字段类型不对，可能被手工改过）") from None
         titles = dict(data.get("titles") or {})
         policy = dict(data.get("policy") or {"duplicates": "latest", "roster": 0})
-        return cls(entries, summarise(entries, titles), stamp, titles, policy)
+        names = {str(k): str(v) for k, v in dict(data.get("names") or {}).items()}
+        return cls(entries, summarise(entries, titles), stamp, titles, policy, names)
 
 
 def _entry_to_dict(entry: Entry) -> dict[str, Any]:

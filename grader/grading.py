@@ -203,6 +203,7 @@ def finish_gradebook(
     """The run's graded ``entries`` (one per ``subs``, in order) → the gradebook: copy flags, the policy
     (duplicates, roster), summary and stamp. The browser grades per student in workers and merges here.
     ``jobs`` > 1 computes missing reference digests for copy detection in that many processes."""
+    names = dict(getattr(roster, "names", {}))  # a Roster read with its 姓名 column
     roster = list(roster)
     subs_by_file = {s.file: s for s in subs}
     flag_copies(entries, subs_by_file, specs, roster, jobs=jobs, grade=_grade_one)
@@ -220,7 +221,7 @@ def finish_gradebook(
     )
     used_titles = {ex: titles[ex] for ex in used}
     policy = {"duplicates": duplicates, "roster": len(set(roster))}
-    return Gradebook(entries, summarise(entries, used_titles), stamp, used_titles, policy)
+    return Gradebook(entries, summarise(entries, used_titles), stamp, used_titles, policy, names)
 
 
 def _spec_hash(spec: Any) -> str:

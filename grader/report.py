@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.gradebook import Entry, Gradebook
+from grader.gradebook import Entry, Gradebook, who
 from grader.render.common import fmt_points, policy_lines
 from grader.render.common import html_escape as escape
 from grader.render.html_out import page
@@ -77,6 +77,11 @@ class ClassReport:
     duplicates: list[Entry] = field(default_factory=list)
     missing: list[Entry] = field(default_factory=list)
     off_roster: list[Entry] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """学号 → 姓名 from the roster (shown beside the 学号 in the lists of students)."""
+
+    def who(self, student: str | None) -> str:
+        return who(self.names, student) or "?"
 
 
 def load_gradebook(path: str | Path) -> Gradebook:
@@ -158,6 +163,7 @@ def build_report(gradebook: Gradebook) -> ClassReport:
         duplicates=[e for e in gradebook.entries if e.state == "duplicate"],
         missing=[e for e in gradebook.entries if e.absent],
         off_roster=[e for e in gradebook.entries if e.off_roster],
+        names=dict(gradebook.names),
     )
 
 
@@ -227,7 +233,7 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         out.append("<p>没有两份完全相同的错误答案。</p>")
     if report.flagged:
         out.append("<h2>疑似抄袭</h2>")
-        rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?"), escape("；".join(e.flags)),
+        rows = [[escape(report.who(e.result.student)), escape(e.result.exercise or "?"), escape("；".join(e.flags)),
                  escape(e.result.file)] for e in report.flagged]
         out.append(_table(["学号", "练习", "标记", "文件"], rows))
     if report.errors:
@@ -236,14 +242,14 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         out.append(_table(["文件", "原因"], rows))
     if report.duplicates:
         out.append("<h2>重复提交（未计分）</h2>")
-        rows = [[escape(e.result.student or "?"), escape(e.result.exercise or "?"), escape(e.result.file),
+        rows = [[escape(report.who(e.result.student)), escape(e.result.exercise or "?"), escape(e.result.file),
                  escape(e.duplicate_of)] for e in report.duplicates]
         out.append(_table(["学号", "练习", "未计分的文件", "计分的文件"], rows))
     if report.missing:
         out.append("<h2>未提交</h2>")
         per: dict[str, list[str]] = {}
         for e in report.missing:
-            per.setdefault(e.result.student or "?", []).append(e.result.exercise or "?")
+            per.setdefault(report.who(e.result.student), []).append(e.result.exercise or "?")
         everything = len(report.distributions)
         rows = [[escape(student), f"全部（{everything} 道）" if len(exercises) == everything > 1
                  else escape("、".join(exercises))] for student, exercises in per.items()]

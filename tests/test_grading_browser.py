@@ -268,7 +268,15 @@ def test_a_roster_with_names_finds_a_file_named_by_the_student_s_name(browser, w
         page.goto(base)
         page.locator(".grading [data-role=folder]").set_input_files(str(named))
         page.locator(".grading [data-role=roster]").fill("学号 姓名\n2023001 张三\n2023002 李四")
-        book, _stats = grade_and_clear(page)
+        page.locator(".grading [data-action=grade]").click()
+        assert wait_state(page, ("done", "error")) == "done"
+        book = page.evaluate("() => window.courseware.grading.gradebook()")
+        table = page.locator(".grading [data-role=class-table]")
+        assert table.locator("thead th").nth(1).inner_text().startswith("姓名")
+        assert table.locator("tr[data-student='2023002'] td.grading-name").inner_text() == "李四"
+        table.locator("tr[data-student='2023002']").click()
+        assert page.locator(".grading [data-role=details] h3").inner_text().startswith("李四（学号 2023002）")
+        page.locator(".grading [data-action=clear]").click()
         context.close()
     row = next(r for r in book["results"] if r["file"].endswith("李四_fixture-old-customers.csv"))
     assert (row["student"], row["status"]) == ("2023002", "graded")

@@ -8,6 +8,7 @@ and the two gradebooks must be equal.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -21,11 +22,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fixtures.build_corpus import FIXTURE_EXERCISES, Answers, build
+from openpyxl import load_workbook
 
 from grader import webgrade
 from grader.cli import main
 from grader.engine import answer_key
+from grader.feedback import build_feedback, render_feedback
+from grader.gradebook import Gradebook
 from grader.intake.roster import RosterError, parse_roster
+from grader.report import render_report
 from grader.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +205,8 @@ def test_a_file_named_by_the_student_s_name_is_found_by_the_cli_and_the_page_ali
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        main(["grade", "class", "--exercises", str(exercises), "--roster", str(roster), "--json", "cli.json", "-q"])
+        main(["grade", "class", "--exercises", str(exercises), "--roster", str(roster), "--json", "cli.json",
+              "--csv", "cli.csv", "--xlsx", "cli.xlsx", "-q"])
     finally:
         os.chdir(cwd)
     cli = json.loads((tmp_path / "cli.json").read_text("utf-8"))
@@ -215,6 +221,17 @@ def test_a_file_named_by_the_student_s_name_is_found_by_the_cli_and_the_page_ali
         assert by_file[name]["student"] == "2023002" and by_file[name]["status"] == "graded", by_file[name]
         assert any("学号按名单上的姓名“李四”认定为 2023002" in n for n in by_file[name]["notes"])
     assert any(r["student"] == "2023001" and r["state"] == "missing" for r in cli["results"])
+    # the names stand beside the 学号 in every output
+    assert cli["names"] == {"2023001": "张三", "2023002": "李四"}
+    table = list(csv.reader(io.StringIO((tmp_path / "cli.csv").read_text("utf-8-sig"))))
+    assert table[0][:2] == ["学号", "姓名"] and {tuple(r[:2]) for r in table[1:]} == {("2023001", "张三"), ("2023002", "李四")}
+    summary = load_workbook(tmp_path / "cli.xlsx").worksheets[0]
+    assert [c.value for c in summary[1]][:2] == ["学号", "姓名"]
+    assert sorted(tuple(c.value for c in row[:2]) for row in summary.iter_rows(min_row=2)) == [("2023001", "张三"), ("2023002", "李四")]
+    book = Gradebook.from_dict(cli)
+    assert "<td>2023001 张三</td>" in render_report(book).decode()
+    pages = {fb.student: render_feedback(fb).decode() for fb in build_feedback(book)}
+    assert "<h1>作业反馈 · 李四（学号 2023002）</h1>" in pages["2023002"]
 
 
 def test_a_roster_without_names_has_none():

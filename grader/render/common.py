@@ -49,6 +49,7 @@ def fmt_points(value: float | None) -> str:
 
 LABELS: dict[str, dict[str, str]] = {
     "student": {"zh": "学号", "en": "student"},
+    "name": {"zh": "姓名", "en": "name"},
     "exercise": {"zh": "练习编号", "en": "exercise"},
     "title": {"zh": "练习", "en": "title"},
     "file": {"zh": "文件", "en": "file"},

@@ -1,6 +1,7 @@
 """The gradebook as CSV for Excel/WPS: UTF-8 with BOM, every field quoted, formulas neutralised.
 
-One row per submitted file and per 未提交 (with ``--roster``); the 状态 column says 已评分 / 无法评分 /
+One row per submitted file and per 未提交 (with ``--roster``; a 姓名 column after 学号 when the roster has
+names); the 状态 column says 已评分 / 无法评分 /
 重复提交（未计分） / 未提交, the 说明 column why a file counts or not, the 标记 column 疑似抄袭 and 名单外.
 """
 
@@ -21,12 +22,16 @@ COLUMNS = ("student", "exercise", "title", "file", "status", "score", "max_score
 
 def rows(gradebook: Gradebook, lang: str = "zh") -> list[list[str]]:
     """Header plus one row per entry, every cell text."""
+    named = bool(gradebook.names)
     out = [[label(c, lang) for c in COLUMNS]]
+    if named:
+        out[0].insert(1, label("name", lang))
     for e in gradebook.entries:
         r = e.result
         graded = r.status == "graded" and not e.absent
         out.append([
             r.student or "",
+            *([gradebook.names.get(r.student or "", "")] if named else []),
             r.exercise or "",
             gradebook.titles.get(r.exercise or "", ""),
             r.file,

@@ -58,7 +58,7 @@ def hint_html(c: CheckResult) -> str:
     return f'<p class="hint">提示：{escape(c.hint)}</p>' if c.hint and not c.passed else ""
 
 
-def _entry(e: Entry, lang: str) -> str:
+def _entry(e: Entry, lang: str, who: str) -> str:
     r = e.result
     cls = "ok" if e.state == "graded" and r.score >= r.max_score > 0 else "error"
     if e.state in ("duplicate", "missing"):
@@ -67,7 +67,7 @@ def _entry(e: Entry, lang: str) -> str:
              else escape(status_text(e, lang)))
     if e.state == "duplicate":
         score += f"（{escape(status_text(e, lang))}）"
-    parts = [f'<summary><b>{escape(r.student or "?")}</b> · {escape(r.exercise or "?")} · '
+    parts = [f'<summary><b>{escape(who or "?")}</b> · {escape(r.exercise or "?")} · '
              f'<span class="{cls}">{score}</span> <small>{escape(r.file)}</small></summary>']
     if r.error and not e.absent:
         parts.append(f'<p class="error">{escape(r.error)}</p>')
@@ -95,5 +95,5 @@ def _message(c: CheckResult) -> str:
 
 def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
     body = [_summary(gradebook, lang), f"<h2>{escape(label('file', lang))}</h2>"]
-    body.extend(_entry(e, lang) for e in gradebook.entries)
+    body.extend(_entry(e, lang, gradebook.who(e.result.student)) for e in gradebook.entries)
     return page(label("gradebook", lang), "\n".join(body), lang)

@@ -99,7 +99,7 @@ def _missing_table(gradebook: Gradebook, lang: str) -> Table | None:
     per: dict[str, list[str]] = {}
     for e in gradebook.entries:
         if e.absent:
-            per.setdefault(e.result.student or "?", []).append(e.result.exercise)
+            per.setdefault(gradebook.who(e.result.student) or "?", []).append(e.result.exercise)
     if not per:
         return None
     table = Table(title=label("missing", lang), title_justify="left")
@@ -132,7 +132,7 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
             text += "；" + "；".join(e.marks)
             style = "bold magenta"
         where = f"  [dim]{escape(e.result.file)}[/]" if e.result.file else ""
-        table.add_row(escape(e.result.student or "?"), escape(e.result.exercise or "?"), score,
+        table.add_row(escape(gradebook.who(e.result.student) or "?"), escape(e.result.exercise or "?"), score,
                       f"[{style}]{escape(text)}[/]{where}")
     if entries:
         console.print(table)

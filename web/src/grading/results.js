@@ -31,7 +31,9 @@ export function classRows(book) {
   const rows = new Map();
   for (const r of book.results) {
     const id = r.student || "（无学号）";
-    if (!rows.has(id)) rows.set(id, { student: id, cells: {}, total: 0, max: 0, flags: new Set(), files: [] });
+    if (!rows.has(id)) {
+      rows.set(id, { student: id, name: (book.names || {})[id] || "", cells: {}, total: 0, max: 0, flags: new Set(), files: [] });
+    }
     const row = rows.get(id);
     row.files.push(r);
     if (r.flags && r.flags.some((f) => f.includes("疑似抄袭"))) row.flags.add("疑似抄袭");
@@ -61,6 +63,7 @@ export function classRows(book) {
 function sortRows(rows, key, dir) {
   const value = (row) => {
     if (key === "student") return row.student;
+    if (key === "name") return row.name;
     if (key === "total") return row.total;
     if (key === "flags") return row.flags.size;
     const cell = row.cells[key];
@@ -80,7 +83,8 @@ export function renderTable(root, book, onSelect) {
   const state = { key: "student", dir: 1, page: 0 };
   const table = el("table", { class: "grading-table", "data-role": "class-table" });
   const pager = el("p", { class: "grading-pager", "data-role": "pager" });
-  const columns = [["student", "学号"], ...exercises.map((ex) => [ex, book.titles[ex] || ex]), ["total", "总分"], ["flags", "标记"]];
+  const named = rows.some((row) => row.name); // the roster had a 姓名 column
+  const columns = [["student", "学号"], ...(named ? [["name", "姓名"]] : []), ...exercises.map((ex) => [ex, book.titles[ex] || ex]), ["total", "总分"], ["flags", "标记"]];
 
   function draw() {
     const sorted = sortRows(rows, state.key, state.dir);
@@ -91,7 +95,7 @@ export function renderTable(root, book, onSelect) {
       const sort = state.key === key ? (state.dir > 0 ? "ascending" : "descending") : "none";
       return el("th", { scope: "col", "aria-sort": sort },
         el("button", { type: "button", "data-sort": key, onclick: () => {
-          state.dir = state.key === key ? -state.dir : key === "student" ? 1 : -1;
+          state.dir = state.key === key ? -state.dir : key === "student" || key === "name" ? 1 : -1;
           state.key = key;
           draw();
         } }, label, sort === "none" ? "" : sort === "ascending" ? " ▲" : " ▼"));
@@ -100,6 +104,7 @@ export function renderTable(root, book, onSelect) {
       el("tr", { "data-student": row.student, tabindex: 0, onclick: () => onSelect(row),
         onkeydown: (e) => { if (e.key === "Enter") onSelect(row); } },
         el("th", { scope: "row" }, row.student),
+        named ? el("td", { class: "grading-name" }, row.name) : "",
         exercises.map((ex) => {
           const cell = row.cells[ex];
           if (!cell) return el("td", { class: "grading-none" }, "—");
@@ -181,9 +186,10 @@ export function renderDetails(root, row, book) {
   };
   root.onkeydown = (e) => { if (e.key === "Escape") close(); };
   root.tabIndex = -1;
-  root.setAttribute("aria-label", `学号 ${row.student} 的批改详情`);
+  const who = row.name ? `${row.name}（学号 ${row.student}）` : `学号 ${row.student}`;
+  root.setAttribute("aria-label", `${who} 的批改详情`);
   root.replaceChildren(
-    el("h3", {}, `学号 ${row.student}`, el("button", { type: "button", class: "md-button", "data-action": "close-details",
+    el("h3", {}, who, el("button", { type: "button", class: "md-button", "data-action": "close-details",
       onclick: close, title: "关闭（Esc）" }, "关闭")),
     ...files,
   );
