@@ -32,6 +32,9 @@ PAGE = "# 在网页里批改\n\n::grading{}\n"
 LONG_MS = 600_000
 LIMIT = 0.001
 """Seconds per file in the over-limit test: no file can be graded that fast."""
+NAMES = dict(zip(ROSTER, ["张三", "李四", "王五", "赵六"], strict=True))
+ROSTER_TEXT = "学号 姓名\n" + "\n".join(f"{sid} {name}" for sid, name in NAMES.items())
+"""The class roster as a teacher pastes it (学号 and 姓名), for the page and, as a file, for the CLI."""
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,8 @@ def work(tmp_path_factory):
     cwd = os.getcwd()
     os.chdir(tmp)
     try:
-        assert main(["grade", "corpus", "--exercises", str(exercises), "--roster", ",".join(ROSTER),
+        (tmp / "名单.txt").write_text(ROSTER_TEXT, encoding="utf-8")
+        assert main(["grade", "corpus", "--exercises", str(exercises), "--roster", "名单.txt",
                      "--json", "cli.json", "-q"]) == 1
     finally:
         os.chdir(cwd)
@@ -94,7 +98,7 @@ def shoot(page, name: str) -> None:
 
 def start(page, work) -> None:
     page.locator(".grading [data-role=folder]").set_input_files(str(work["corpus"]))
-    page.locator(".grading [data-role=roster]").fill("\n".join(ROSTER))
+    page.locator(".grading [data-role=roster]").fill(ROSTER_TEXT)
     page.locator(".grading [data-action=grade]").click()
 
 
@@ -164,6 +168,7 @@ def test_page_grades_the_corpus_like_the_cli(browser, work):
             (c["student"], c["exercise"], c["status"], c["state"], c["score"]), file
     roster_lines = lambda b: sorted((r["student"], r["exercise"]) for r in b["results"] if r["state"] == "missing")  # noqa: E731
     assert roster_lines(book) == roster_lines(cli) != []
+    assert book["names"] == cli["names"] == NAMES
     web_book, cli_book = _stable(book), _stable(cli)
     assert web_book["stamp"]["grader_version"] == cli_book["stamp"]["grader_version"]  # grader.__version__
     assert web_book == cli_book
