@@ -186,6 +186,7 @@ def test_roster_formats(tmp_path):
     "1 2024001 张三 男\n2 2024002 欧阳·娜娜 女\n",                      # no header: the column of Chinese names
     "２０２４００１　张三\n２０２４００２　欧阳·娜娜\n２０２４００３\n",   # a student without a name
     '"学号","姓名"\n"2024001","张三"\n"2024002","欧阳·娜娜"\n',               # quoted cells
+    _workbook([["学号", "姓名"], ["2024001", "张　三"], ["2024002", "欧阳·娜娜"]]),  # a name padded to line up
 ])
 def test_the_name_beside_each_student_number_is_kept(roster):
     read = parse_roster(roster)

@@ -136,10 +136,15 @@ def _name_column(rows: list[list[str]], id_col: int, start: int, header: int | N
         return named[1]
     body = [row for row in rows[start:] if id_col < len(row) and ROSTER_ID.fullmatch(row[id_col])]
     width = max((len(row) for row in body), default=0)
-    counts = [sum(1 for row in body if c < len(row) and CHINESE_NAME.fullmatch(row[c])) if c != id_col else 0
+    counts = [sum(1 for row in body if c < len(row) and CHINESE_NAME.fullmatch(_name(row[c]))) if c != id_col else 0
               for c in range(width)]
     best = max(counts, default=0)
     return counts.index(best) if best and best * 2 >= len(body) else None
+
+
+def _name(cell: str) -> str:
+    """A 姓名 without the spaces rosters pad two-character names with (``张　三`` lines up with ``欧阳娜娜``)."""
+    return re.sub(r"\s+", "", cell)
 
 
 def _table(rows: list[list[str]]) -> Roster:
@@ -153,7 +158,7 @@ def _table(rows: list[list[str]]) -> Roster:
     for row in rows[start:]:
         if id_col < len(row) and ROSTER_ID.fullmatch(row[id_col]) and row[id_col] not in names:
             ids.append(row[id_col])
-            names[row[id_col]] = row[name_col] if name_col is not None and name_col < len(row) else ""
+            names[row[id_col]] = _name(row[name_col]) if name_col is not None and name_col < len(row) else ""
     return Roster(ids, names)
 
 
