@@ -225,7 +225,7 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         out.append("<p>所有检查都通过了。</p>")
     out.append("<h2>相同的错误答案</h2>")
     if report.clusters:
-        rows = [[escape(c.exercise), escape("、".join(c.students)), f"{fmt_points(c.score)} / {fmt_points(c.max_score)}",
+        rows = [[escape(c.exercise), escape("、".join(report.who(s) for s in c.students)), f"{fmt_points(c.score)} / {fmt_points(c.max_score)}",
                  escape("、".join(c.failed)), escape(c.digest[:12]), "<br>".join(escape(f) for f in c.files)]
                 for c in report.clusters]
         out.append(_table(["练习", "学号", "得分", "未通过的检查", "答案指纹", "文件"], rows))
