@@ -91,8 +91,23 @@ def _text_rows(text: str) -> list[list[str]]:
     lines = [_normal(line) for line in text.splitlines() if line.strip()][:MAX_ROWS]  # full-width ， → ","
     if len(lines) > 1 and any("," in line or "\t" in line for line in lines):
         delimiter = "\t" if sum(line.count("\t") for line in lines) > sum(line.count(",") for line in lines) else ","
-        return [[cell.strip() for cell in row[:MAX_COLUMNS]] for row in csv.reader(lines, delimiter=delimiter)]
-    return [re.split(r"[,\t ]+", line, maxsplit=MAX_COLUMNS)[:MAX_COLUMNS] for line in lines]
+        return [[cell.strip() for cell in _csv_line(line, delimiter)[:MAX_COLUMNS]] for line in lines]
+    return [_words(line) for line in lines]
+
+
+def _csv_line(line: str, delimiter: str) -> list[str]:
+    """One line's CSV cells (each line alone: an unclosed quote spoils only its own line); a line the csv
+    module refuses (a cell over its size limit) or with an unpaired quote is split at the delimiter."""
+    if line.count('"') % 2:
+        return [cell.strip('"') for cell in line.split(delimiter)]
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+def _words(line: str) -> list[str]:
+    return re.split(r"[,\t ]+", line, maxsplit=MAX_COLUMNS)[:MAX_COLUMNS]
 
 
 def _normal(cell: str) -> str:
