@@ -237,7 +237,8 @@ def test_a_file_named_by_the_student_s_name_is_found_by_the_cli_and_the_page_ali
 
 def test_a_malformed_csv_roster_loses_no_student():
     huge = 'a,"' + "x" * 200_000 + '"\n'  # a cell over the csv module's size limit
-    for text in (huge + "2024001,张三\n2024002,李四\n", '学号,姓名\n"2024001,张三\n2024002,李四\n'):
+    for text in (huge + "2024001,张三\n2024002,李四\n", '学号,姓名\n"2024001,张三\n2024002,李四\n',
+                 "2024001,张三\n2024002 李四\n"):
         read = parse_roster(text.encode())
         assert list(read) == ["2024001", "2024002"] and read.names == {"2024001": "张三", "2024002": "李四"}
 

@@ -91,7 +91,8 @@ def _text_rows(text: str) -> list[list[str]]:
     lines = [_normal(line) for line in text.splitlines() if line.strip()][:MAX_ROWS]  # full-width ， → ","
     if len(lines) > 1 and any("," in line or "\t" in line for line in lines):
         delimiter = "\t" if sum(line.count("\t") for line in lines) > sum(line.count(",") for line in lines) else ","
-        return [[cell.strip() for cell in _csv_line(line, delimiter)[:MAX_COLUMNS]] for line in lines]
+        return [[cell.strip() for cell in _csv_line(line, delimiter)[:MAX_COLUMNS]] if delimiter in line else _words(line)
+                for line in lines]  # a line typed by hand with spaces among pasted CSV lines
     return [_words(line) for line in lines]
 
 
