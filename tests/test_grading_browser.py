@@ -22,7 +22,7 @@ from browser_util import (
     foreign_requests,
     serve,
 )
-from test_webgrade import ROSTER, _stable, corpus, exercises_dir
+from test_webgrade import ROSTER, _stable, _workbook, corpus, exercises_dir
 from widget_site import build_project, bundle_web, write_project
 
 from grader.cli import main
@@ -263,7 +263,7 @@ def test_the_worker_started_while_files_are_picked_is_the_one_that_grades(browse
 
 
 def test_a_roster_with_names_finds_a_file_named_by_the_student_s_name(browser, work, tmp_path):
-    """The roster's 姓名 reach the workers: a file named only 李四_… is graded as her 学号, with the note."""
+    """The 姓名 of a roster file reach the workers: a file named only 李四_… is graded as her 学号, with the note."""
     named = tmp_path / "named"
     named.mkdir()
     shutil.copy(work["corpus"] / "2023002_李四_fixture-old-customers.csv", named / "李四_fixture-old-customers.csv")
@@ -272,7 +272,9 @@ def test_a_roster_with_names_finds_a_file_named_by_the_student_s_name(browser, w
     with serve(work["site"]) as base:
         page.goto(base)
         page.locator(".grading [data-role=folder]").set_input_files(str(named))
-        page.locator(".grading [data-role=roster]").fill("学号 姓名\n2023001 张三\n2023002 李四")
+        roster = tmp_path / "花名册.xlsx"  # the school's roster file: a title row, 序号, 学号, 姓名
+        roster.write_bytes(_workbook([["2023级电商1班花名册"], ["序号", "学号", "姓名"], [1, 2023001, "张三"], [2, 2023002, "李四"]]))
+        page.locator(".grading [data-role=roster-file]").set_input_files(str(roster))
         page.locator(".grading [data-action=grade]").click()
         assert wait_state(page, ("done", "error")) == "done"
         book = page.evaluate("() => window.courseware.grading.gradebook()")
