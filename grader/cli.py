@@ -213,7 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--exercise", metavar="ID", help="所有文件都按这个练习批改（默认从文件名识别）")
     grade.add_argument("--student", metavar="学号", help="所有文件都按这个学号的数据批改（默认从文件名识别）")
     grade.add_argument("--roster", metavar="名单", help="全班名单：txt、csv 或 Excel 文件（按“学号”列找），或用逗号分隔的学号；"
-                       "没交的记“未提交”，不在名单上的学号标“名单外”，也用于发现抄袭")
+                       "没交的记“未提交”，不在名单上的学号标“名单外”，也用于发现抄袭；名单有“姓名”列时，"
+                       "输出里写上姓名，只用姓名命名的文件也能认出学号")
     for fmt in RENDERERS:  # one output option per renderer
         grade.add_argument(f"--{fmt}", metavar="F", help=f"写出 {OUTPUT_HELP.get(fmt, fmt.upper() + ' 文件')}")
     grade.add_argument("--duplicates", choices=("latest", "best"), default="latest",
