@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 
 from courseware.buildsteps import config_step
 from courseware.directives import DirectiveContext, DirectiveError, directive
+from courseware.student_field import student_input
 
 STATE_KEY = "exercises"
 USES_KEY = "exercise_pages"
@@ -92,8 +93,7 @@ def render_widget(
         f' data-datasets="{_attr(" ".join(spec.datasets))}">',
         '<div class="cw-head"><span class="cw-badge">练习</span>'
         f'<span class="cw-title">{html.escape(spec.title)}</span>'
-        '<label class="cw-student">学号 <input type="text" data-role="student" inputmode="text"'
-        ' autocomplete="off" placeholder="例如 2024001" size="10"></label></div>',
+        f'<label class="cw-student">学号 {student_input()}</label></div>',
         f'<div class="cw-instructions">{instructions_html}</div>',
         f'<textarea data-role="starter" hidden aria-hidden="true">{_code_attr(starter)}</textarea>',
         '<div class="cw-editor" data-role="editor">'

@@ -14,4 +14,5 @@ from courseware import (
     service_worker,  # noqa: F401  last step: sw.js precaching the whole site, then .gz copies (after pybundle)
     site_trim,  # noqa: F401  no source maps or unused search language packs in the site
     sitedata,  # noqa: F401  default dataset CSVs in site/data/
+    student_field,  # noqa: F401  ::student-field{} the 学号 field with the grader's rule (我的进度)
 )

@@ -359,3 +359,52 @@ def test_exam_build_skips_reference_checks_and_says_so(browser, exam_url):
     shot(page, "widget-exam-passed-desktop")
     recorder.assert_only(exam_url)
     context.close()
+
+
+def test_a_name_in_the_student_field_changes_nothing_and_says_what_to_type(browser, isolated_url):
+    """The 学号 fields take only what the grader finds as a 学号 (the pattern courseware writes from
+    grader.intake.identity): a name gets a line under the field, full-width digits are read as ASCII, and the
+    form 下载提交文件 opens refuses a name too."""
+    from courseware.student_field import STUDENT_ID_HELP
+
+    context, page, recorder = new_page(browser, width=390, height=844)
+    page.goto(isolated_url)
+    wait_ready(page)
+    field = page.locator(".exercise input[data-role=student]")
+    field.fill("张三")
+    page.locator("body").click(position={"x": 5, "y": 5})  # blur → change event
+    error = page.locator(".exercise .cw-student-error")
+    assert error.inner_text() == STUDENT_ID_HELP and field.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("localStorage.getItem('courseware:v1:student')") is None
+    assert state(page) == "ready"
+    shot(page, "widget-student-name-390")
+
+    field.fill("２０２４００１")  # typed with a Chinese input method
+    page.locator("body").click(position={"x": 5, "y": 5})
+    assert wait_done(page) == "ready"
+    assert field.input_value() == "2024001" and error.is_hidden() and field.get_attribute("aria-invalid") is None
+    assert page.evaluate("localStorage.getItem('courseware:v1:student')") == "2024001"
+
+    page.evaluate("window.courseware.setStudent(null)")
+    assert wait_done(page) == "ready"
+    set_code(page, SOLUTION)
+    page.click("[data-action=download]")
+    form = page.locator("[data-role=ask-student-form]")
+    form.locator("input").fill("zhangsan")
+    form.locator("[data-action=confirm-student]").click()
+    assert form.locator(".cw-student-error").inner_text() == STUDENT_ID_HELP
+    assert page.evaluate("localStorage.getItem('courseware:v1:student')") is None
+    form.locator("input").fill("S2024009")
+    with page.expect_download() as info:
+        form.locator("[data-action=confirm-student]").click()
+    assert info.value.suggested_filename == f"S2024009_{EXERCISE_ID}.csv"
+
+    page.goto(isolated_url + "progress/")  # 我的进度 has the same field, from ::student-field{}
+    progress_field = page.locator(".cw-student-field input[data-role=student]")
+    assert progress_field.input_value() == "S2024009"
+    progress_field.fill("李四")
+    page.locator("h1").click()
+    assert page.locator(".cw-student-field .cw-student-error").inner_text() == STUDENT_ID_HELP
+    assert page.evaluate("localStorage.getItem('courseware:v1:student')") == "S2024009"
+    recorder.assert_only(isolated_url)
+    context.close()

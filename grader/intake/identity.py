@@ -37,7 +37,10 @@ from dataclasses import dataclass, field
 _COPY_SUFFIX = re.compile(r"(\s*(\(\d+\)|-\s*(副本|copy)(\s*\(\d+\))?|副本|copy))+$", re.IGNORECASE)
 _SPLIT = re.compile(r"[_\-.\s()\[\]【】，,、+]+|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])"
                     r"|(?<=[0-9])(?=[A-Za-z]{3})|(?<=[A-Za-z]{4})(?=[0-9])")
-_STUDENT_ID = re.compile(r"^[A-Za-z]{0,3}\d[A-Za-z0-9]*$")
+STUDENT_ID_PATTERN = r"[A-Za-z]{0,3}\d[A-Za-z0-9]*"
+"""What a 学号 looks like (after NFKC): 0–3 letters, then a digit, then letters and digits. The exercise pages'
+学号 field takes only this (its ``pattern``), so a name typed there never becomes a student's data variant."""
+_STUDENT_ID = re.compile(f"^{STUDENT_ID_PATTERN}$")
 MIN_DIGITS = 5
 KNOWN_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm", "yaml", "yml", "json", "zip", "7z", "rar", "xls")
 
@@ -265,5 +268,5 @@ def parse_name(name: str, exercise_ids: Iterable[str]) -> tuple[str | None, str 
     return ident.student, ident.exercise
 
 
-__all__ = ["MIN_DIGITS", "Identity", "find_exercise", "find_student", "identify", "parse_name", "split_name",
+__all__ = ["MIN_DIGITS", "STUDENT_ID_PATTERN", "Identity", "find_exercise", "find_student", "identify", "parse_name", "split_name",
            "student_candidates"]

@@ -10,6 +10,7 @@ import "./grading/widget.js";
 import { mountProgressPage } from "./progress.js";
 import { Runtime } from "./runtime.js";
 import { getStudent, setStudent as storeStudent, STUDENT_KEY } from "./store.js";
+import { readStudent } from "./student-field.js";
 import { ExerciseWidget } from "./widget.js";
 
 const SCRIPT_URL = new URL(document.currentScript ? document.currentScript.src : "assets/courseware/courseware.js", location.href);
@@ -70,7 +71,10 @@ window.addEventListener("storage", (event) => {
 
 registerMount("input[data-role=student]", (input) => {
   if (input !== document.activeElement) input.value = getStudent() || "";
-  input.addEventListener("change", () => setStudent(input.value));
+  input.addEventListener("change", () => {
+    const value = readStudent(input); // null: no 学号 (a name?) — the field says so and nothing changes
+    if (value !== null) setStudent(value);
+  });
 });
 
 /** Exercises of the page: one widget each, all sharing the tab's runtime through a page-scoped view. */

@@ -4,6 +4,7 @@ import { nextAfter, notifyProgress } from "./course.js";
 import { el, errorLine, renderFeedback, renderMessage, renderRun } from "./output.js";
 import { STEPS } from "./runtime.js";
 import { emptyRecord, loadRecord, saveRecord } from "./store.js";
+import { readStudent } from "./student-field.js";
 
 const SAVE_DELAY_MS = 400;
 const STOPPED_TEXT = "已停止。你的代码都还在，可以修改后再运行。";
@@ -285,7 +286,7 @@ export class ExerciseWidget {
     );
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const value = input.value.trim();
+      const value = readStudent(input, this.root.querySelector("input[data-role=student]") || input);
       if (!value) {
         input.focus();
         return;
