@@ -37,6 +37,7 @@ def flag_copies(
     *,
     jobs: int = 1,
     grade: GradeAs,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Flag submissions that are wrong for their own variant but full marks for another's.
 
@@ -78,7 +79,7 @@ def flag_copies(
                 if ref is not None and ref != r.answer_digest:
                     continue
             if full_marks(grade(spec, sub, other)):
-                e.flags.append(copy_flag(other))
+                e.flags.append(copy_flag(other, (names or {}).get(other, "")))
                 break
 
 

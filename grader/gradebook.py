@@ -35,9 +35,9 @@ OFF_ROSTER = "名单外"
 """Mark of a 学号 that is not on the ``--roster``."""
 
 
-def copy_flag(other: str) -> str:
-    """The flag text put on a submission that matches another student's variant."""
-    return f"与学号 {other} 的数据版本一致，疑似抄袭"
+def copy_flag(other: str, name: str = "") -> str:
+    """The flag text put on a submission that matches another student's variant (``name``: that student's 姓名)."""
+    return f"与学号 {other}（{name}）的数据版本一致，疑似抄袭" if name else f"与学号 {other} 的数据版本一致，疑似抄袭"
 
 
 @dataclass

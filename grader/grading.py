@@ -206,7 +206,7 @@ def finish_gradebook(
     names = dict(getattr(roster, "names", {}))  # a Roster read with its 姓名 column
     roster = list(roster)
     subs_by_file = {s.file: s for s in subs}
-    flag_copies(entries, subs_by_file, specs, roster, jobs=jobs, grade=_grade_one)
+    flag_copies(entries, subs_by_file, specs, roster, jobs=jobs, grade=_grade_one, names=names)
     used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})
     entries = apply_policy(entries, subs_by_file, duplicates=duplicates, roster=roster,
                            max_scores={ex: float(specs[ex].max_score) for ex in used})

@@ -283,7 +283,7 @@ def test_roster_finds_a_copy_from_a_student_not_in_the_run(graded, tmp_path):
                  "-q", "--lang", "en"]) == 0
     results = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["results"]
     [flagged] = [r for r in results if r["file"] == str(copied)]  # roster students without a file are listed too
-    assert flagged["flags"] == ["与学号 2023001 的数据版本一致，疑似抄袭"]
+    assert flagged["flags"] == ["与学号 2023001（张三）的数据版本一致，疑似抄袭"]  # the roster names the other student
 
 
 def test_duplicates_roster_and_feedback_from_the_command_line(graded, tmp_path):

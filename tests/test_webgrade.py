@@ -201,6 +201,7 @@ def test_a_file_named_by_the_student_s_name_is_found_by_the_cli_and_the_page_ali
     answer = (graded["root"] / "2023002_李四_fixture-old-customers.csv").read_bytes()
     (klass / "李四_fixture-old-customers.csv").write_bytes(answer)
     (klass / "第二组" / "李四" / "fixture-old-customers.csv").write_bytes(answer)  # only the folder names her
+    (klass / "张三_fixture-old-customers.csv").write_bytes(answer)  # 张三 hands in 李四's answer
     roster = tmp_path / "名单.csv"
     roster.write_bytes("学号,姓名\n2023001,张三\n2023002,李四\n".encode("gbk"))
     cwd = os.getcwd()
@@ -221,7 +222,8 @@ def test_a_file_named_by_the_student_s_name_is_found_by_the_cli_and_the_page_ali
     for name in ("class/李四_fixture-old-customers.csv", "class/第二组/李四/fixture-old-customers.csv"):
         assert by_file[name]["student"] == "2023002" and by_file[name]["status"] == "graded", by_file[name]
         assert any("学号按名单上的姓名“李四”认定为 2023002" in n for n in by_file[name]["notes"])
-    assert any(r["student"] == "2023001" and r["state"] == "missing" for r in cli["results"])
+    copied = by_file["class/张三_fixture-old-customers.csv"]
+    assert copied["student"] == "2023001" and copied["flags"] == ["与学号 2023002（李四）的数据版本一致，疑似抄袭"]
     # the names stand beside the 学号 in every output
     assert cli["names"] == {"2023001": "张三", "2023002": "李四"}
     table = list(csv.reader(io.StringIO((tmp_path / "cli.csv").read_text("utf-8-sig"))))

@@ -94,6 +94,11 @@ def _hint_lines(gradebook: Gradebook, lang: str) -> list[str]:
     return lines
 
 
+def _student_header(gradebook: Gradebook, lang: str) -> str:
+    """学号, or "学号 姓名" when the roster gave names (the cells hold both)."""
+    return f"{label('student', lang)} {label('name', lang)}" if gradebook.names else label("student", lang)
+
+
 def _missing_table(gradebook: Gradebook, lang: str) -> Table | None:
     """未提交, one row per roster student: the exercises without a file (all of them: "全部")."""
     per: dict[str, list[str]] = {}
@@ -103,7 +108,7 @@ def _missing_table(gradebook: Gradebook, lang: str) -> Table | None:
     if not per:
         return None
     table = Table(title=label("missing", lang), title_justify="left")
-    table.add_column(label("student", lang))
+    table.add_column(_student_header(gradebook, lang))
     table.add_column(label("exercise", lang), overflow="fold")
     everything = len(gradebook.exercises)
     for student, exercises in per.items():
@@ -125,7 +130,7 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
         entries = [e for e in entries if _needs_attention(e)]
     table = Table(show_lines=False)
     for key in ("student", "exercise", "score", "message"):
-        table.add_column(label(key, lang), overflow="fold")
+        table.add_column(_student_header(gradebook, lang) if key == "student" else label(key, lang), overflow="fold")
     for e in entries:
         score, text, style = _line(e, lang)
         if e.marks:
