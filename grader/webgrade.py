@@ -94,7 +94,7 @@ def roster(data: Any) -> dict[str, Any]:
     or ``{"error": …}``."""
     try:
         read = parse_roster(data if isinstance(data, str) else _as_bytes(data))
-        return {"ids": list(read), "names": read.names}
+        return {"ids": list(read), "names": dict(read.names)}
     except RosterError as exc:
         return {"error": f"名单无法读取（{exc}）；请给出带“学号”列（或每行一个学号）的文本、CSV 或 Excel 名单。"}
 

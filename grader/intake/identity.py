@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _COPY_SUFFIX = re.compile(r"(\s*(\(\d+\)|-\s*(副本|copy)(\s*\(\d+\))?|副本|copy))+$", re.IGNORECASE)
 _SPLIT = re.compile(r"[_\-.\s()\[\]【】，,、+]+|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])"
@@ -43,6 +44,20 @@ STUDENT_ID_PATTERN = r"[A-Za-z]{0,3}\d[A-Za-z0-9]*"
 _STUDENT_ID = re.compile(f"^{STUDENT_ID_PATTERN}$")
 MIN_DIGITS = 5
 KNOWN_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm", "yaml", "yml", "json", "zip", "7z", "rar", "xls")
+
+
+class StudentNames(dict[str, str]):
+    """学号 → 姓名 of a roster, with ``index`` (each name as matched in paths → its 学号) built once for a run,
+    not once per file."""
+
+    @cached_property
+    def index(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for sid, name in self.items():
+            key = _key(name)
+            if len(key) >= 2:
+                out.setdefault(key, []).append(sid)
+        return out
 
 
 @dataclass
@@ -123,6 +138,7 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
     """(学号, notes) from the whole path; ``names`` (学号 → 姓名 of the roster) finds a file named by the name.
     When two roster students share the name, the 学号 is None and the notes hold one line saying so."""
     comps = _components(path)
+    names = names if isinstance(names, StudentNames) else StudentNames(names or {})
     found = [(i, c, student_candidates(c)) for i, c in enumerate(comps)]
     found = [f for f in found if f[2]]
     dated = [(i, c, ds) for i, c in enumerate(comps) if (ds := student_candidates(c, dates=True))]
@@ -130,7 +146,7 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
     if known:  # a 学号 that reads as a date or a time (2024级01班01号 = 20240101) counts when the roster has it
         found += [(i, c, [d for d in ds if d.upper() in known]) for i, c, ds in dated if any(d.upper() in known for d in ds)]
         found.sort(key=lambda f: f[0])  # file name first, then folders from the innermost out
-    named = _by_name(comps, names or {}) if not any(c.upper() in known for _i, _c, cs in found for c in cs) else None
+    named = _by_name(comps, names) if not any(c.upper() in known for _i, _c, cs in found for c in cs) else None
     if named is not None:
         student, notes = named
         others = [c for _i, _c, cs in found for c in cs]
@@ -153,7 +169,7 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
                     others = [c for _i, _c, cs in found for c in cs if c != cand]
                     if others:
                         notes.append(f"路径里有多个像学号的编号（{'、'.join([cand, *others][:4])}），按名单认定为 {cand}")
-                    return cand, [*notes, *_name_clash(comp, cand, names or {})]
+                    return cand, [*notes, *_name_clash(comp, cand, names)]
     i, comp, cands = found[0]
     notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
     if len(cands) > 1:
@@ -161,12 +177,9 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
     return cands[0], notes
 
 
-def _by_name(comps: list[str], names: Mapping[str, str]) -> tuple[str | None, list[str]] | None:
+def _by_name(comps: list[str], names: StudentNames) -> tuple[str | None, list[str]] | None:
     """(学号, notes) from the first component (file name first) that holds a roster name, or None."""
-    by_name: dict[str, list[str]] = {}
-    for sid, name in names.items():
-        if len(_key(name)) >= 2:
-            by_name.setdefault(_key(name), []).append(sid)
+    by_name = names.index
     for i, comp in enumerate(comps):
         text = _key(comp)
         hits = [n for n in by_name if n in text]
@@ -185,7 +198,7 @@ def _by_name(comps: list[str], names: Mapping[str, str]) -> tuple[str | None, li
     return None
 
 
-def _name_clash(comp: str, student: str, names: Mapping[str, str]) -> list[str]:
+def _name_clash(comp: str, student: str, names: StudentNames) -> list[str]:
     """A note when the component of the 学号 holds another roster student's name (a file handed in for someone
     else, or a 学号 mistyped)."""
     own = names.get(student, "")
@@ -268,5 +281,5 @@ def parse_name(name: str, exercise_ids: Iterable[str]) -> tuple[str | None, str 
     return ident.student, ident.exercise
 
 
-__all__ = ["MIN_DIGITS", "STUDENT_ID_PATTERN", "Identity", "find_exercise", "find_student", "identify", "parse_name", "split_name",
+__all__ = ["MIN_DIGITS", "STUDENT_ID_PATTERN", "Identity", "StudentNames", "find_exercise", "find_student", "identify", "parse_name", "split_name",
            "student_candidates"]

@@ -24,7 +24,7 @@ import io
 import re
 import unicodedata
 
-from grader.intake.identity import MIN_DIGITS
+from grader.intake.identity import MIN_DIGITS, StudentNames
 
 __all__ = ["ROSTER_ID", "Roster", "RosterError", "parse_roster"]
 
@@ -47,7 +47,8 @@ class Roster(list[str]):
 
     def __init__(self, ids: list[str] | tuple[str, ...] = (), names: dict[str, str] | None = None) -> None:
         super().__init__(ids)
-        self.names: dict[str, str] = {k: v for k, v in (names or {}).items() if k in set(ids) and v}
+        known = set(ids)
+        self.names = StudentNames({k: v for k, v in (names or {}).items() if k in known and v})
 
 
 class RosterError(ValueError):
