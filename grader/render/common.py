@@ -96,6 +96,16 @@ def label(key: str, lang: str = "zh") -> str:
     return entry.get(lang, entry["zh"])
 
 
+def name_header(gradebook: Gradebook, lang: str = "zh") -> list[str]:
+    """The 姓名 column's header beside 学号 in the CSV and XLSX tables: one cell when the roster gave names."""
+    return [label("name", lang)] if gradebook.names else []
+
+
+def name_cells(gradebook: Gradebook, student: str | None) -> list[str]:
+    """The 姓名 cell of ``student`` for that column (nothing when the roster gave no names)."""
+    return [gradebook.names.get(student or "", "")] if gradebook.names else []
+
+
 def status_text(entry: Entry, lang: str = "zh") -> str:
     """已评分 / 无法评分 / 重复提交（未计分） / 未提交."""
     return STATES_EN[entry.state] if lang == "en" else STATE_LABELS[entry.state]

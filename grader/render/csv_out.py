@@ -11,7 +11,17 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from grader.render.common import failed_checks, fmt_points, hints, join_cn, label, neutralise, status_text
+from grader.render.common import (
+    failed_checks,
+    fmt_points,
+    hints,
+    join_cn,
+    label,
+    name_cells,
+    name_header,
+    neutralise,
+    status_text,
+)
 
 if TYPE_CHECKING:
     from grader.gradebook import Gradebook
@@ -22,16 +32,13 @@ COLUMNS = ("student", "exercise", "title", "file", "status", "score", "max_score
 
 def rows(gradebook: Gradebook, lang: str = "zh") -> list[list[str]]:
     """Header plus one row per entry, every cell text."""
-    named = bool(gradebook.names)
-    out = [[label(c, lang) for c in COLUMNS]]
-    if named:
-        out[0].insert(1, label("name", lang))
+    out = [[label(COLUMNS[0], lang), *name_header(gradebook, lang), *[label(c, lang) for c in COLUMNS[1:]]]]
     for e in gradebook.entries:
         r = e.result
         graded = r.status == "graded" and not e.absent
         out.append([
             r.student or "",
-            *([gradebook.names.get(r.student or "", "")] if named else []),
+            *name_cells(gradebook, r.student),
             r.exercise or "",
             gradebook.titles.get(r.exercise or "", ""),
             r.file,

@@ -24,6 +24,8 @@ from grader.render.common import (
     hints,
     join_cn,
     label,
+    name_cells,
+    name_header,
     neutralise,
     policy_lines,
     status_text,
@@ -86,12 +88,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
     summary.title = _sheet_title(label("summary", lang), used)
     exercises = gradebook.exercises
     counted = counted_entries(gradebook)
-    named = [label("name", lang)] if gradebook.names else []
-
-    def name_of(student: str | None) -> list[str]:
-        return [gradebook.names.get(student or "", "")] if named else []
-
-    _put(summary, [label("student", lang), *named, *[f"{ex} {gradebook.titles.get(ex, '')}".strip()
+    _put(summary, [label("student", lang), *name_header(gradebook, lang), *[f"{ex} {gradebook.titles.get(ex, '')}".strip()
                                              for ex in exercises], label("total", lang), label("flags", lang)])
     for student in gradebook.students:
         scores: list[Any] = []
@@ -104,7 +101,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
             marks.insert(0, label("off_roster", lang))
         marks += [f"{e.result.exercise}：{label('duplicate', lang)} {e.result.file}" for e in mine if e.duplicate_of]
         total = sum(s for s in scores if isinstance(s, float | int))
-        _put(summary, [student, *name_of(student), *scores, total, "；".join(marks)])
+        _put(summary, [student, *name_cells(gradebook, student), *scores, total, "；".join(marks)])
     _header(summary)
 
     for ex in exercises:
@@ -115,14 +112,14 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
             for c in e.result.checks:
                 if c.name not in names:
                     names.append(c.name)
-        _put(ws, [label("student", lang), *named, label("file", lang), label("status", lang), label("score", lang),
+        _put(ws, [label("student", lang), *name_header(gradebook, lang), label("file", lang), label("status", lang), label("score", lang),
                   label("max_score", lang), *names, label("failed", lang), label("hints", lang),
                   label("remarks", lang), label("error", lang), label("flags", lang)])
         for e in group:
             r = e.result
             graded = r.status == "graded" and not e.absent
             points = {c.name: c.points for c in r.checks}
-            _put(ws, [r.student or "", *name_of(r.student), r.file, status_text(e, lang),
+            _put(ws, [r.student or "", *name_cells(gradebook, r.student), r.file, status_text(e, lang),
                       r.score if graded else None, r.max_score if graded else None,
                       *[points.get(n) for n in names], join_cn(failed_checks(e)), join_cn(hints(e)),
                       e.policy_note, "" if e.absent else r.error or "", "；".join(e.marks)])
