@@ -134,7 +134,8 @@ class Gradebook:
 
     @property
     def students(self) -> list[str]:
-        return sorted({e.result.student for e in self.entries if e.result.student})
+        """学号 in the order of the entries (the roster's order, then 学号 order: see ``grading.roster_order``)."""
+        return list(dict.fromkeys(e.result.student for e in self.entries if e.result.student))
 
     @property
     def exercises(self) -> list[str]:

@@ -189,6 +189,13 @@ def build_gradebook(
                             duplicates=duplicates, jobs=jobs if limits is not None else 1)
 
 
+def roster_order(roster: Iterable[str]) -> Callable[[Entry], tuple[int, tuple[str, str, str]]]:
+    """Sort key of entries: the roster's students in the roster's order (how a teacher enters the grades into the
+    school's system), then everyone else (名单外, no 学号) by 学号; within a student by exercise and file."""
+    rank = {student: i for i, student in enumerate(dict.fromkeys(roster))}
+    return lambda e: (rank.get(e.result.student or "", len(rank)), e.key)
+
+
 def finish_gradebook(
     entries: list[Entry],
     subs: list[Submission],
@@ -210,7 +217,7 @@ def finish_gradebook(
     used = sorted({e.result.exercise for e in entries if e.result.exercise in specs})
     entries = apply_policy(entries, subs_by_file, duplicates=duplicates, roster=roster,
                            max_scores={ex: float(specs[ex].max_score) for ex in used})
-    entries.sort(key=lambda e: e.key)
+    entries.sort(key=roster_order(roster))
     titles = {ex: str(getattr(spec, "title", ex)) for ex, spec in specs.items()}
     stamp = Stamp(
         grader_version=grader_version or _version(),

@@ -318,6 +318,33 @@ def test_duplicates_roster_and_feedback_from_the_command_line(graded, tmp_path):
     assert main(["feedback", str(tmp_path / "nope.json"), "--out", str(out)]) == 2
 
 
+def test_every_output_lists_the_students_in_the_roster_s_order(graded, tmp_path):
+    """A 花名册 is rarely in 学号 order; the teacher copies the scores into the school's sheet in its order."""
+    roster = tmp_path / "名单.csv"
+    order = ["2023003", "2023005", "2023001", "2023002"]
+    roster.write_text("学号,姓名\n" + "".join(f"{s},学生{s[-1]}\n" for s in order), encoding="gbk")
+    out = tmp_path / "out"
+    cwd = Path.cwd()
+    os.chdir(graded["root"])
+    try:
+        main(["grade", "corpus", *EX, "--roster", str(roster), "--json", str(out / "g.json"), "--csv",
+              str(out / "g.csv"), "--xlsx", str(out / "g.xlsx"), "-q"])
+    finally:
+        os.chdir(cwd)
+    book = json.loads((out / "g.json").read_text(encoding="utf-8"))
+    off_roster = sorted({r["student"] for r in book["results"] if r["student"] and r["student"] not in order})
+    expected = order + off_roster  # then 名单外, by 学号
+    assert off_roster and list(dict.fromkeys(r["student"] for r in book["results"] if r["student"])) == expected
+    with (out / "g.csv").open(encoding="utf-8-sig", newline="") as fh:
+        csv_students = [row[0] for row in list(csv.reader(fh))[1:] if row[0]]
+    assert list(dict.fromkeys(csv_students)) == expected
+    sheet = load_workbook(out / "g.xlsx").worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+    assert main(["feedback", str(out / "g.json"), "--out", str(out / "反馈")]) == 0
+    index = (out / "反馈" / "index.html").read_text(encoding="utf-8")
+    assert sorted(expected, key=index.index) == expected
+
+
 def test_roster_from_a_pipe(tmp_path):
     """``--roster <(…)`` in a shell hands the grader a pipe, not a regular file: it is read like one."""
     import threading

@@ -33,8 +33,9 @@ LONG_MS = 600_000
 LIMIT = 0.001
 """Seconds per file in the over-limit test: no file can be graded that fast."""
 NAMES = dict(zip(ROSTER, ["张三", "李四", "王五", "赵六"], strict=True))
-ROSTER_TEXT = "学号 姓名\n" + "\n".join(f"{sid} {name}" for sid, name in NAMES.items())
-"""The class roster as a teacher pastes it (学号 and 姓名), for the page and, as a file, for the CLI."""
+ROSTER_ORDER = [ROSTER[2], ROSTER[0], ROSTER[3], ROSTER[1]]
+ROSTER_TEXT = "学号 姓名\n" + "\n".join(f"{sid} {NAMES[sid]}" for sid in ROSTER_ORDER)
+"""The class roster as a teacher pastes it (学号 and 姓名, not in 学号 order), for the page and, as a file, for the CLI."""
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +135,11 @@ def test_page_grades_the_corpus_like_the_cli(browser, work):
         assert wait_state(page, ("done", "error")) == "done", page.locator(".grading [data-role=status]").inner_text()
         book = page.evaluate("() => window.courseware.grading.gradebook()")
         shoot(page, "done")
+        # the table starts in the roster's order (序号), then 名单外 and files without a 学号
+        shown = page.locator(".grading [data-role=class-table] tbody tr").evaluate_all(
+            "rows => rows.map(r => [r.querySelector('.grading-order').textContent, r.dataset.student])")
+        assert [s for _, s in shown][:len(ROSTER_ORDER)] == ROSTER_ORDER
+        assert [n for n, _ in shown] == [str(i) for i in range(1, len(shown) + 1)]
         page.locator(".grading [data-role=class-table] tbody tr[data-student='2023004']").click()
         details = page.locator(".grading [data-role=details]")
         assert "疑似抄袭" in details.inner_text() and "提示" in details.inner_text()

@@ -32,7 +32,7 @@ export function classRows(book) {
   for (const r of book.results) {
     const id = r.student || "（无学号）";
     if (!rows.has(id)) {
-      rows.set(id, { student: id, name: (book.names || {})[id] || "", cells: {}, total: 0, max: 0, flags: new Set(), files: [] });
+      rows.set(id, { order: rows.size + 1, student: id, name: (book.names || {})[id] || "", cells: {}, total: 0, max: 0, flags: new Set(), files: [] });
     }
     const row = rows.get(id);
     row.files.push(r);
@@ -62,6 +62,7 @@ export function classRows(book) {
 
 function sortRows(rows, key, dir) {
   const value = (row) => {
+    if (key === "order") return row.order;
     if (key === "student") return row.student;
     if (key === "name") return row.name;
     if (key === "total") return row.total;
@@ -80,11 +81,13 @@ function sortRows(rows, key, dir) {
 /** The class table in ``root``; click a row → ``onSelect(row)``. Returns {rows, exercises}. */
 export function renderTable(root, book, onSelect) {
   const { exercises, rows } = classRows(book);
-  const state = { key: "student", dir: 1, page: 0 };
+  // With a roster the gradebook lists its students in the roster's order: 序号 keeps that order (the default)
+  const rostered = Boolean(book.policy && book.policy.roster);
+  const state = { key: rostered ? "order" : "student", dir: 1, page: 0 };
   const table = el("table", { class: "grading-table", "data-role": "class-table" });
   const pager = el("p", { class: "grading-pager", "data-role": "pager" });
   const named = rows.some((row) => row.name); // the roster had a 姓名 column
-  const columns = [["student", "学号"], ...(named ? [["name", "姓名"]] : []), ...exercises.map((ex) => [ex, book.titles[ex] || ex]), ["total", "总分"], ["flags", "标记"]];
+  const columns = [...(rostered ? [["order", "序号"]] : []), ["student", "学号"], ...(named ? [["name", "姓名"]] : []), ...exercises.map((ex) => [ex, book.titles[ex] || ex]), ["total", "总分"], ["flags", "标记"]];
 
   function draw() {
     const sorted = sortRows(rows, state.key, state.dir);
@@ -95,7 +98,7 @@ export function renderTable(root, book, onSelect) {
       const sort = state.key === key ? (state.dir > 0 ? "ascending" : "descending") : "none";
       return el("th", { scope: "col", "aria-sort": sort },
         el("button", { type: "button", "data-sort": key, onclick: () => {
-          state.dir = state.key === key ? -state.dir : key === "student" || key === "name" ? 1 : -1;
+          state.dir = state.key === key ? -state.dir : ["order", "student", "name"].includes(key) ? 1 : -1;
           state.key = key;
           draw();
         } }, label, sort === "none" ? "" : sort === "ascending" ? " ▲" : " ▼"));
@@ -103,6 +106,7 @@ export function renderTable(root, book, onSelect) {
     const body = shown.map((row) =>
       el("tr", { "data-student": row.student, tabindex: 0, onclick: () => onSelect(row),
         onkeydown: (e) => { if (e.key === "Enter") onSelect(row); } },
+        rostered ? el("td", { class: "grading-order" }, String(row.order)) : "",
         el("th", { scope: "row" }, row.student),
         named ? el("td", { class: "grading-name" }, row.name) : "",
         exercises.map((ex) => {
