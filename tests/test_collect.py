@@ -195,6 +195,11 @@ NAMED_ROSTER = "学号,姓名\n2024001,张三\n2024002,李四\n2024003,张三丰
         ("20251201_张三_rfm.csv", "2024001", "“张三”认定为 2024001"),             # a date is no 学号
         ("2024002_李四_rfm.csv", "2024002", None),                                  # the 学号 as it should be
         ("2024002_张三_rfm.csv", "2024002", "文件名里的姓名“张三”与名单上 2024002 的姓名“李四”不一致，请核对"),
+        # a number shaped like the roster's 学号 is a 学号 (名单外), though the roster has a student of that name
+        ("作业提交/2023015_李四/rfm.csv", "2023015", "2023015 不在名单上；名单上的 2024002 也叫“李四”"),
+        # the platform's folder (学号 and name agree) says who handed in a file named with another student's 学号
+        ("作业提交/2024002_李四/2024001_rfm.csv", "2024002", "按学号和姓名一致的“2024002_李四”认定为 2024002"),
+        ("作业提交/2024001_张三/2024001_rfm.csv", "2024001", None),
     ],
 )
 def test_a_roster_with_names_finds_the_student_of_a_file_named_by_name(path, student, note):

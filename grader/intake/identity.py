@@ -11,13 +11,17 @@ or 12-digit one (``20240101`` is also 2024级01班01号; ``202309150203`` is als
 no component of the path holds another candidate (with a note).
 
 * With a roster: the candidate on the roster wins, looking at the file name first, then the folders
-  from the innermost outwards.
+  from the innermost outwards. When two roster 学号 appear and a roster has names, the component where a 学号
+  stands with its own student's name wins (the platform's folder ``2024008_吴十/`` over a copied file's name
+  ``2024007_rfm.csv``).
 * Without one (or when no candidate is on the roster): the first candidate of the file name; when the file
   name has none, the first candidate of the innermost folder that has one.
 * A roster with 姓名 also finds the 学号 of a file named only with the name (``张三_RFM.xlsx``), or whose only
   number is not on the roster (a platform's upload number): the component that holds a roster name (file
   name first; ``张三`` inside ``张三丰`` does not count) gives that student's 学号. Two students of the same
-  name cannot be told apart: the file gets a line saying so.
+  name cannot be told apart: the file gets a line saying so. A number with the shape of the roster's 学号 (same
+  letter prefix and number of digits: ``2023015`` beside ``2024003``) is a 学号 though, and stays one (名单外,
+  with a note naming the roster student of that name): a retake student or a typo is not silently merged.
 
 **Exercise.** The exercise id (``old-customers``), its Chinese title (``老客户筛选``) or an alias from
 ``spec.yml`` (``aliases: [老客户]``) anywhere in a component, file name first; the longest match wins.
@@ -147,6 +151,15 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
         found += [(i, c, [d for d in ds if d.upper() in known]) for i, c, ds in dated if any(d.upper() in known for d in ds)]
         found.sort(key=lambda f: f[0])  # file name first, then folders from the innermost out
     named = _by_name(comps, names) if not any(c.upper() in known for _i, _c, cs in found for c in cs) else None
+    shapes = {_shape(r) for r in known}
+    shaped = [(i, c, cand) for i, c, cs in found for cand in cs if _shape(cand) in shapes]
+    if named is not None and named[0] is not None and shaped:
+        # a number shaped like the roster's 学号 is a 学号 (名单外: another class, a retake, a typo), not an upload
+        # number: the same name on the roster does not make the file that student's
+        i, comp, cand = shaped[0]
+        notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
+        return cand, [*notes, f"{cand} 不在名单上；名单上的 {named[0]} 也叫“{names[named[0]]}”——如果是学号写错了，"
+                              "请改正文件名后重新批改"]
     if named is not None:
         student, notes = named
         others = [c for _i, _c, cs in found for c in cs]
@@ -162,12 +175,15 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
                                   "请提供全班名单（网页里填“全班名单”，命令行用 --roster）"]
         return None, []
     if known:
-        for i, comp, cands in found:
+        for i, comp, cands in _own_name_first(found, known, names):
             for cand in cands:
                 if cand.upper() in known:
                     notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
                     others = [c for _i, _c, cs in found for c in cs if c != cand]
-                    if others:
+                    if others and _has_own_name(comp, cand, names) and any(c.upper() in known for c in others):
+                        notes.append(f"路径里有名单上的多个学号（{'、'.join([cand, *others][:4])}），按学号和姓名一致的"
+                                     f"“{comp}”认定为 {cand}")
+                    elif others:
                         notes.append(f"路径里有多个像学号的编号（{'、'.join([cand, *others][:4])}），按名单认定为 {cand}")
                     return cand, [*notes, *_name_clash(comp, cand, names)]
     i, comp, cands = found[0]
@@ -175,6 +191,27 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
     if len(cands) > 1:
         notes.append(f"文件名里有多个像学号的编号（{'、'.join(cands[:4])}），取了第一个 {cands[0]}；提供全班名单（网页里填“全班名单”，命令行用 --roster）可按名单认定")
     return cands[0], notes
+
+
+def _shape(student: str) -> tuple[str, int]:
+    """(letter prefix, number of digits) of a 学号: 2024003 and 2023015 have one shape, an upload number 38812 another."""
+    text = _nfkc(student).upper()
+    return re.sub(r"[^A-Z].*", "", text), sum(ch.isdigit() for ch in text)
+
+
+def _has_own_name(comp: str, student: str, names: StudentNames) -> bool:
+    name = _key(names.get(student, ""))
+    return len(name) >= 2 and name in _key(comp)
+
+
+def _own_name_first(found: list[tuple[int, str, list[str]]], known: set[str], names: StudentNames,
+                    ) -> list[tuple[int, str, list[str]]]:
+    """``found`` with a component that holds a roster 学号 together with that student's own name first: when the
+    file name (``2024007_rfm.csv``) and the platform's folder (``2024008_吴十/``) name two roster students, the
+    folder that agrees with the roster is who handed it in (a copy then shows as 疑似抄袭, not as 2024007's)."""
+    first = next((c for _i, _c, cs in found for c in cs if c.upper() in known), None)
+    agree = [f for f in found if any(c.upper() in known and c != first and _has_own_name(f[1], c, names) for c in f[2])]
+    return agree + [f for f in found if f not in agree] if agree else found
 
 
 def _by_name(comps: list[str], names: StudentNames) -> tuple[str | None, list[str]] | None:
