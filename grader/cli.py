@@ -33,6 +33,7 @@ from grader.cli_support import (
     positive_int,
     read_roster,
     spec_of,
+    student_id,
     write_bytes,
 )
 from grader.engine import answer_key
@@ -62,6 +63,20 @@ __all__ = [
 ]
 
 OUTPUT_HELP = {"json": "JSON 成绩文件", "csv": "CSV（Excel 可直接打开）", "xlsx": "Excel 成绩单", "html": "HTML 成绩单"}
+OUTPUT_SUFFIXES = {"json": (".json",), "csv": (".csv",), "xlsx": (".xlsx",), "html": (".html", ".htm")}
+"""File name endings of each output: ``--xlsx 成绩.csv`` would write a workbook Excel refuses to open as CSV."""
+
+
+def check_outputs(outputs: dict[str, str], *, quiet: bool, lang: str) -> None:
+    """Before grading: refuse a misnamed output; warn when nothing would show or be saved (``-q`` alone still
+    fills the result cache, so it is not refused)."""
+    if quiet and not outputs:
+        console_for(stderr=True).print(f"[yellow]{_escape(msg('quiet_nothing', lang))}[/]")
+    for fmt, path in outputs.items():
+        suffixes = OUTPUT_SUFFIXES.get(fmt, ())
+        if suffixes and not str(path).lower().endswith(suffixes):
+            raise UsageError(msg("wrong_suffix", lang, fmt=fmt, kind=OUTPUT_HELP.get(fmt, fmt), suffix=suffixes[0],
+                                 path=path))
 
 
 def main_list(*, exercises_dir: str | Path | None = None, lang: str = "zh", console: Any = None) -> int:
@@ -211,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade = verbs.add_parser("grade", parents=[common], help="批改文件、文件夹或 .zip 压缩包")
     grade.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹或 .zip")
     grade.add_argument("--exercise", metavar="ID", help="所有文件都按这个练习批改（默认从文件名识别）")
-    grade.add_argument("--student", metavar="学号", help="所有文件都按这个学号的数据批改（默认从文件名识别）")
+    grade.add_argument("--student", metavar="学号", type=student_id, help="所有文件都按这个学号的数据批改（默认从文件名识别）")
     grade.add_argument("--roster", metavar="名单", help="全班名单：txt、csv 或 Excel 文件（按“学号”列找），或用逗号分隔的学号；"
                        "没交的记“未提交”，不在名单上的学号标“名单外”，也用于发现抄袭；名单有“姓名”列时，"
                        "输出里写上姓名，只用姓名命名的文件也能认出学号")
@@ -231,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     for verb, what in (("dataset", "写出该学号的数据文件"), ("key", "写出该学号的参考答案（提交文件格式）")):
         p = verbs.add_parser(verb, parents=[common], help=what)
         p.add_argument("exercise_id", metavar="ID", help="练习编号")
-        p.add_argument("--student", metavar="学号", required=True, help="学号")
+        p.add_argument("--student", metavar="学号", type=student_id, required=True, help="学号（如 2024001）")
         p.add_argument("--out", metavar="DIR", required=True, help="输出文件夹")
 
     report = verbs.add_parser("report", parents=[common], help="根据成绩文件生成全班统计报告")
@@ -250,6 +265,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return main_list(exercises_dir=args.exercises, lang=lang)
     if args.verb == "grade":
         outputs = {fmt: getattr(args, fmt) for fmt in RENDERERS if getattr(args, fmt)}
+        check_outputs(outputs, quiet=args.quiet, lang=lang)
         roster = read_roster(args.roster, lang) if args.roster else ()
         return main_grade(paths=args.paths, exercises_dir=args.exercises, exercise=args.exercise,
                           student=args.student, roster=roster, outputs=outputs, lang=lang, quiet=args.quiet,

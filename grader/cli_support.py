@@ -4,12 +4,16 @@ loading the exercises, writing files, reading a roster."""
 from __future__ import annotations
 
 import argparse
+import difflib
+import errno
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, NoReturn
 
 from rich.console import Console
 
+from grader.intake.identity import STUDENT_ID_PATTERN
 from grader.intake.roster import Roster, RosterError, parse_roster
 from grader.spec import SpecError, load_all
 
@@ -47,6 +51,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Gradebook {path} not found; run grader grade … --json {path} first."},
     "gradebook_bad": {"zh": "成绩文件 {path} 无法读取：{why}；请用 grader grade --json 重新生成。",
                       "en": "Cannot read gradebook {path}: {why}; regenerate it with grader grade --json."},
+    "roster_missing": {"zh": "找不到名单文件 {path}；请检查路径是否写对（也可以直接写用逗号分隔的学号）。",
+                       "en": "Roster file {path} not found; check the path (or give comma-separated student ids)."},
+    "quiet_nothing": {"zh": "提示：加了 -q 终端不显示成绩，又没有指定输出文件，这次的成绩不会保存；要保存请加上 --xlsx 成绩.xlsx（或 --csv、--json、--html）。",
+                      "en": "Note: -q shows no table and no output file was given, so this run's grades are not saved; add --xlsx grades.xlsx (or --csv, --json, --html)."},
+    "wrong_suffix": {"zh": "--{fmt} 写出的是 {kind}，文件名应以 {suffix} 结尾（现在是 {path}）；例如 --{fmt} 成绩{suffix}。",
+                     "en": "--{fmt} writes {kind}; its file name should end in {suffix} (got {path})."},
     "roster_bad": {"zh": "名单 {path} 无法读取（{why}）；请给出带“学号”列（或每行一个学号）的文本、CSV 或 Excel 名单。",
                    "en": "Cannot read roster {path} ({why}); give a txt, csv or xlsx roster with a 学号 column "
                          "(or one student id per line)."},
@@ -95,18 +105,41 @@ def write_bytes(path: str | Path, data: bytes, lang: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     except OSError as exc:
-        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or "系统拒绝写入")) from None
+        raise UsageError(msg("cannot_write", lang, path=target, why=os_reason(exc, lang))) from None
     return target
+
+
+_OS_REASONS = {
+    errno.EISDIR: "这是一个文件夹，请写文件名",
+    errno.ENOTDIR: "路径中间有一段不是文件夹",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "文件夹不存在",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(exc: OSError, lang: str = "zh") -> str:
+    """The reason of an OS error in the user's language (``strerror`` is English)."""
+    if lang == "zh":
+        return _OS_REASONS.get(exc.errno or 0, "系统拒绝写入")
+    return exc.strerror or "refused by the system"
 
 
 def read_roster(path: str, lang: str = "zh") -> Roster:
     """学号 (and 姓名) from a roster file (txt / csv / xlsx, UTF-8 or GBK) or a comma-separated list — the same parser as the
     browser's 教师批改 page (:func:`grader.intake.roster.parse_roster`)."""
     source = Path(path)
+    looks_like_file = "," not in path and "，" not in path and (
+        source.suffix.lower() in (".txt", ".csv", ".xlsx", ".xls", ".tsv") or "/" in path or "\\" in path)
+    if looks_like_file and not source.exists():
+        raise UsageError(msg("roster_missing", lang, path=path))
     try:
         data: bytes | str = source.read_bytes() if source.exists() and not source.is_dir() else path  # a pipe too: <(…)
     except OSError as exc:
-        raise UsageError(msg("roster_bad", lang, path=path, why=exc.strerror)) from None
+        raise UsageError(msg("roster_bad", lang, path=path, why=os_reason(exc, lang))) from None
     try:
         return parse_roster(data)
     except RosterError as exc:
@@ -144,7 +177,39 @@ class ChineseParser(argparse.ArgumentParser):
             if m:
                 message = template.format(*m.groups())
                 break
+        unknown = re.fullmatch(r"无法识别的参数：(--?[\w-]+).*", message)
+        if unknown:
+            close = difflib.get_close_matches(unknown.group(1), self._all_options(), n=1, cutoff=0.6)
+            if close:
+                message += f"（是不是想写 {close[0]}？）"
         raise UsageError(f"{message}；用 {self.prog} --help 查看用法。")
+
+    def _all_options(self) -> list[str]:
+        """Every option string of this parser and its verbs (an unknown option is reported by the top parser)."""
+        options = list(self._option_string_actions)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    options += list(sub._option_string_actions)
+        return sorted(set(options))
+
+    def format_usage(self) -> str:
+        return _usage_zh(super().format_usage())
+
+    def format_help(self) -> str:
+        return _usage_zh(super().format_help())
+
+
+def _usage_zh(text: str) -> str:
+    return re.sub(r"^usage: ", "用法：", text)
+
+
+def student_id(text: str) -> str:
+    """``--student``: a 学号 as the course writes it (NFKC; the exercise pages' pattern), never a name."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not re.fullmatch(STUDENT_ID_PATTERN, value):
+        raise argparse.ArgumentTypeError(f"“{text}”不是学号；这里要写学号（数字，可带字母前缀，如 2024001），不是姓名")
+    return value
 
 
 def positive_float(text: str) -> float:
@@ -168,5 +233,5 @@ def positive_int(text: str) -> int:
 
 
 __all__ = ["DEFAULT_EXERCISES", "EXIT_OK", "EXIT_SOME_ERRORS", "EXIT_USAGE", "MESSAGES", "ChineseParser", "UsageError",
-           "console_for", "load_specs", "msg", "positive_float", "positive_int", "read_roster", "spec_of",
-           "write_bytes"]
+           "console_for", "load_specs", "msg", "os_reason", "positive_float", "positive_int", "read_roster", "spec_of",
+           "student_id", "write_bytes"]

@@ -262,6 +262,32 @@ def test_usage_and_config_errors(tmp_path, capsys):
     assert "No exercises" in capsys.readouterr().err
 
 
+def test_a_teacher_s_slips_get_a_line_that_says_what_to_do(graded, tmp_path, capsys):
+    """What a teacher new to the terminal types: a name for --student, a mistyped option or roster path, an Excel
+    output named .csv, -q without an output, a roster CSV whose 学号 Excel turned into 2.02309E+11."""
+    one = str(graded["root"] / "corpus" / f"2023002_李四_{EXERCISE}.csv")
+    assert main(["grade", one, *EX, "--student", "张三"]) == 2
+    assert "“张三”不是学号" in capsys.readouterr().err
+    assert main(["key", EXERCISE, *EX, "--student", "张三", "--out", str(tmp_path / "k")]) == 2
+    assert "不是学号" in capsys.readouterr().err and not (tmp_path / "k").exists()
+    assert main(["grade", one, *EX, "--student", "２０２３００２", "--json", str(tmp_path / "s.json"), "-q"]) == 0
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["results"][0]["student"] == "2023002"
+    assert main(["grade", one, *EX, "--rooster", "名单.xlsx"]) == 2
+    assert "是不是想写 --roster" in capsys.readouterr().err
+    assert main(["grade", one, *EX, "--roster", str(tmp_path / "名单s.xlsx")]) == 2
+    assert "找不到名单文件" in capsys.readouterr().err
+    excel = tmp_path / "名单.csv"
+    excel.write_text("序号,学号,姓名\n1,2.02309E+11,张三\n2,2.02309E+11,李四\n", encoding="gbk")
+    assert main(["grade", one, *EX, "--roster", str(excel)]) == 2
+    assert "科学计数法" in capsys.readouterr().err
+    assert main(["grade", one, *EX, "--xlsx", str(tmp_path / "成绩.csv")]) == 2
+    assert "文件名应以 .xlsx 结尾" in capsys.readouterr().err and not (tmp_path / "成绩.csv").exists()
+    assert main(["grade", one, *EX, "-q"]) == 0
+    assert "成绩不会保存" in capsys.readouterr().err
+    assert main(["grade", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("用法：grader grade")
+
+
 def test_installed_entry_point_never_shows_a_traceback(tmp_path):
     exe = Path(sys.executable).with_name("grader")
     (tmp_path / "2023001_fixture-old-customers.csv").write_bytes(bytes(range(256)) * 8)  # binary: cannot be graded

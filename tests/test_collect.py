@@ -176,6 +176,8 @@ def test_a_date_shaped_student_id_is_noted_or_confirmed_by_the_roster():
     assert student == "20240101" and any("也像日期或时间" in n for n in notes)
     student, notes = find_student("202309150203_rfm.csv", ["202309150203"])
     assert (student, notes) == ("202309150203", [])
+    student, notes = find_student("202309150201_rfm.csv", ["2024001", "2024002"])  # the roster was given
+    assert student == "202309150201" and "不在名单上" in notes[0] and "--roster" not in notes[0]
     assert find_student("作业_20251201123045/2023091502_rfm.csv", ["20251201123045"])[0] == "20251201123045"
     assert find_student("20251201_20240101_rfm.csv", ["20240101"])[0] == "20240101"
     assert find_student("作业_20240101/张三_rfm.csv", ["20240101"])[0] == "20240101"

@@ -171,6 +171,9 @@ def find_student(path: str, roster: Iterable[str] = (), names: Mapping[str, str]
         if taken:  # e.g. the course's own download name <学号>_<练习>.csv with a date-shaped 学号
             i, comp, cand = taken[0]
             notes = [] if i == 0 else [f"学号取自文件夹名“{comp}”"]
+            if known:
+                return cand, [*notes, f"学号 {cand} 也像日期或时间，不在名单上，按学号处理（名单外）；如果它不是学号，"
+                                      "请在文件名里写上学号后再批改"]
             return cand, [*notes, f"学号 {cand} 也像日期或时间，按学号处理；如果它不是学号，"
                                   "请提供全班名单（网页里填“全班名单”，命令行用 --roster）"]
         return None, []

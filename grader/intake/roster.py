@@ -192,5 +192,12 @@ def parse_roster(data: bytes | str) -> Roster:
             rows = [[cell] for cell in rows[0]]
     roster = _table(rows)  # cells normalised as they were read
     if not roster:
+        if any(_SCIENTIFIC.fullmatch(cell.strip()) for row in rows[:50] for cell in row):
+            raise RosterError("学号被 Excel 存成了科学计数法，如 2.02309E+11，位数已经丢了；请用学校发的 xlsx 名单，"
+                              "或在 Excel 里把学号列设为“文本”、重新输入后再另存为 CSV")
         raise RosterError("没有找到学号")
     return roster
+
+
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,2}")
+"""A number Excel shows and saves to CSV in scientific notation (a 12-digit 学号 becomes 2.02309E+11)."""
