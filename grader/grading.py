@@ -77,13 +77,29 @@ def _grade_item(specs: Mapping[str, Any], sub: Submission) -> SubmissionResult |
         return _error_result(sub, INTERNAL, spec)
     if isinstance(read, SubmissionResult):
         return _finish(read, sub, note)
+    wrong = _other_exercise_note(specs, spec, sub, read.value)  # under the file's limits: it reads the file again
 
     def run() -> SubmissionResult:
         result = engine.grade_answer(spec, read, sub.name, sub.student)
         result.reference_digest = engine.reference_digest(spec, sub.student)  # cached by now: one hash
+        if wrong:
+            result.notes.append(Note(code="exercise", message=wrong))
         return _finish(result, sub, note)
 
     return Staged(prepare=lambda: engine.prepare_reference(spec, sub.student), run=run)
+
+
+def _other_exercise_note(specs: Mapping[str, Any], spec: Any, sub: Submission, value: Any) -> str:
+    """When a table lacks this exercise's columns but has all of another's, a note that it may be that exercise's
+    answer (handed in under the wrong name); "" otherwise (the usual case costs one column test)."""
+    columns = getattr(value, "columns", None)
+    if spec.submission.kind != "table" or columns is None or all(c in columns for c in spec.submission.columns):
+        return ""
+    other, _why = guess_exercise({k: v for k, v in specs.items() if k != spec.id}, sub.name, sub.data or b"")
+    if other is None:
+        return ""
+    return (f"这份表的列和练习 {other}（{specs[other].title}）要求的一样，可能交错了练习；"
+            f"如果是，请把文件名里的练习改为 {other} 后重新批改")
 
 
 def _finish(result: SubmissionResult, sub: Submission, note: str) -> SubmissionResult:

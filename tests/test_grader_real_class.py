@@ -222,3 +222,22 @@ def test_same_workbook_read_by_calamine_and_openpyxl_gives_the_same_frame(keys):
                            [n.message for n in book.notes()]))
         pd.testing.assert_frame_equal(frames[0][0], frames[1][0])
         assert frames[0][1] == frames[1][1]
+
+
+def test_another_exercise_s_answer_is_named_as_such_and_its_checks_blame_the_missing_columns(specs, tmp_path):
+    """The 老客户筛选 answer handed in as rfm: a note names the exercise it fits, and the checks that cannot run
+    say which columns are missing (the student's to fix), never "练习的检查设置有误……请告诉老师"."""
+    _name, data = answer_key(specs["old-customers"], "2024010")
+    (tmp_path / "2024010_rfm.csv").write_bytes(data)
+    [result] = [e.result for e in grade_submissions(collect([tmp_path], specs), specs)]
+    assert result.exercise == "rfm" and result.score < result.max_score
+    notes = [n.message for n in result.notes]
+    assert any("和练习 old-customers（老客户筛选）要求的一样，可能交错了练习" in n for n in notes), notes
+    failed = [c.message for c in result.checks if not c.passed]
+    assert failed and not any("检查设置有误" in m for m in failed)
+    assert any(m.startswith("无法检查：提交里缺少列 客户分层") for m in failed), failed
+    # a right answer costs nothing more and gets no such note
+    _name, data = answer_key(specs["rfm"], "2024010")
+    (tmp_path / "2024010_rfm.csv").write_bytes(data)
+    [result] = [e.result for e in grade_submissions(collect([tmp_path], specs), specs)]
+    assert result.score == result.max_score and not any("交错了练习" in n.message for n in result.notes)

@@ -24,7 +24,7 @@ import importlib
 import inspect
 import math
 import pkgutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,22 @@ class ReferenceUnavailable(Exception):
 
 class CheckParamError(Exception):
     """A check found its spec params unusable at run time (message in Chinese)."""
+
+
+class MissingColumns(Exception):
+    """The submission lacks columns this check reads: the student's to fix (the 列齐全 check says which), not the
+    exercise's setup."""
+
+    def __init__(self, columns: list[str]) -> None:
+        super().__init__("、".join(columns))
+        self.columns = columns
+
+
+def require_columns(df: object, columns: Iterable[str]) -> None:
+    """Raise :class:`MissingColumns` naming those of ``columns`` the submitted frame lacks."""
+    missing = [c for c in columns if not isinstance(df, pd.DataFrame) or c not in df.columns]
+    if missing:
+        raise MissingColumns(missing)
 
 
 @dataclass
@@ -243,6 +259,8 @@ def run_check(kind: CheckKind, ctx: CheckContext) -> CheckResult:
         res = ctx.result(0.0, f"这项检查需要参考答案，这里无法进行（{exc}）")
         res.skipped = True
         return res
+    except MissingColumns as exc:
+        return ctx.result(0.0, f"无法检查：提交里缺少列 {exc}，补上或改好列名后才能检查这一项", hint="")
     except CheckParamError as exc:
         return ctx.result(0.0, f"练习的检查设置有误：{exc}，请告诉老师", hint="")
     except MemoryError:
@@ -264,5 +282,5 @@ def _load_kind_modules() -> None:
 
 _load_kind_modules()
 
-__all__ = ["MAX_DETAIL_LINES", "REGISTRY", "CheckContext", "CheckKind", "CheckParamError",
-           "ReferenceUnavailable", "cap_lines", "check", "run_check"]
+__all__ = ["MAX_DETAIL_LINES", "REGISTRY", "CheckContext", "CheckKind", "CheckParamError", "MissingColumns",
+           "ReferenceUnavailable", "cap_lines", "check", "require_columns", "run_check"]

@@ -14,15 +14,13 @@ from typing import Any
 
 import pandas as pd
 
-from grader.checks import CheckContext, CheckParamError, check
+from grader.checks import CheckContext, CheckParamError, check, require_columns
 from grader.model import CheckResult
 
 
 def _frame(ctx: CheckContext, columns: list[str]) -> pd.DataFrame:
     df = ctx.submission
-    missing = [c for c in columns if not isinstance(df, pd.DataFrame) or c not in df.columns]
-    if missing:
-        raise CheckParamError(f"提交里缺少列 {'、'.join(missing)}")
+    require_columns(df, columns)
     if df.empty:
         raise EmptySubmission
     return df[columns].astype(str).apply(lambda s: s.str.strip())

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from grader.cache import IdentityCache
-from grader.checks import CheckContext, CheckParamError, check
+from grader.checks import CheckContext, CheckParamError, check, require_columns
 from grader.checks.campaign import Campaign, date_allowed, parse_campaign
 from grader.model import CheckResult
 
@@ -92,8 +92,7 @@ _PLANS: IdentityCache[dict[tuple[str, str], Any]] = IdentityCache(lambda _df: {}
 def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
     """Nick and parsed send time per row (shared with the next call for the same, unchanged, columns)."""
     df = ctx.submission
-    if not isinstance(df, pd.DataFrame) or key not in df.columns or time_column not in df.columns:
-        raise CheckParamError(f"提交里缺少列 {key} 或 {time_column}")
+    require_columns(df, [key, time_column])
     known = _PLANS(df)
     kept = known.get((key, time_column))
     if kept is not None and kept[0].equals(df[key]) and kept[1].equals(df[time_column]):
@@ -204,9 +203,7 @@ def plan_segments(ctx: CheckContext, *, campaign: dict, key: str = "买家会员
     """短信条数 = billed segments of the text with the customer's own 买家会员名; 费用 = 条数 × price."""
     c = parse_campaign(campaign)
     df = ctx.submission
-    missing = [col for col in (key, count_column, cost_column) if col not in df.columns]
-    if missing:
-        raise CheckParamError(f"提交里缺少列 {'、'.join(missing)}")
+    require_columns(df, [key, count_column, cost_column])
     counts = pd.to_numeric(df[count_column], errors="coerce")
     costs = pd.to_numeric(df[cost_column], errors="coerce")
     problems: list[str] = []

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from grader.checks import CheckContext, CheckParamError, check
+from grader.checks import CheckContext, check, require_columns
 from grader.model import CheckResult
 
 SEGMENTS: dict[tuple[str, str, str], str] = {
@@ -42,17 +42,14 @@ def segment_of(rfm: tuple[float, float, float], means: tuple[float, float, float
 
 
 def _numbers(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise CheckParamError(f"提交里缺少列 {'、'.join(missing)}")
+    require_columns(df, columns)
     return df[columns].apply(pd.to_numeric, errors="coerce")
 
 
 def _segment_table(ctx: CheckContext, key: str, rfm: tuple[str, str, str], segment: str) -> pd.DataFrame:
     """Submitted rows with numeric R/F/M, plus the expected and the R-unreversed segment."""
     df = ctx.submission
-    if not isinstance(df, pd.DataFrame) or segment not in df.columns or key not in df.columns:
-        raise CheckParamError(f"提交里缺少列 {key} 或 {segment}")
+    require_columns(df, [key, segment])
     r, f, m = rfm
     nums = _numbers(df, [r, f, m])
     table = pd.DataFrame({"key": df[key].astype(str), "R": nums[r], "F": nums[f], "M": nums[m],
@@ -125,8 +122,7 @@ def repurchase_consistency(ctx: CheckContext, *, key: str = "月份", buyers: st
                            tolerance: float = 0.011) -> CheckResult:
     """rate = repeat ÷ buyers × 100, aov = sales ÷ buyers, new + old = buyers (messages use the column names)."""
     df = ctx.submission
-    if not isinstance(df, pd.DataFrame) or key not in df.columns:
-        raise CheckParamError(f"提交里缺少列 {key}")
+    require_columns(df, [key])
     if df.empty:
         return ctx.fail("提交的表是空的", hint="每个月一行，最后加一行“全部”")
     nums = _numbers(df, [buyers, repeat, rate, sales, aov, new, old])

@@ -14,9 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-
-from grader.checks import CheckContext, CheckParamError, check
+from grader.checks import CheckContext, CheckParamError, check, require_columns
 from grader.model import CheckResult
 
 SINGLE_SMS = 70
@@ -60,8 +58,7 @@ def _rows(ctx: CheckContext, scene_column: str, text_column: str,
           scene_aliases: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
     """(scene, text) pairs of the submission, scene names mapped through ``scene_aliases``."""
     df = ctx.submission
-    if not isinstance(df, pd.DataFrame) or scene_column not in df.columns or text_column not in df.columns:
-        raise CheckParamError(f"提交里缺少列 {scene_column} 或 {text_column}")
+    require_columns(df, [scene_column, text_column])
     lookup = {alias: canon for canon, names in (scene_aliases or {}).items() for alias in names}
     return [(lookup.get(_text(s), _text(s)), _text(t)) for s, t in zip(df[scene_column], df[text_column], strict=True)]
 
