@@ -29,6 +29,7 @@ from grader.cli_support import (
     console_for,
     load_specs,
     msg,
+    os_reason,
     positive_float,
     positive_int,
     read_roster,
@@ -105,8 +106,12 @@ def main_grade(
     duplicates: str = "latest",
     file_limits: FileLimits | None = None,
     console: Any = None,
+    roster_path: str | None = None,
 ) -> int:
     """Grade every file under ``paths``; write ``outputs`` (format → path); 0 or 1.
+
+    The roster file (``roster_path``) and the outputs are not graded when a folder holds them, nor are files
+    grader wrote before (last run's 成绩 and 反馈): one line says how many were left out.
 
     Each file is graded in a worker process under ``file_limits`` (default 10 s / 1 GB per file).
 
@@ -121,7 +126,12 @@ def main_grade(
     if missing:
         raise UsageError(msg("missing_path", lang, paths="、".join(missing)))
     console = console or console_for()
-    subs = collect(paths, specs, exercise=exercise, student=student, roster=roster)
+    skipped: list[str] = []
+    subs = collect(paths, specs, exercise=exercise, student=student, roster=roster,
+                   exclude=[*(outputs or {}).values(), *([roster_path] if roster_path else [])], skipped=skipped)
+    if skipped:
+        console_for(stderr=True).print(_escape(msg("own_skipped", lang, n=len(skipped), files="、".join(skipped[:3])
+                                                  + ("……" if len(skipped) > 3 else ""))))
     if not subs:
         raise UsageError(msg("no_paths", lang))
     gradebook = with_progress(subs, lambda progress: build_gradebook(
@@ -155,7 +165,7 @@ def main_dataset(*, exercise_id: str, student: str, out: str | Path, exercises_d
         target.mkdir(parents=True, exist_ok=True)
         datasets.write_csvs(wanted, target)
     except OSError as exc:
-        raise UsageError(msg("cannot_write", lang, path=target, why=exc.strerror or "系统拒绝写入")) from None
+        raise UsageError(msg("cannot_write", lang, path=target, why=os_reason(exc, lang))) from None
     for name in spec.datasets:
         console.print(msg("written", lang, path=target / f"{name}.csv"))
     return EXIT_OK
@@ -270,7 +280,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return main_grade(paths=args.paths, exercises_dir=args.exercises, exercise=args.exercise,
                           student=args.student, roster=roster, outputs=outputs, lang=lang, quiet=args.quiet,
                           jobs=args.jobs, duplicates=args.duplicates,
-                          file_limits=FileLimits(args.file_timeout, args.file_memory))
+                          file_limits=FileLimits(args.file_timeout, args.file_memory),
+                          roster_path=args.roster if args.roster and Path(args.roster).is_file() else None)
     if args.verb == "dataset":
         return main_dataset(exercise_id=args.exercise_id, student=args.student, out=args.out,
                             exercises_dir=args.exercises, lang=lang)

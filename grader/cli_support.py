@@ -51,6 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Gradebook {path} not found; run grader grade … --json {path} first."},
     "gradebook_bad": {"zh": "成绩文件 {path} 无法读取：{why}；请用 grader grade --json 重新生成。",
                       "en": "Cannot read gradebook {path}: {why}; regenerate it with grader grade --json."},
+    "own_skipped": {"zh": "已跳过 {n} 个不是学生交的文件（名单、这次要写的输出、以前 grader 生成的成绩和反馈）：{files}",
+                    "en": "Left out {n} file(s) that are not students' (the roster, this run's outputs, grader's earlier outputs): {files}"},
     "roster_missing": {"zh": "找不到名单文件 {path}；请检查路径是否写对（也可以直接写用逗号分隔的学号）。",
                        "en": "Roster file {path} not found; check the path (or give comma-separated student ids)."},
     "quiet_nothing": {"zh": "提示：加了 -q 终端不显示成绩，又没有指定输出文件，这次的成绩不会保存；要保存请加上 --xlsx 成绩.xlsx（或 --csv、--json、--html）。",

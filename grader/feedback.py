@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.gradebook import Entry, Gradebook
-from grader.render.common import fmt_points, status_text
+from grader.render.common import GENERATOR_META, fmt_points, status_text
 from grader.render.common import html_escape as escape
 
 __all__ = ["CheckFeedback", "ExerciseFeedback", "StudentFeedback", "build_feedback", "feedback_name",
@@ -161,7 +161,7 @@ def _exercise_html(item: ExerciseFeedback) -> str:
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">{GENERATOR_META}'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n").encode()
 

@@ -371,6 +371,28 @@ def test_every_output_lists_the_students_in_the_roster_s_order(graded, tmp_path)
     assert sorted(expected, key=index.index) == expected
 
 
+def test_a_folder_holding_the_roster_and_last_run_s_outputs_grades_only_the_students_files(graded, tmp_path, capsys):
+    """`grader grade .` in the class folder: the roster, the outputs being written and grader's earlier 成绩 / 报告 /
+    反馈 are left out (one line says so), not listed as 无法评分 files of students."""
+    folder = tmp_path / "班级"
+    shutil.copytree(graded["root"] / "corpus", folder)
+    for name in ("g.json", "g.csv", "g.xlsx", "g.html"):
+        shutil.copy(graded["out"] / name, folder / f"上次_{name}")
+    assert main(["feedback", str(graded["out"] / "g.json"), "--out", str(folder / "反馈")]) == 0
+    assert main(["report", str(graded["out"] / "g.json"), "--html", str(folder / "报告.html")]) == 0
+    (folder / "名单.csv").write_text("学号,姓名\n2023001,张三\n2023002,李四\n", encoding="gbk")
+    capsys.readouterr()
+    main(["grade", str(folder), *EX, "--roster", str(folder / "名单.csv"), "--json", str(folder / "本次.json"),
+          "--csv", str(folder / "本次.csv"), "-q"])
+    err = capsys.readouterr().err
+    book = json.loads((folder / "本次.json").read_text(encoding="utf-8"))
+    files = {Path(r["file"]).name for r in book["results"] if r["file"]}
+    corpus = {r["file"].rsplit("/", 1)[-1] for r in graded["book"]["results"] if r["file"]}
+    assert files == corpus  # the same files as the corpus alone
+    left_out = 4 + 1 + len(list((folder / "反馈").iterdir()))  # 上次_*, the report, the feedback pages
+    assert f"已跳过 {left_out} 个不是学生交的文件" in err
+
+
 def test_roster_from_a_pipe(tmp_path):
     """``--roster <(…)`` in a shell hands the grader a pipe, not a regular file: it is read like one."""
     import threading

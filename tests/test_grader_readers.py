@@ -340,3 +340,25 @@ def test_clean_column_shortcut_agrees_with_per_cell_normalisation(cells):
     per_cell = list(raw.str.normalize("NFKC").str.strip()) if cells else []
     # the shortcut may only say "nothing to do" when per-cell normalisation indeed changes nothing
     assert not _already_clean(raw) or per_cell == cells
+
+
+def _office_zip(parts: list[str]) -> bytes:
+    """An Office file's zip as Word/PowerPoint write it: [Content_Types].xml first, then the parts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part in ["[Content_Types].xml", "_rels/.rels", *parts]:
+            zf.writestr(part, "<?xml version=\"1.0\"?><x/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("parts", "kind"), [
+    (["word/document.xml", "word/styles.xml", "docProps/app.xml"], "Word 文档（.docx）"),
+    (["ppt/presentation.xml", "ppt/slides/slide1.xml"], "演示文稿（.pptx）"),
+])
+@pytest.mark.parametrize("name", ["2024006_孙八_rfm.xlsx", "2024006_rfm.csv"])
+def test_a_document_renamed_as_a_table_is_called_what_it_is(parts, kind, name):
+    with pytest.raises(ReadError) as err:
+        read_answer(SPEC, name, _office_zip(parts))
+    ext = "." + name.rsplit(".", 1)[1]
+    assert str(err.value).startswith(f"文件扩展名是 {ext}，内容却是") and kind in str(err.value)
+    assert "不是结果文件" in str(err.value)

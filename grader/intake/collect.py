@@ -21,6 +21,7 @@ from grader.intake.identity import identify
 from grader.intake.limits import Limits
 from grader.intake.limits import mb as _mb
 from grader.intake.submission import Submission
+from grader.render.own_files import is_own_output
 
 __all__ = ["NOT_FOUND", "NO_STUDENT", "collect", "exercise_names"]
 
@@ -84,9 +85,11 @@ def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
             yield path, plain
 
 
-def _raw_submissions(paths: Iterable[str | Path], limits: Limits) -> Iterator[tuple[Submission, str]]:
+def _raw_submissions(paths: Iterable[str | Path], limits: Limits,
+                     exclude: set[Path] | None = None) -> Iterator[tuple[Submission, str]]:
     """Each submission with the part of its path that may name the student: from the given folder (or the
-    given file's own folder) down, never the folders above it (a teacher's home may look like a 学号)."""
+    given file's own folder) down, never the folders above it (a teacher's home may look like a 学号).
+    Files of a folder in ``exclude`` (resolved paths: the roster, this run's outputs) are left out."""
     for raw in paths:
         path = Path(raw)
         above = path.parent.as_posix().rstrip("/") + "/" if path.parent != Path(".") else ""
@@ -94,6 +97,8 @@ def _raw_submissions(paths: Iterable[str | Path], limits: Limits) -> Iterator[tu
             yield Submission(path.as_posix(), error=SKIPPED_LINK), above
         elif path.is_dir():
             for child, plain in _walk(path):
+                if exclude and plain and child.resolve() in exclude:
+                    continue
                 if plain:
                     yield from ((s, above) for s in _from_path(child, limits, child.as_posix()))
                 else:
@@ -120,6 +125,8 @@ def collect(
     student: str | None = None,
     roster: Iterable[str] = (),
     limits: Limits | None = None,
+    exclude: Iterable[str | Path] = (),
+    skipped: list[str] | None = None,
 ) -> list[Submission]:
     """Every submission under ``paths`` with 学号 and exercise taken from the whole path, in input order.
 
@@ -127,13 +134,22 @@ def collect(
     ``exercise`` / ``student`` override what the paths say; with ``roster``, a 学号 on it wins. A file
     whose path names no exercise keeps ``exercise=None``: the grader then tries its columns
     (:func:`grader.engine.guess_exercise`).
+
+    Not students' files, so left out: in a folder, the files of ``exclude`` (the roster, the outputs being
+    written), and anywhere, the files grader itself wrote (:func:`grader.render.own_files.is_own_output`: last
+    run's 成绩 and 反馈); their paths are appended to ``skipped``.
     """
     names = exercise_names(exercises)
     student_names = getattr(roster, "names", None)  # a Roster read with its 姓名 column
     roster = list(roster)
     limits = limits or Limits()
     out: list[Submission] = []
-    for sub, above in _raw_submissions(paths, limits):
+    leave_out = {Path(p).resolve() for p in exclude}
+    for sub, above in _raw_submissions(paths, limits, leave_out):
+        if sub.error is None and sub.data and is_own_output(sub.name, sub.data):
+            if skipped is not None:
+                skipped.append(sub.file)
+            continue
         ident = identify(sub.file.removeprefix(above) if above else sub.file, names, roster, student_names)
         notes = [*sub.notes, *([] if student else ident.student_notes), *([] if exercise else ident.exercise_notes)]
         stu = student or ident.student

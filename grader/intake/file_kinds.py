@@ -54,6 +54,15 @@ def not_a_result(filename: str, accept: list[str] | None = None) -> str | None:
     return LINE.format(kind=_spaced(kind), ext=ext, wanted=wanted)
 
 
+def disguised_line(real_ext: str, filename: str, accept: list[str] | None = None) -> str:
+    """The line for a document whose content is ``real_ext`` (``docx``) under another name (``…_rfm.xlsx``)."""
+    wanted = " / ".join("." + a for a in accept) if accept else DEFAULT_WANTED
+    kind = NOT_RESULTS[real_ext]
+    name_ext = PurePosixPath(filename.replace("\\", "/")).suffix or "（无扩展名）"
+    return (f"文件扩展名是 {name_ext}，内容却是{_spaced(kind)}（.{real_ext}），不是结果文件；"
+            f"请让学生在练习页点“下载提交文件”，提交下载得到的文件（{wanted}）")
+
+
 def sheet_line(ext: str) -> str:
     """The line for a spreadsheet of another format (``ext`` a key of :data:`OTHER_SHEETS`), whatever its name."""
     kind, fix = OTHER_SHEETS[ext]
@@ -65,4 +74,4 @@ def _spaced(kind: str) -> str:
     return (" " if kind[0].isascii() else "") + kind
 
 
-__all__ = ["NOT_RESULTS", "OTHER_SHEETS", "not_a_result", "sheet_line"]
+__all__ = ["NOT_RESULTS", "OTHER_SHEETS", "disguised_line", "not_a_result", "sheet_line"]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from grader.intake.documents import load_document
 from grader.intake.errors import FORMAT_NAMES, TOO_COMPLEX, ReadError
-from grader.intake.file_kinds import not_a_result, sheet_line
+from grader.intake.file_kinds import disguised_line, not_a_result, sheet_line
 from grader.intake.headers import Header, find_header
 from grader.intake.limits import MAX_BYTES
 from grader.intake.normalize import NoteBook
@@ -56,10 +56,16 @@ class RawDocument:
 
 # ---------------------------------------------------------------------------------------------
 def sniff_format(data: bytes) -> str:
-    """What the bytes look like: xlsx | zip | xls | pdf | binary | text."""
+    """What the bytes look like: xlsx | docx | pptx | zip | xls | pdf | binary | text."""
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
-        return "xlsx" if b"[Content_Types].xml" in data[:4096] or b"xl/" in data[:65536] else "zip"
+        window = data[:65536]
+        if b"xl/workbook.xml" not in window:  # Word and PowerPoint files are Office zips too
+            if b"word/document.xml" in window:
+                return "docx"
+            if b"ppt/presentation.xml" in window:
+                return "pptx"
+        return "xlsx" if b"[Content_Types].xml" in data[:4096] or b"xl/" in window else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
     if head.startswith(b"%PDF"):
@@ -138,6 +144,8 @@ def _content_format(declared: str, sniffed: str, filename: str, data: bytes, *, 
         raise ReadError(sheet_line("xls"))  # an Excel 97 workbook renamed .csv or .xlsx
     if sniffed == "pdf":
         raise ReadError("这是 PDF 文件，不是数据表；请提交练习要求的 CSV/Excel/YAML 文件")
+    if sniffed in ("docx", "pptx"):  # a document renamed .xlsx/.csv: say what it is, as for its own name
+        raise ReadError(disguised_line(sniffed, filename, accept))
     if sniffed == "zip":
         raise ReadError("这是一个压缩包，不是单个提交文件；请解压后提交其中的文件")
     if sniffed == "binary":

@@ -47,6 +47,9 @@ def fmt_points(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+GENERATOR_META = '<meta name="generator" content="grader">'
+"""In the <head> of every HTML page grader writes (how :mod:`grader.render.own_files` knows them)."""
+
 LABELS: dict[str, dict[str, str]] = {
     "student": {"zh": "学号", "en": "student"},
     "name": {"zh": "姓名", "en": "name"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from grader.render.common import fmt_points, label, policy_lines, status_text
+from grader.render.common import GENERATOR_META, fmt_points, label, policy_lines, status_text
 from grader.render.common import html_escape as escape
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def page(title: str, body: str, lang: str = "zh") -> bytes:
     """A complete HTML document; ``title`` is escaped here, ``body`` must already be."""
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
-        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">{GENERATOR_META}'
         f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n"
         f"<h1>{escape(title)}</h1>\n{body}\n</body></html>\n"
     ).encode()
