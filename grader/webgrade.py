@@ -120,7 +120,8 @@ def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()
     ``mtime``; the top-level names are given to :func:`collect` with that folder as the working directory,
     so ``file`` in every output is the path the teacher dropped (e.g. ``班级作业.zip/第一组/…``).
     ``names`` (学号 → 姓名 of the roster) finds the 学号 of a file named by the student's name.
-    Returns ``{"items": [{index, file, student, exercise, error}], "roster": […]}``.
+    Returns ``{"items": [{index, file, student, exercise, error}], "roster": […], "skipped": […]}`` (``skipped``:
+    files grader wrote, such as last run's 成绩.xlsx, which are not graded).
     """
     old = _STATE.get("root")
     if old:
@@ -145,14 +146,15 @@ def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()
             tops.append(parts[0])
     cwd = os.getcwd()
     os.chdir(root)
+    skipped: list[str] = []
     try:
-        subs = collect(tops, _STATE["specs"], roster=_STATE["roster"])
+        subs = collect(tops, _STATE["specs"], roster=_STATE["roster"], skipped=skipped)
     finally:
         os.chdir(cwd)
     _STATE["subs"] = subs
     items = [{"index": i, "file": s.file, "student": s.student, "exercise": s.exercise, "error": s.error}
              for i, s in enumerate(subs)]
-    return {"items": items, "roster": list(_STATE["roster"])}
+    return {"items": items, "roster": list(_STATE["roster"]), "skipped": skipped}
 
 
 def plan() -> list[list[int]]:

@@ -262,3 +262,18 @@ def test_a_roster_without_names_has_none():
 def test_the_student_number_column_is_found_not_the_row_number(roster):
     assert parse_roster(roster) == ["2024001", "2024002"]
     assert "error" in webgrade.roster("姓名\n张三")
+
+
+def test_grader_s_own_outputs_dropped_with_the_class_are_not_graded(graded):
+    """A teacher drops the class folder again, with last run's 成绩.json / 成绩.csv in it: the page leaves them out
+    and says how many (``skipped``), as the CLI does."""
+    saved = dict(webgrade._STATE)
+    try:
+        cli_json = json.dumps(graded["cli"], ensure_ascii=False).encode()
+        extra = [("corpus/成绩.json", cli_json, 0), ("corpus/2023001_成绩.json", cli_json, 0)]
+        loaded = webgrade.load(dropped(graded["root"]) + extra, ROSTER)
+        assert sorted(loaded["skipped"]) == ["corpus/2023001_成绩.json", "corpus/成绩.json"]
+        assert [i["file"] for i in loaded["items"]] == [i["file"] for i in graded["loaded"]["items"]]
+    finally:
+        webgrade._STATE.clear()
+        webgrade._STATE.update(saved)

@@ -167,7 +167,9 @@ function mountGrading(root, ctx) {
         saveResult(key, index, entry);
         showProgress(gradingStart);
       };
-      setState("running", `正在批改 ${items.length} 个文件${done.size ? `（上次已批改 ${done.size} 个，接着批改）` : ""}……`);
+      const skipped = (first.loaded.skipped || []).length;
+      setState("running", `正在批改 ${items.length} 个文件${done.size ? `（上次已批改 ${done.size} 个，接着批改）` : ""}`
+        + `${skipped ? `，另有 ${skipped} 个成绩、报告等 grader 生成的文件不批改` : ""}……`);
       showProgress(gradingStart);
       const size = poolSize(groups.filter((g) => g.length).length);
       const last = await pool.run(groups, size, first);
