@@ -31,7 +31,12 @@ def _time_of(sub: Any) -> tuple[datetime | None, str]:
 
 
 def _stamp(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M:%S") if when is not None else ""
+    """The time as text that sorts as the time does: milliseconds only when there are some (a file modified
+    0.8 s after another is the later one; zip times have whole seconds)."""
+    if when is None:
+        return ""
+    text = when.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{text}.{when.microsecond // 1000:03d}" if when.microsecond // 1000 else text
 
 
 def _latest_key(entry: Entry) -> tuple[int, str, str]:
@@ -46,12 +51,15 @@ def _choose(group: list[Entry], duplicates: str) -> Entry:
     return max(graded, key=_latest_key)
 
 
-def _why(chosen: Entry, duplicates: str) -> str:
+def _why(chosen: Entry, group: list[Entry], duplicates: str) -> str:
     if duplicates == "best":
         return "得分最高"
     if not chosen.submitted_at:
         return "按文件名排在最后"
-    return f"{TIME_SOURCES.get(chosen.time_source, '时间')}最晚：{chosen.submitted_at}"
+    source = TIME_SOURCES.get(chosen.time_source, "时间")
+    if any(e is not chosen and e.submitted_at == chosen.submitted_at for e in group):
+        return f"{source}都是 {chosen.submitted_at}，按文件名排在最后"
+    return f"{source}最晚：{chosen.submitted_at}"
 
 
 def mark_duplicates(entries: list[Entry], subs_by_file: Mapping[str, Any], duplicates: str) -> None:
@@ -69,7 +77,7 @@ def mark_duplicates(entries: list[Entry], subs_by_file: Mapping[str, Any], dupli
             continue
         chosen = _choose(group, duplicates)
         rule = DUPLICATE_POLICIES[duplicates]
-        chosen.policy_note = f"同一学号交了 {len(group)} 份，按“{rule}”计这一份（{_why(chosen, duplicates)}）"
+        chosen.policy_note = f"同一学号交了 {len(group)} 份，按“{rule}”计这一份（{_why(chosen, group, duplicates)}）"
         for e in group:
             if e is not chosen:
                 e.counted = False

@@ -124,6 +124,28 @@ def test_policy_best_counts_the_highest_score_and_latest_without_times_takes_the
     assert [e.state for e in apply_policy(broken, {})] == ["duplicate", "graded"]  # a graded file wins
 
 
+def test_latest_sees_fractions_of_a_second_and_says_when_times_tie():
+    """A copy saved 0.8 s after the original is the later file (the name order would say otherwise); files
+    copied at once have one time, and the note then says the name decided, not the time."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    def subs(first: datetime, second: datetime) -> dict:
+        return {"rfm.csv": SimpleNamespace(submitted_at=first, time_source="mtime"),
+                "rfm - 副本.csv": SimpleNamespace(submitted_at=second, time_source="mtime")}
+
+    def two():
+        return [Entry(_result("2023002", "rfm", 3.0, file="rfm.csv")),
+                Entry(_result("2023002", "rfm", 4.0, file="rfm - 副本.csv"))]
+
+    apart = apply_policy(two(), subs(datetime(2024, 11, 5, 10, 0, 0, 100_000), datetime(2024, 11, 5, 10, 0, 0, 900_000)))
+    assert [e.state for e in apart] == ["duplicate", "graded"]
+    assert apart[1].policy_note.endswith("（文件修改时间最晚：2024-11-05 10:00:00.900）")
+    same = apply_policy(two(), subs(datetime(2024, 11, 5, 10), datetime(2024, 11, 5, 10)))
+    assert [e.state for e in same] == ["graded", "duplicate"]  # "rfm.csv" sorts after "rfm - 副本.csv"
+    assert same[0].policy_note.endswith("（文件修改时间都是 2024-11-05 10:00:00，按文件名排在最后）")
+
+
 def test_csv_is_excel_safe_and_states_the_policy(book):
     raw = RENDERERS["csv"](book, "zh")
     assert raw.startswith(b"\xef\xbb\xbf")
