@@ -65,6 +65,9 @@ class Cluster:
     score: float
     max_score: float
     failed: list[str]
+    high: float | None = None
+    """The highest of the members' scores when they differ (one answer checked against each student's own data
+    version scores differently); ``score`` is then the lowest."""
 
 
 @dataclass
@@ -151,9 +154,11 @@ def build_report(gradebook: Gradebook) -> ClassReport:
             groups.setdefault((e.result.exercise, e.result.answer_digest), []).append(e)
     clusters = [
         Cluster(ex, digest, sorted({e.result.student or "?" for e in members}),
-                sorted(e.result.file for e in members), members[0].result.score, members[0].result.max_score,
-                [c.name for c in members[0].result.checks if not c.passed])
+                sorted(e.result.file for e in members), min(scores), members[0].result.max_score,
+                [c.name for c in members[0].result.checks if not c.passed],
+                max(scores) if max(scores) != min(scores) else None)
         for (ex, digest), members in groups.items() if len(members) >= 2
+        for scores in [[e.result.score for e in members]]
     ]
     clusters.sort(key=lambda c: (-len(c.files), c.exercise, c.digest))
     return ClassReport(
@@ -202,6 +207,12 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{th}</tr>{body}</table>"
 
 
+def _cluster_points(c: Cluster) -> str:
+    """"3 / 10", or "2.72–3.1 / 10" when the same answer scored differently on the students' data versions."""
+    low = fmt_points(c.score)
+    return f"{low}–{fmt_points(c.high)} / {fmt_points(c.max_score)}" if c.high is not None else f"{low} / {fmt_points(c.max_score)}"
+
+
 def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
     """The report as a complete HTML page; every piece of text from the gradebook is escaped."""
     report = build_report(gradebook)
@@ -225,7 +236,7 @@ def render_report(gradebook: Gradebook, lang: str = "zh") -> bytes:
         out.append("<p>所有检查都通过了。</p>")
     out.append("<h2>相同的错误答案</h2>")
     if report.clusters:
-        rows = [[escape(c.exercise), escape("、".join(report.who(s) for s in c.students)), f"{fmt_points(c.score)} / {fmt_points(c.max_score)}",
+        rows = [[escape(c.exercise), escape("、".join(report.who(s) for s in c.students)), _cluster_points(c),
                  escape("、".join(c.failed)), escape(c.digest[:12]), "<br>".join(escape(f) for f in c.files)]
                 for c in report.clusters]
         out.append(_table(["练习", "学号", "得分", "未通过的检查", "答案指纹", "文件"], rows))

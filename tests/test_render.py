@@ -221,6 +221,7 @@ def test_report_counts_only_the_files_that_count(book):
     assert top.messages[0] == ("多出客户 <b>李四</b>", 2) and top.hint == HINT
     [cluster] = report.clusters
     assert cluster.students == ["2023002", "2023003"] and cluster.digest == "wrong-a"
+    assert (cluster.score, cluster.high) == (3.0, None)
     assert [e.result.student for e in report.flagged] == ["2023003"]
     assert [e.result.file for e in report.duplicates] == ["作业.zip/2023002_old-customers(旧).csv"]
     assert len(report.missing) == 5 and [e.result.student for e in report.off_roster] == ["2099999"]
@@ -396,3 +397,14 @@ def test_control_characters_from_students_are_shown_not_obeyed():
     assert all(ch >= " " or ch == "\n" for c in cells for ch in c)
     page = RENDERERS["html"](bad, "zh").decode("utf-8")
     assert "\x1b" not in page and "␛[2J" in page
+
+
+def test_a_shared_wrong_answer_shows_the_range_of_its_scores(book):
+    """One answer checked against two students' data versions scores differently: the report shows both ends."""
+    from dataclasses import replace as copy_with
+
+    entries = [copy_with(e, result=copy_with(e.result, score=2.5)) if e.result.student == "2023003"
+               and e.result.answer_digest == "wrong-a" else e for e in book.entries]
+    [cluster] = build_report(copy_with(book, entries=entries)).clusters
+    assert (cluster.score, cluster.high) == (2.5, 3.0)
+    assert "<td>2.5–3 / 5</td>" in render_report(copy_with(book, entries=entries), "zh").decode()
