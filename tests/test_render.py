@@ -273,6 +273,18 @@ def test_terminal_lists_only_what_needs_attention_in_a_large_class(book):
     text = text_of(large)
     assert "2024000_old-customers.csv" not in text and "2023001_old-customers.csv" not in text
     assert "2023003_=cmd_old-customers.csv" in text and "readme.txt" in text
+    # how a 学号 was decided with the roster is listed too, even when every check passed
+    named = _result("2024900", "old-customers", 5.0, file="张三_old-customers.csv")
+    named.notes.append(Note("collect", "学号按名单上的姓名“张三”认定为 2024900"))
+    named.notes.append(Note("collect", "学号取自文件夹名“x”"))  # routine: not in the short table
+    entries = [*many, Entry(named)]
+    noted = text_of(Gradebook(entries, summarise(entries, book.titles), book.stamp, book.titles))
+    assert "张三_old-customers.csv" in noted and "认定为 2024900" in noted and "学号取自文件夹名" not in noted
+    sheet = load_workbook(io.BytesIO(RENDERERS["xlsx"](Gradebook(entries, summarise(entries, book.titles), book.stamp,
+                                                                 book.titles), "zh")))["old-customers"]
+    header = [c.value for c in sheet[1]]
+    notes = [row[header.index("读取说明")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any("认定为 2024900" in (n or "") for n in notes)
     assert f"另有 {FULL_LISTING_MAX + 1} 个文件全部通过" in text
 
 

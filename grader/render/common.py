@@ -146,6 +146,13 @@ def hints(entry: Entry) -> list[str]:
     return [f"{c.name}：{c.hint}" for c in entry.result.checks if not c.passed and c.hint]
 
 
+def attention_notes(entry: Entry) -> list[str]:
+    """Notes the teacher should see even in the short terminal table: how the 学号 was decided with the roster
+    (a name, a number not on it, two 学号 in the path) and an answer that looks like another exercise's."""
+    return [n.message for n in entry.result.notes
+            if (n.code == "collect" and "名单" in n.message) or n.code == "exercise"]
+
+
 def failed_checks(entry: Entry) -> list[str]:
     """"检查名：说明" for every check that did not pass."""
     return [f"{c.name}：{feedback(c)}" for c in entry.result.checks if not c.passed]

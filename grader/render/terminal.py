@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.markup import escape as markup_escape
 from rich.table import Table
 
-from grader.render.common import fmt_points, label, policy_lines, status_text, visible
+from grader.render.common import attention_notes, fmt_points, label, policy_lines, status_text, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,7 +32,7 @@ def escape(text: str) -> str:
 
 def _needs_attention(e: Entry) -> bool:
     r = e.result
-    return bool(e.marks) or e.state != "graded" or any(not c.passed for c in r.checks)
+    return bool(e.marks) or e.state != "graded" or any(not c.passed for c in r.checks) or bool(attention_notes(e))
 
 
 def _line(e: Entry, lang: str) -> tuple[str, str, str]:
@@ -133,6 +133,8 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
         table.add_column(_student_header(gradebook, lang) if key == "student" else label(key, lang), overflow="fold")
     for e in entries:
         score, text, style = _line(e, lang)
+        if not e.absent and attention_notes(e):
+            text += "；" + "；".join(attention_notes(e))
         if e.marks:
             text += "；" + "；".join(e.marks)
             style = "bold magenta"

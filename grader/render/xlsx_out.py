@@ -113,7 +113,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
                 if c.name not in names:
                     names.append(c.name)
         _put(ws, [label("student", lang), *name_header(gradebook, lang), label("file", lang), label("status", lang), label("score", lang),
-                  label("max_score", lang), *names, label("failed", lang), label("hints", lang),
+                  label("max_score", lang), *names, label("failed", lang), label("hints", lang), label("notes", lang),
                   label("remarks", lang), label("error", lang), label("flags", lang)])
         for e in group:
             r = e.result
@@ -122,7 +122,7 @@ def render(gradebook: Gradebook, lang: str = "zh") -> bytes:
             _put(ws, [r.student or "", *name_cells(gradebook, r.student), r.file, status_text(e, lang),
                       r.score if graded else None, r.max_score if graded else None,
                       *[points.get(n) for n in names], join_cn(failed_checks(e)), join_cn(hints(e)),
-                      e.policy_note, "" if e.absent else r.error or "", "；".join(e.marks)])
+                      join_cn([n.message for n in r.notes]), e.policy_note, "" if e.absent else r.error or "", "；".join(e.marks)])
         _header(ws)
 
     unsorted = [e for e in gradebook.entries if not e.result.exercise]
