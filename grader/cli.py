@@ -121,7 +121,7 @@ def main_grade(
     """
     specs = load_specs(exercises_dir, lang)
     if exercise is not None:
-        spec_of(specs, exercise, lang)
+        exercise = spec_of(specs, exercise, lang).id
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise UsageError(msg("missing_path", lang, paths="、".join(missing)))
@@ -233,8 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     verbs.required = True
     verbs.add_parser("list", parents=[common], help="列出所有练习（编号、标题、提交格式、满分）")
 
-    grade = verbs.add_parser("grade", parents=[common], help="批改文件、文件夹或 .zip 压缩包")
-    grade.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹或 .zip")
+    grade = verbs.add_parser("grade", parents=[common], help="批改文件、文件夹或压缩包（.zip、.7z）")
+    grade.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹或压缩包（.zip、.7z）")
     grade.add_argument("--exercise", metavar="ID", help="所有文件都按这个练习批改（默认从文件名识别）")
     grade.add_argument("--student", metavar="学号", type=student_id, help="所有文件都按这个学号的数据批改（默认从文件名识别）")
     grade.add_argument("--roster", metavar="名单", help="全班名单：txt、csv 或 Excel 文件（按“学号”列找），或用逗号分隔的学号；"

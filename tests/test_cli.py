@@ -284,6 +284,11 @@ def test_a_teacher_s_slips_get_a_line_that_says_what_to_do(graded, tmp_path, cap
     assert "文件名应以 .xlsx 结尾" in capsys.readouterr().err and not (tmp_path / "成绩.csv").exists()
     assert main(["grade", one, *EX, "-q"]) == 0
     assert "成绩不会保存" in capsys.readouterr().err
+    underscored = EXERCISE.replace("-", "_").upper()  # as a file name may spell it
+    assert main(["grade", one, *EX, "--exercise", underscored, "--json", str(tmp_path / "e.json"), "-q"]) == 0
+    assert json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))["results"][0]["exercise"] == EXERCISE
+    assert main(["grade", one, *EX, "--exercise", EXERCISE[:4]]) == 2  # a part of a name is no name
+    assert f"练习 {EXERCISE[:4]} 不存在" in capsys.readouterr().err
     assert main(["grade", "--help"]) == 0
     assert capsys.readouterr().out.startswith("用法：grader grade")
 

@@ -182,7 +182,7 @@ def values(ctx: CheckContext, *, columns: list = [], label: str = "行", partial
     if matched == 0:
         return ctx.fail(f"没有一个{label}与参考答案对得上，无法比对数值")
     if not diff.mismatches:
-        return ctx.ok(f"{matched} 个{label}的{'、'.join(cols)}都正确")
+        return ctx.ok(f"{matched} 个{label}的{latin_spaced('、'.join(cols))}都正确")
     wrong_rows = len({m.key for m in diff.mismatches})
     head = f"缺少列 {'、'.join(absent)}；" if absent else ""
     summary = f"{head}{matched} 个{label}中有 {wrong_rows} 个的数值不对"
