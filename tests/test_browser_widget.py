@@ -408,3 +408,32 @@ def test_a_name_in_the_student_field_changes_nothing_and_says_what_to_type(brows
     assert page.evaluate("localStorage.getItem('courseware:v1:student')") == "S2024009"
     recorder.assert_only(isolated_url)
     context.close()
+
+
+def test_a_click_while_the_data_is_made_waits_and_reset_can_be_undone_on_a_phone(browser, isolated_url):
+    """Typing the 学号 and pressing 下载提交文件 at once: the field's change starts making that student's data and
+    the press is done when it is ready (it used to be lost on a disabled button). 重置 has an 撤销重置 button
+    (phones have no Ctrl+Z), and an empty result downloads with a warning."""
+    context, page, recorder = new_page(browser, width=390, height=844)
+    page.goto(isolated_url)
+    wait_ready(page)
+    set_code(page, SOLUTION)
+    page.locator(".exercise input[data-role=student]").fill("2024003")
+    with page.expect_download(timeout=LOAD_TIMEOUT_MS) as info:
+        page.click("[data-action=download]")  # the field loses focus: its change comes first
+    assert info.value.suggested_filename == f"2024003_{EXERCISE_ID}.csv"
+    assert wait_done(page) == "ready" and "把它交给老师" in page.inner_text(STATUS)
+
+    set_code(page, SOLUTION + "\nresult = result.iloc[0:0]\n")
+    with page.expect_download() as info:
+        page.click("[data-action=download]")
+    assert wait_done(page) == "ready" and "注意：结果里还没有数据" in page.inner_text(STATUS)
+
+    set_code(page, "x = 1\n")
+    page.click("[data-action=reset]")
+    assert get_code(page) != "x = 1\n"
+    page.click("[data-action=undo-reset]")
+    assert get_code(page) == "x = 1\n"
+    shot(page, "widget-undo-reset-390")
+    recorder.assert_only(isolated_url)
+    context.close()

@@ -155,6 +155,8 @@ def submission(exercise_id: str, code: str) -> str:
             )
             if name:
                 payload["file"] = {"name": name, "mime": mime, "b64": base64.b64encode(data).decode("ascii")}
+                if _is_empty(_last_results[exercise_id]):
+                    payload["file_warning"] = _EMPTY_RESULT
             else:  # grader.browser puts the reason into the bytes when it cannot build the file
                 payload["file_error"] = data.decode("utf-8", "replace")
         except Exception as exc:
@@ -162,6 +164,16 @@ def submission(exercise_id: str, code: str) -> str:
     elif payload["error"] is None:
         payload["file_error"] = _NO_RESULT
     return json.dumps(payload, ensure_ascii=False)
+
+
+_EMPTY_RESULT = "结果里还没有数据，这样交上去几乎得不到分；先把练习做完、按“检查”看一看，再下载提交文件。"
+
+
+def _is_empty(value: object) -> bool:
+    """A result with nothing in it yet (the starter code's empty table, an empty dict or list)."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.empty
+    return isinstance(value, dict | list | tuple) and not value
 
 
 def _variant_tables(student: str) -> dict[str, pd.DataFrame]:

@@ -2,6 +2,7 @@
 // become ASCII, as the grader reads them) and must match the field's ``pattern`` — the grader's own rule, written
 // into the page by courseware/student_field.py. A value that is no 学号 (a name, say) changes nothing: a line
 // under the field (the field's ``title``) says what to type instead.
+import { el } from "./output.js";
 
 /**
  * The 学号 typed into ``input``: the normalised text, "" for an empty field, or null when it is no 学号 (the field
@@ -39,4 +40,37 @@ function showProblem(input, text) {
     input.removeAttribute("aria-invalid");
     input.removeAttribute("aria-describedby");
   }
+}
+
+/**
+ * 下载提交文件 without a 学号: an inline form in ``widget``'s output asks for it; the data is then made for that
+ * 学号 and the download runs on it.
+ */
+export function askStudent(widget) {
+  if (widget.phase === "running" || widget.phase === "loading") return;
+  const input = el("input", { type: "text", "data-role": "ask-student", autocomplete: "off", placeholder: "例如 2024001", size: "12" });
+  const ok = el("button", { type: "submit", "data-action": "confirm-student" }, "确定并下载");
+  const form = el(
+    "form",
+    { class: "cw-ask-student", "data-role": "ask-student-form" },
+    el("label", {}, "下载前请先填写学号：", input),
+    ok,
+    el("p", { class: "cw-hint", text: "提交文件要用按你的学号生成的数据来计算，文件名也会带上学号。" }),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = readStudent(input, widget.root.querySelector("input[data-role=student]") || input);
+    if (!value) {
+      widget.setStatus("ready", value === "" ? "请先填写学号，再下载提交文件。" : "这不是学号：请按输入框下面的说明改好，再点“确定并下载”。");
+      input.focus();
+      return;
+    }
+    ok.disabled = true;
+    await window.courseware.setStudent(value);
+    form.remove();
+    await widget.download();
+  });
+  widget.output.replaceChildren(form);
+  widget.setStatus("ready", "请先填写学号，再下载提交文件。");
+  input.focus();
 }

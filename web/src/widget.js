@@ -2,41 +2,17 @@
 import { createEditor } from "./editor.js";
 import { nextAfter, notifyProgress } from "./course.js";
 import { el, errorLine, renderFeedback, renderMessage, renderRun } from "./output.js";
-import { STEPS } from "./runtime.js";
 import { emptyRecord, loadRecord, saveRecord } from "./store.js";
-import { readStudent } from "./student-field.js";
+import { askStudent } from "./student-field.js";
+import { STATUS_TEXT, STOPPED_TEXT, WAITING, loadingText, restartingText } from "./widget-text.js";
 
 const SAVE_DELAY_MS = 400;
-const STOPPED_TEXT = "已停止。你的代码都还在，可以修改后再运行。";
 
 // The widgets of the page on screen; one pagehide listener for all of them (scripts run once per tab).
 const live = new Set();
 window.addEventListener("pagehide", () => {
   for (const widget of live) if (widget.saveTimer) widget.flushSave();
 });
-
-const STATUS_TEXT = {
-  ready: "就绪：可以运行代码（Ctrl+Enter 运行）。",
-  running: "正在运行……（代码停不下来时按“停止”）",
-  passed: "检查通过 ✔",
-  failed: "检查未通过，请看下面的提示后修改代码。",
-};
-
-/** "（n/N）：step……" of the runtime's start-up, as the status shows it. */
-function stepText(step) {
-  const index = STEPS.findIndex(([name]) => name === step);
-  const label = index >= 0 ? STEPS[index][1] : "准备中";
-  return `（${Math.max(index, 0) + 1}/${STEPS.length}）：${label}……`;
-}
-
-function loadingText(step) {
-  return `正在准备运行环境${stepText(step)}可以先阅读题目。`;
-}
-
-/** After 停止 replaced a worker that was not ready yet: the code is kept, the new Python is still starting. */
-function restartingText(step) {
-  return `已停止，你的代码都还在，可以继续修改。正在重新启动运行环境${stepText(step)}完成后就能再运行。`;
-}
 
 export class ExerciseWidget {
   /**
@@ -62,7 +38,7 @@ export class ExerciseWidget {
     this.stopped = false; // 停止 ended the last run: said in the status until the runtime is ready again
 
     if (this.record.code !== null && this.record.hash && this.record.hash !== this.hash) {
-      this.showNotice("这个练习在你上次保存之后更新过。你的代码已保留；如果运行出错，可以点“重置”换成新的初始代码（重置后按 Ctrl+Z 可撤销）。");
+      this.showNotice("这个练习在你上次保存之后更新过。你的代码已保留；如果运行出错，可以点“重置”换成新的初始代码（重置后可以点“撤销重置”找回）。");
     }
     const mount = root.querySelector("[data-role=editor]");
     mount.replaceChildren();
@@ -91,7 +67,15 @@ export class ExerciseWidget {
     };
     for (const [name, button] of Object.entries(this.buttons)) {
       const action = actions[name];
-      if (action) button.addEventListener("click", () => action());
+      if (!action) continue;
+      button.addEventListener("click", () => {
+        if (this.phase !== "loading" || !(name in WAITING)) return action();
+        // Pressed while Python starts or the student's data is being made (typing the 学号 and clicking at once):
+        // not lost, done as soon as it is ready.
+        this.queued = action;
+        this.status.textContent = `${this.status.textContent.replace(/（准备好后.*）$/, "")}（准备好后会自动${WAITING[name]}）`;
+        return undefined;
+      });
     }
   }
 
@@ -101,8 +85,13 @@ export class ExerciseWidget {
     this.phase = state;
     this.status.dataset.state = state;
     this.status.textContent = text;
-    const busy = state === "running" || state === "loading" || state === "error";
-    for (const name of ["run", "check", "download"]) if (this.buttons[name]) this.buttons[name].disabled = busy;
+    // While loading the buttons stay pressable (the press waits, see bind); aria-disabled says they are not ready.
+    const busy = state === "running" || state === "error";
+    for (const name of Object.keys(WAITING)) {
+      if (!this.buttons[name]) continue;
+      this.buttons[name].disabled = busy;
+      this.buttons[name].setAttribute("aria-disabled", String(busy || state === "loading"));
+    }
     if (this.buttons.stop) this.buttons.stop.disabled = state !== "running";
     this.root.dataset.state = state;
   }
@@ -115,6 +104,9 @@ export class ExerciseWidget {
     else if (state.phase === "ready") this.setStatus("ready", this.record.passed ? `${STATUS_TEXT.ready} 你已通过这个练习 ✔` : STATUS_TEXT.ready);
     else if (state.phase === "error") this.setStatus("error", `运行环境启动失败：${state.message}`);
     if (state.phase !== "loading") this.stopped = false;
+    const queued = this.queued;
+    this.queued = null;
+    if (queued && state.phase === "ready") queued();
   }
 
   showNotice(text) {
@@ -227,13 +219,22 @@ export class ExerciseWidget {
   }
 
   reset() {
+    const before = this.getCode();
     this.editor.setCode(this.starter);
     this.flushSave();
-    this.output.replaceChildren();
     this.feedback.replaceChildren();
     this.editor.markLine(null);
+    // Phones have no Ctrl+Z: a button brings the code back (while the page is open; the hint says so)
+    const undo = el("button", { type: "button", class: "md-button", "data-action": "undo-reset" }, "撤销重置");
+    undo.addEventListener("click", () => {
+      this.editor.setCode(before);
+      this.flushSave();
+      this.output.replaceChildren();
+      if (this.phase === "ready") this.setStatus("ready", "已找回重置前的代码。");
+    });
+    this.output.replaceChildren(el("p", { class: "cw-hint" }, "已恢复为初始代码。点“撤销重置”可以找回刚才的代码（离开这一页以后就找不回了）。", undo));
     if (this.phase !== "loading" && this.phase !== "error" && this.phase !== "running") {
-      this.setStatus("ready", "已恢复为初始代码。想找回刚才的代码，请在编辑器里按 Ctrl+Z。");
+      this.setStatus("ready", "已恢复为初始代码。");
     }
   }
 
@@ -254,7 +255,7 @@ export class ExerciseWidget {
    */
   async download() {
     if (!this.ctx.student()) {
-      this.askStudent();
+      askStudent(this);
       return;
     }
     const payload = await this.execute("download", "ready");
@@ -270,35 +271,8 @@ export class ExerciseWidget {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.setStatus("ready", `已生成提交文件 ${payload.file.name}：把它交给老师。`);
-  }
-
-  askStudent() {
-    if (this.phase === "running" || this.phase === "loading") return;
-    const input = el("input", { type: "text", "data-role": "ask-student", autocomplete: "off", placeholder: "例如 2024001", size: "12" });
-    const ok = el("button", { type: "submit", "data-action": "confirm-student" }, "确定并下载");
-    const form = el(
-      "form",
-      { class: "cw-ask-student", "data-role": "ask-student-form" },
-      el("label", {}, "下载前请先填写学号：", input),
-      ok,
-      el("p", { class: "cw-hint", text: "提交文件要用按你的学号生成的数据来计算，文件名也会带上学号。" }),
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const value = readStudent(input, this.root.querySelector("input[data-role=student]") || input);
-      if (!value) {
-        input.focus();
-        return;
-      }
-      ok.disabled = true;
-      await window.courseware.setStudent(value);
-      form.remove();
-      await this.download();
-    });
-    this.output.replaceChildren(form);
-    this.setStatus("ready", "请先填写学号，再下载提交文件。");
-    input.focus();
+    this.setStatus("ready", payload.file_warning ? `已生成提交文件 ${payload.file.name}。注意：${payload.file_warning}`
+      : `已生成提交文件 ${payload.file.name}：把它交给老师。`);
   }
 
   async stop() {
