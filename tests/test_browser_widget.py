@@ -437,3 +437,41 @@ def test_a_click_while_the_data_is_made_waits_and_reset_can_be_undone_on_a_phone
     shot(page, "widget-undo-reset-390")
     recorder.assert_only(isolated_url)
     context.close()
+
+
+def test_importing_an_older_progress_file_keeps_newer_work_and_a_pass(browser, isolated_url, tmp_path):
+    """我的进度 → 导入进度 with an old export: the pass and the newer code of this browser stay; what the file has and
+    this browser has not comes in; a newer file's code comes in without taking the pass away."""
+    context, page, recorder = new_page(browser)
+    page.goto(isolated_url)
+    wait_ready(page)
+    set_code(page, SOLUTION)
+    page.click("[data-action=check]")
+    assert wait_done(page) == "passed"
+    key = f"courseware:v1:{EXERCISE_ID}"
+    mine = json.loads(page.evaluate("k => localStorage.getItem(k)", key))
+    page.goto(isolated_url + "progress/")
+    page.wait_for_selector(f"tr[data-exercise={EXERCISE_ID}][data-status=passed]")
+
+    def import_file(records: dict) -> str:
+        path = tmp_path / f"进度{len(list(tmp_path.iterdir()))}.json"
+        path.write_text(json.dumps({"format": "courseware-progress", "version": 1, "records": records}), "utf-8")
+        page.locator("[data-role=import-file]").set_input_files(str(path))
+        page.wait_for_function("document.querySelector('.cw-progress').textContent.includes('已导入')")
+        return page.inner_text(".cw-progress")
+
+    old = {**mine, "code": "# old\n", "passed": False, "best": 1, "attempts": 1, "ts": mine["ts"] - 86_400_000}
+    quiz = {"answers": {"1": "A"}, "score": 1}
+    text = import_file({key: json.dumps(old), "courseware:v1:quiz:p4-rfm": json.dumps(quiz)})
+    assert "已导入 1 条记录" in text and "有 1 条这台电脑上的更新" in text
+    kept = json.loads(page.evaluate("k => localStorage.getItem(k)", key))
+    assert kept["code"] == SOLUTION and kept["passed"] is True
+    assert json.loads(page.evaluate("localStorage.getItem('courseware:v1:quiz:p4-rfm')")) == quiz
+    page.wait_for_selector(f"tr[data-exercise={EXERCISE_ID}][data-status=passed]")
+
+    newer = {**mine, "code": "# newer\n", "passed": False, "best": 0, "ts": mine["ts"] + 60_000}
+    import_file({key: json.dumps(newer)})
+    merged = json.loads(page.evaluate("k => localStorage.getItem(k)", key))
+    assert merged["code"] == "# newer\n" and merged["passed"] is True and merged["best"] == mine["best"]
+    recorder.assert_only(isolated_url)
+    context.close()

@@ -113,8 +113,9 @@ export async function mountProgressPage(root, { loadManifest, siteRoot }) {
     const file = fileInput.files[0];
     if (!file) return;
     try {
-      const count = importAll(JSON.parse(await file.text()));
-      message.textContent = `已导入 ${count} 条记录。`;
+      const { imported, kept } = importAll(JSON.parse(await file.text()));
+      message.textContent = `已导入 ${imported} 条记录。`
+        + (kept ? `有 ${kept} 条这台电脑上的更新（或已通过），保留了这台电脑上的。` : "");
       render();
       notifyProgress();
     } catch (err) {

@@ -75,20 +75,67 @@ export function exportAll() {
   return { format: EXPORT_FORMAT, version: RECORD_VERSION, exported: new Date().toISOString(), records };
 }
 
-/** Import an export; returns the number of records written or throws an Error with a Chinese message. */
+function parse(text) {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === "object" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function timeOf(record) {
+  if (typeof record.ts === "number") return record.ts; // exercises
+  const t = typeof record.timestamp === "number" ? record.timestamp : Date.parse(record.timestamp); // quizzes, scenarios
+  return Number.isFinite(t) ? t : null;
+}
+
+function points(best) {
+  const value = typeof best === "number" ? best : best && Number(best.points);
+  return Number.isFinite(value) ? value : -Infinity;
+}
+
+/**
+ * ``{text, kept}``: the record to keep when this browser has ``local`` and the file has ``incoming`` (both JSON
+ * text), and whether this browser's own (newer) work was kept. An older file never takes back newer work. The newer record gives the code or answers; a pass, the best score and the
+ * attempts of either are kept. Records without times (the 学号, unknown formats): this browser's wins if it has one.
+ */
+export function mergeRecord(local, incoming) {
+  if (local === null) return { text: incoming, kept: false };
+  const a = parse(local);
+  const b = parse(incoming);
+  if (!a || !b || timeOf(a) === null || timeOf(b) === null) return { text: local, kept: local !== incoming };
+  const [newer, older] = timeOf(b) > timeOf(a) ? [b, a] : [a, b];
+  const merged = { ...newer };
+  if ("passed" in a || "passed" in b) merged.passed = Boolean(a.passed || b.passed);
+  if (points(older.best) > points(newer.best)) merged.best = older.best;
+  if (typeof older.attempts === "number") merged.attempts = Math.max(older.attempts, newer.attempts || 0);
+  const text = JSON.stringify(merged) === JSON.stringify(a) ? local : JSON.stringify(merged);
+  return { text, kept: newer === a && local !== incoming };
+}
+
+/**
+ * Import an export, merged with what this browser has (:func:`mergeRecord`); returns ``{imported, kept}``: records
+ * taken from the file, records where this browser's newer work was kept (a pass or best score from the file
+ * still counts). Throws an Error with a Chinese message.
+ */
 export function importAll(data) {
   if (!data || data.format !== EXPORT_FORMAT || typeof data.records !== "object") {
     throw new Error("这不是本课程导出的进度文件（缺少 format: courseware-progress）。请选择“导出进度”得到的 JSON 文件。");
   }
   const ls = storage();
   if (!ls) throw new Error("浏览器禁止了本地存储，无法导入。请关闭无痕模式后再试。");
-  let count = 0;
+  let imported = 0;
+  let kept = 0;
   for (const [key, value] of Object.entries(data.records)) {
     if (!key.startsWith(PREFIX) || typeof value !== "string") continue;
-    ls.setItem(key, value);
-    count += 1;
+    const local = ls.getItem(key);
+    const merged = mergeRecord(local, value);
+    if (merged.kept) kept += 1;
+    else imported += 1;
+    if (merged.text !== local) ls.setItem(key, merged.text);
   }
-  return count;
+  return { imported, kept };
 }
 
 export function quizRecord(quizId) {
