@@ -36,6 +36,8 @@ def _column_advice(key: str, columns: list[str]) -> list[str]:
     same = [c for c in columns if norm(c) == norm(key)]
     if same:
         col = same[0]
+        if key.strip() != key and col.strip() == col:
+            return [f"你写的列名 {quote(key)} 开头或末尾多了空格；表里的列名是 {quote(col)}，去掉引号里的空格就行。"]
         if col.strip() != col:
             return [f"表里的列名是 {quote(col)}：末尾或开头多了空格。可以先写 df.columns = df.columns.str.strip() 去掉列名两边的空格。"]
         return [f"表里的列名是 {quote(col)}（全角/半角或大小写不同），请照它的写法改。"]
@@ -86,6 +88,9 @@ def name_error(ctx: ErrorContext) -> Explanation | None:
     lines = [f"你是不是想写 {'、'.join(quote(c) for c in near)}？"] if near else []
     lines.append("变量要先赋值再使用；注意大小写。每次运行都从第一行重新开始，上一次运行的变量不会保留。")
     return Explanation(title, lines)
+_NUMBER_METHODS = {"round", "mean", "abs", "sum", "max", "min", "astype", "fillna", "is_integer"}
+
+
 @explainer(AttributeError)
 def attribute(ctx: ErrorContext) -> Explanation | None:
     m = re.search(r"'(\w+)' object has no attribute '(.+?)'", ctx.message)
@@ -99,6 +104,10 @@ def attribute(ctx: ErrorContext) -> Explanation | None:
         advice = _column_advice(attr, cols)
         if attr in cols or not attr.isascii():
             return Explanation(title, [f"取一列要用方括号：df['{attr}']。", *advice])
+    if kind == "str" and attr in _NUMBER_METHODS:
+        return Explanation(f"{ctx.at()}：这个值是文字（str），不是数字，没有 .{attr}", [
+            "文字列求和（.sum()）得到的是把所有文字首尾相接拼成的一长串，而不是数字。",
+            "先把这一列变成数字再算：pd.to_numeric(df['列名'])；列里带“元”或“,”时先去掉它们。"])
     if kind == "Series" and attr in {"split", "strip", "replace_all", "startswith", "endswith", "contains", "upper"}:
         return Explanation(title, [f"对一列文字逐个处理要加 .str，例如 df['列名'].str.{attr}(…)。"])
     near = closest(attr, [a for a in dir(obj) if not a.startswith("_")]) if obj is not None else []

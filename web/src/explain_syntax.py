@@ -105,5 +105,23 @@ def syntax(ctx: ErrorContext) -> Explanation:
         if m:
             return Explanation(f"{ctx.at()}：{make(m)}", ["改好这一行再运行；Python 只有在整段代码都符合语法时才会开始运行。"],
                                col=getattr(ctx.exc, "offset", None))
+    code = ctx.namespace.get("__cw_code__", "")
+    lines = code.splitlines()
+    source = lines[ctx.line - 1] if ctx.line and 0 < ctx.line <= len(lines) else ""
+    if _comma_left_out(source):  # {'买家会员名': nick '场景': 1} — Python says only "invalid syntax" here
+        return Explanation(f"{ctx.at()}：可能少了一个英文逗号 “,”",
+                           ["列表、字典和函数参数里，每两项之间都要用英文逗号隔开。"], col=getattr(ctx.exc, "offset", None))
     return Explanation(f"{ctx.at()}有语法错误：Python 看不懂这一行",
-                       ["检查括号和引号是否成对、行末是否缺冒号、是否用了中文标点。"], col=getattr(ctx.exc, "offset", None))
+                       ["检查括号和引号是否成对、两项之间是否漏了逗号、行末是否缺冒号、是否用了中文标点。"],
+                       col=getattr(ctx.exc, "offset", None))
+
+
+_BEFORE_STRING = re.compile(r"""(\w+|[)\]}])\s+[rbfRBF]?['"]""")
+
+
+def _comma_left_out(source: str) -> bool:
+    """A name, number or closing bracket followed by a string with only spaces between (``nick '场景'``), the
+    word not being a keyword (``in 'abc'``, ``return 'x'``) or print (Python 2's ``print 'x'`` has its own message)."""
+    import keyword  # noqa: PLC0415
+
+    return any(not keyword.iskeyword(m[1]) and m[1] != "print" for m in _BEFORE_STRING.finditer(source))

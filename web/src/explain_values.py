@@ -36,6 +36,42 @@ TEXT_NUMBER = re.compile(
     r"|Could not convert .* to numeric|must be real number, not str")
 
 
+_CONCAT = re.compile(r'can only concatenate str \(not "(?:int|float)"\) to str'
+                     r"|unsupported operand type\(s\) for \+: '(?:int|float)' and 'str'")
+
+
+@explainer(TypeError)
+def text_plus_number(ctx: ErrorContext) -> Explanation | None:
+    """'共' + len(orders) + '笔' in the student's own line (inside pandas it is a text column: text_as_number)."""
+    if not _CONCAT.search(ctx.message) or ctx.frames:
+        return None
+    return Explanation(f"{ctx.at()}：把文字和数字直接用 + 连在一起了", [
+        "数字要先变成文字再连：'共' + str(len(orders)) + '笔订单'；更简单的是 f 字符串：f'共{len(orders)}笔订单'。",
+        "如果本来想做加法，说明其中一个值是文字，先用 int(…) 或 float(…) 把它变成数字。"])
+
+
+_METHOD = re.compile(r"'(?:method|builtin_function_or_method)'")
+
+
+@explainer(TypeError)
+def method_not_called(ctx: ErrorContext) -> Explanation | None:
+    """rfm['R'] <= rfm['R'].mean — the method itself compared or added."""
+    if not _METHOD.search(ctx.message):
+        return None
+    return Explanation(f"{ctx.at()}：方法名后面少了括号 ()", [
+        "像 .mean、.sum、.max、.count 这样的方法，要加括号才会计算：rfm['R'].mean()。",
+        "不加括号得到的是方法本身，不能拿来比较或计算。"])
+
+
+@explainer(AttributeError)
+def dt_on_text(ctx: ErrorContext) -> Explanation | None:
+    if "Can only use .dt accessor" not in ctx.message:
+        return None
+    return Explanation(f"{ctx.at()}：这一列还是文字，不是日期或时间，不能用 .dt", [
+        "从 CSV 读进来的时间都是文字，要先转换：df['订单付款时间'] = pd.to_datetime(df['订单付款时间'])，再用 .dt。",
+        "可以用 print(df.dtypes) 看每一列的类型：datetime64 才是日期时间，object 表示文字。"])
+
+
 @explainer(TypeError)
 def text_as_number(ctx: ErrorContext) -> Explanation | None:
     if not TEXT_NUMBER.search(ctx.message) or ("str" not in ctx.message and "convert" not in ctx.message):
