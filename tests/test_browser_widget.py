@@ -435,6 +435,10 @@ def test_a_click_while_the_data_is_made_waits_and_reset_can_be_undone_on_a_phone
     page.click("[data-action=undo-reset]")
     assert get_code(page) == "x = 1\n"
     shot(page, "widget-undo-reset-390")
+    page.goto(isolated_url + "progress/")  # 我的进度's table fits the phone: 最近保存 is not cut off
+    page.wait_for_selector(f"tr[data-exercise={EXERCISE_ID}]")
+    widths = page.evaluate("[...document.querySelectorAll('.cw-progress-wrap')].map(w => [w.scrollWidth, w.clientWidth])")
+    assert widths and all(scroll <= client for scroll, client in widths), widths
     recorder.assert_only(isolated_url)
     context.close()
 

@@ -3,6 +3,7 @@ on the default data and two student variants; every wrong/*.py scores less with 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -112,4 +113,4 @@ def test_untouched_starter_with_no_rows_earns_nothing(folder, result):
     for graded in (in_page, downloaded):
         assert graded.status == "graded" and graded.score == 0, explain(graded)
     columns = next(c for c in in_page.checks if c.name == "列齐全")
-    assert columns.message.startswith("结果是空表：没有任何一行"), explain(in_page)
+    assert re.fullmatch(r"需要的 \d+ 列都在，但结果是空表：没有任何一行数据", columns.message), explain(in_page)

@@ -100,6 +100,10 @@ def test_aliases_fullwidth_amounts_spaces_title_row_and_extra_columns():
             "encoding"} <= got
     alias_note = next(n for n in answer.notes if n.code == "alias")
     assert "客户 → 买家会员名" in alias_note.message
+    # a whole order table handed in: every extra column named up to ten, then how many there are
+    wide = [[*rows[1][:3], *[f"附加{i}" for i in range(12)]], *[[*r[:3], *[""] * 12] for r in rows[2:4]]]
+    [note] = [n.message for n in read_answer(SPEC, "a.csv", csv_text(wide).encode()).notes if n.code == "extra_columns"]
+    assert note == "多余的列不参与评分：" + "、".join(f"附加{i}" for i in range(10)) + " 等 12 列"
 
 
 def test_id_like_keys_stay_text():

@@ -44,8 +44,8 @@ def empty_table(ctx: CheckContext) -> CheckResult | None:
 def columns_present(ctx: CheckContext, *, columns: list = []) -> CheckResult:  # noqa: B006 (read-only default)
     wanted = list(columns) or ctx.spec.submission.columns
     missing = _missing_columns(ctx, wanted)
-    if not missing and (empty := empty_table(ctx)):
-        return empty
+    if not missing and empty_table(ctx):  # the columns are there: say so, or 列齐全 ✘ reads as a wrong column
+        return ctx.fail(f"需要的 {len(wanted)} 列都在，但{EMPTY_TABLE}", fraction=0.0, hint=EMPTY_HINT)
     if not missing:
         return ctx.ok(f"需要的 {len(wanted)} 列都在：{'、'.join(wanted)}")
     present = [str(c) for c in ctx.extra.get("raw_columns", [])]

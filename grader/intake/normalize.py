@@ -33,6 +33,8 @@ DISCOUNT_RE = re.compile(r"^(\d+(\.\d+)?)\s*折$")
 TRUE_WORDS = {"是", "true", "yes", "y", "1", "对", "√", "已订阅", "订阅"}
 FALSE_WORDS = {"否", "false", "no", "n", "0", "不", "×", "未订阅", "不订阅"}
 EXAMPLES = 3
+EXTRA_SHOWN = 10
+"""Extra columns named in the note (all of them up to this many, then their count)."""
 
 
 def norm_text(value: object) -> str:
@@ -223,7 +225,8 @@ def to_canonical(raw: pd.DataFrame, sub: SubmissionSpec, book: NoteBook) -> pd.D
     mapping = map_headers([str(c) for c in raw.columns], sub, book)
     extra = [str(c).strip() for c in raw.columns if c not in mapping and str(c).strip()]
     if extra:
-        book.add("extra_columns", "多余的列不参与评分", "、".join(extra[:EXAMPLES]))
+        shown = "、".join(extra[:EXTRA_SHOWN]) + (f" 等 {len(extra)} 列" if len(extra) > EXTRA_SHOWN else "")
+        book.add("extra_columns", "多余的列不参与评分", shown)
     picked = raw[list(mapping)].copy()
     picked.columns = [mapping[c] for c in picked.columns]
     present = [c for c in sub.columns if c in picked.columns]

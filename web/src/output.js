@@ -87,7 +87,7 @@ function outputChunks(payload, options) {
   if (!chunks.length) return null;
   const box = el("div", { class: "cw-block cw-stdout" }, el("div", { class: "cw-block-title", text: "输出" }));
   for (const chunk of chunks) {
-    if (chunk.kind === "table") box.append(tableBlock(chunk, chunk.series ? "Series：" : "表格：", options));
+    if (chunk.kind === "table") box.append(tableBlock(chunk, chunk.series ? "一列数据（Series）：" : "表格：", options));
     else if (chunk.kind === "warning") box.append(explanation("warning", chunk, null, null));
     else box.append(el("pre", { class: chunk.kind === "value" ? "cw-value" : null, text: chunk.text }));
   }

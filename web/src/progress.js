@@ -16,7 +16,9 @@ function when(ts) {
   if (!ts) return "—";
   const d = new Date(ts);
   const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  // The year only when it is not this one: the column stays narrow enough for a phone
+  const year = d.getFullYear() === new Date().getFullYear() ? "" : `${d.getFullYear()}-`;
+  return `${year}${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 function exerciseTable(manifest, siteRoot) {
