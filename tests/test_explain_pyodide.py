@@ -90,6 +90,9 @@ CASES = [
     ("sum-of-text", "import pandas as pd\ns = pd.Series(['1.50', '2.00'])\nt = s.sum().round(2)\n", 3,
      ["是文字（str）", "首尾相接", "pd.to_numeric"]),
     ("column-space-in-key", READ + "x = orders['订单状态 ']\n", 3, ["“订单状态 ” 开头或末尾多了空格", "“订单状态”"]),
+    ("key-in-empty", "import pandas as pd\nitems = pd.Series([1001, 1002], name='订单编号')\n"
+     "paid = items[items.isin(['1001'])]\ncounts = paid.value_counts()\nn = counts[1001]\n", 5,
+     ["“1001” 不在里面", "数据是空的", "dtype={'订单编号': str}"]),
     ("missing-comma-dict", "nick = 'a'\nd = {'买家会员名': nick '场景': 1}\n", 2, ["逗号"]),
     ("astype-float", "import pandas as pd\ns = pd.Series(['68.00元'])\nv = s.astype(float)\n", 3,
      ["“68.00元”不能变成数字", "带了“元”"]),

@@ -63,6 +63,21 @@ def column_key(ctx: ErrorContext) -> Explanation | None:
     lines.append(f"这张表的 {len(columns)} 列是：{shown}")
     title = f"{ctx.at()}：表里没有 {'、'.join(quote(k) for k in keys[:3])} 这一列"
     return Explanation(title, lines)
+@explainer(KeyError)
+def key_in_nothing(ctx: ErrorContext) -> Explanation | None:
+    """A lookup in a Series or table that came out empty: an earlier filter or match kept nothing, most often
+    because one table read 订单编号 as numbers and the other as text."""
+    empty = [s for s in (f.f_locals.get("self") for f in ctx.frames)
+             if type(s).__name__ in ("Series", "DataFrame") and len(s) == 0]
+    if not empty:
+        return None
+    keys = _missing_keys(ctx)
+    return Explanation(f"{ctx.at()}：要找的 {quote(keys[0])} 不在里面——这一步用到的数据是空的", [
+        "前面某一步筛选或匹配一条都没有留下。最常见的原因：两张表的同一列（如订单编号）一张读成了数字、一张是文字，"
+        "isin、merge、map 就一个也对不上。",
+        "读 CSV 时给编号列写上 dtype={'订单编号': str}；也可以 print(len(表)) 看看是哪一步变空的。"])
+
+
 # -- NameError -------------------------------------------------------------------------------------
 
 _MODULES = {"pd": "import pandas as pd", "np": "import numpy as np", "datetime": "import datetime",
