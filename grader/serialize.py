@@ -63,7 +63,11 @@ def as_table(result: Any, spec: ExerciseSpec) -> tuple[pd.DataFrame, list[Note]]
     notes: list[Note] = []
     if isinstance(result, pd.Series):
         result = result.to_frame(name=result.name if result.name is not None else "值")
-        notes.append(Note("format", "result 是 Series，已转换为表格"))
+        have = {*map(str, result.columns), *map(str, result.index.names)}
+        missing = [c for c in spec.submission.columns if not {c, *spec.submission.aliases.get(c, [])} & have]
+        notes.append(Note("format", "result 是一列数据（Series），已转换为表格" + (
+            f"；练习要的表还缺 {'、'.join(missing[:5])}：选多列要写 df[['列1', '列2']]，groupby 之后用 .reset_index()"
+            if missing else "")))
     elif _records_or_columns(result):
         result = pd.DataFrame(result)
     if not isinstance(result, pd.DataFrame):

@@ -369,3 +369,18 @@ def test_debug_switch_logs_the_traceback_of_a_failing_check(tmp_path, monkeypatc
         assert any("boom-for-debug" in r.getMessage() and r.exc_info for r in caplog.records)
     finally:
         REGISTRY.pop("test-boom-debug")
+
+
+def test_a_series_result_says_which_columns_the_table_still_needs():
+    """`result = rfm["客户分层"]` hands in one column: the note names what the table lacks and how to keep columns."""
+    from grader.engine import grade_result
+    from grader.reference import reference_answer
+    from grader.spec import load_spec
+
+    spec = load_spec(Path(__file__).resolve().parent.parent / "exercises" / "rfm")
+    answer = reference_answer(spec, None)
+    [note] = [n.message for n in grade_result(spec, answer["客户分层"], None).notes if n.code == "format"]
+    assert note.startswith("result 是一列数据（Series），已转换为表格；练习要的表还缺 买家会员名、R、F、M")
+    assert "reset_index()" in note
+    notes = [n.message for n in grade_result(spec, answer.set_index("买家会员名")["客户分层"], None).notes]
+    assert any("还缺 R、F、M" in n for n in notes)  # the index is written out as a column: not missing
