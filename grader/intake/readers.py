@@ -185,7 +185,7 @@ def _read_raw(data: bytes, filename: str, accept: list[str], *, header_picker: H
     data = bytes(data)
     wanted = "、".join("." + a for a in accept)
     if len(data) == 0:
-        raise ReadError("文件是空的（0 字节）；请重新保存结果后再提交")
+        raise ReadError("文件是空的，什么内容都没有；请重新保存结果后再提交")
     if len(data) > MAX_BYTES:
         raise ReadError(f"文件有 {len(data) / 1024 / 1024:.1f} MB，超过上限 {MAX_BYTES // 1024 // 1024} MB；提交的应是结果表，不是原始数据")
     fmt = _format_from_name(filename)
