@@ -32,7 +32,8 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +131,13 @@ def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()
     ids = list(dict.fromkeys(str(r) for r in roster_ids))
     _STATE.update(root=str(root), book=None, roster=Roster(ids, {str(k): str(v) for k, v in (names or {}).items()}))
     tops: list[str] = []
+    exact: dict[str, float] = {}  # the browser's times to the millisecond (the in-memory file system keeps seconds)
     for path, data, mtime in files:
         parts = _safe_parts(path)
         if parts is None:
             continue
+        if mtime:
+            exact["/".join(parts)] = float(mtime)
         target = root.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):  # the worker staged the bytes in its file system: move, do not copy
@@ -151,6 +155,8 @@ def load(files: Sequence[tuple[str, Any, float]], roster_ids: Iterable[str] = ()
         subs = collect(tops, _STATE["specs"], roster=_STATE["roster"], skipped=skipped)
     finally:
         os.chdir(cwd)
+    subs = [replace(s, submitted_at=datetime.fromtimestamp(exact[s.file])) if s.time_source == "mtime" and s.file in exact
+            else s for s in subs]
     _STATE["subs"] = subs
     items = [{"index": i, "file": s.file, "student": s.student, "exercise": s.exercise, "error": s.error}
              for i, s in enumerate(subs)]

@@ -285,7 +285,7 @@ def test_a_roster_with_names_finds_a_file_named_by_the_student_s_name(browser, w
         assert wait_state(page, ("done", "error")) == "done"
         book = page.evaluate("() => window.courseware.grading.gradebook()")
         table = page.locator(".grading [data-role=class-table]")
-        assert table.locator("thead th").nth(1).inner_text().startswith("姓名")
+        assert [table.locator("thead th").nth(i).inner_text()[:2] for i in range(3)] == ["序号", "学号", "姓名"]
         assert table.locator("tr[data-student='2023002'] td.grading-name").inner_text() == "李四"
         table.locator("tr[data-student='2023002']").click()
         assert page.locator(".grading [data-role=details] h3").inner_text().startswith("李四（学号 2023002）")
@@ -296,3 +296,59 @@ def test_a_roster_with_names_finds_a_file_named_by_the_student_s_name(browser, w
     assert "学号按名单上的姓名“李四”认定为 2023002" in row["notes"]
     assert [r["student"] for r in book["results"] if r["state"] == "missing"] == ["2023001"]
     assert foreign_requests(requests, base) == []
+
+
+def test_a_late_file_joins_last_run_and_the_next_pick_starts_afresh(browser, work, tmp_path):
+    """After a reload the page shows what the results were graded with (policy, roster, files). A late file can
+    join last run's files (those unchanged are not graded again); otherwise a new pick is a new selection, not
+    added to the last one. A roster typed after a roster file was loaded is the one used."""
+    first, late, other = (tmp_path / n for n in ("first", "late", "other"))
+    for folder in (first, late, other):
+        folder.mkdir()
+    source = work["corpus"] / "2023002_李四_fixture-old-customers.csv"
+    shutil.copy(source, first / source.name)
+    shutil.copy(source, late / "2023001_fixture-old-customers.csv")
+    shutil.copy(source, other / "2023005_fixture-old-customers.csv")
+    requests: list[str] = []
+    context, page = new_page(browser, requests)
+    grading = page.locator(".grading")
+    with serve(work["site"]) as base:
+        page.goto(base)
+        grading.locator("[data-action=clear]").click()
+        grading.locator("[data-role=folder]").set_input_files(str(first))
+        roster = tmp_path / "名单.csv"
+        roster.write_text("学号,姓名\n2023009,钱九\n", encoding="utf-8")
+        grading.locator("[data-role=roster-file]").set_input_files(str(roster))
+        assert "已载入 名单.csv" in grading.locator("[data-role=roster-summary]").inner_text()
+        grading.locator("[data-role=roster]").fill("2023001 张三\n2023002 李四")  # typed after: the file is dropped
+        assert grading.locator("[data-role=roster-summary]").inner_text().startswith("名单共 2 行")
+        grading.locator("[data-role=duplicates]").select_option("best")
+        grading.locator("[data-action=grade]").click()
+        assert wait_state(page, ("done", "error")) == "done"
+        assert page.evaluate("() => window.courseware.grading.gradebook()")["names"] == {"2023001": "张三", "2023002": "李四"}
+
+        page.reload()
+        assert wait_state(page, ("done",), 60_000) == "done"
+        assert grading.locator("[data-role=duplicates]").input_value() == "best"
+        assert grading.locator("[data-role=roster]").input_value() == "2023001 张三\n2023002 李四"
+        assert "上次批改 1 个文件" in grading.locator("[data-role=files-summary]").inner_text()
+
+        grading.locator("[data-role=folder]").set_input_files(str(late))
+        assert "连同上次批改的 1 个文件一起批改" in grading.locator("[data-role=files-summary]").inner_text()
+        grading.locator("[data-role=keep-previous]").check()
+        grading.locator("[data-action=grade]").click()
+        assert wait_state(page, ("done", "error")) == "done"
+        book = page.evaluate("() => window.courseware.grading.gradebook()")
+        stats = page.evaluate("() => window.courseware.grading.stats()")
+        assert sorted(r["file"].split("/", 1)[0] for r in book["results"] if r["file"]) == ["first", "late"]
+        assert (stats["restored"], stats["graded"]) == (1, 1)  # the unchanged file kept its result
+
+        grading.locator("[data-role=folder]").set_input_files(str(other))  # another class, box left unticked
+        grading.locator("[data-action=grade]").click()
+        assert wait_state(page, ("done", "error")) == "done"
+        book = page.evaluate("() => window.courseware.grading.gradebook()")
+        assert [r["file"].split("/", 1)[0] for r in book["results"] if r["file"]] == ["other"]
+        grading.locator("[data-action=clear]").click()
+        context.close()
+    assert foreign_requests(requests, base) == []
+

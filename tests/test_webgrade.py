@@ -57,8 +57,8 @@ def corpus(tmp: Path, exercises: Path) -> Path:
     (root / "配置" / name).parent.mkdir(parents=True, exist_ok=True)
     (root / "配置" / name).write_bytes(data)
     for i, path in enumerate(sorted(root.rglob("*"))):
-        if path.is_file():
-            os.utime(path, (FIXED_MTIME + i, FIXED_MTIME + i))
+        if path.is_file():  # a fraction of a second, as real files have: the page must keep it as the CLI does
+            os.utime(path, (FIXED_MTIME + i + 0.375, FIXED_MTIME + i + 0.375))
     return root
 
 

@@ -46,3 +46,17 @@ export async function collectDrop(dataTransfer) {
   for (const entry of entries) await walk(entry, out);
   return out;
 }
+
+/** Drag and drop onto ``zone``: ``onFiles`` gets what was dropped (files and whole folders). */
+export function bindDrop(zone, onFiles) {
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("grading-drop-over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("grading-drop-over"));
+  zone.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    zone.classList.remove("grading-drop-over");
+    onFiles(await collectDrop(e.dataTransfer));
+  });
+}

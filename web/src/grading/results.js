@@ -145,7 +145,10 @@ function detailList(details) {
   const first = el("ul", {}, details.slice(0, SHOWN_DETAILS).map((d) => el("li", {}, d)));
   if (details.length <= SHOWN_DETAILS) return first;
   const rest = details.slice(SHOWN_DETAILS);
-  return el("div", {}, first, el("details", { class: "grading-more" }, el("summary", {}, `还有 ${rest.length} 行`),
+  // The grader caps the list; its last line then says how many more there are ("……另有 23 处问题").
+  const more = /另有\s*(\d+)\s*处/.exec(rest[rest.length - 1]);
+  const hidden = more ? rest.length - 1 + Number(more[1]) : rest.length;
+  return el("div", {}, first, el("details", { class: "grading-more" }, el("summary", {}, `还有 ${hidden} 处`),
     el("ul", {}, rest.map((d) => el("li", {}, d)))));
 }
 
@@ -203,3 +206,10 @@ export function renderDetails(root, row, book) {
 }
 
 export { el, STATE_LABELS };
+
+/** The finished run's line: the counts the CLI's summary gives. */
+export function doneText(s) {
+  const extra = [s.off_roster ? `${s.off_roster} 人名单外` : "", s.flagged ? `${s.flagged} 份疑似抄袭` : ""].filter(Boolean);
+  return `批改完成：${s.files} 个文件，${s.graded} 个计分，${s.errors} 个无法评分，${s.duplicates} 个重复提交，${s.missing} 项未提交`
+    + `${extra.length ? `；${extra.join("，")}` : ""}。`;
+}

@@ -3,11 +3,12 @@
 // details and downloads. The run is kept in IndexedDB (store.js): a reload resumes it. Test contract: DESIGN.md.
 import { fnv1a } from "../pycache.js";
 import { registerMount } from "../mount.js";
-import { collectDrop, fromInput } from "./files.js";
+import { bindDrop, fromInput } from "./files.js";
 import { GradingPool, GradingWorker, poolSize, Standby } from "./pool.js";
-import { el, renderDetails, renderTable } from "./results.js";
+import { doneText, el, renderDetails, renderTable } from "./results.js";
 import { download, lap, minutes, OUTPUTS } from "./outputs.js";
 import { clearAll, loadResults, loadRun, saveResult, saveRun } from "./store.js";
+import { reusable, rosterInput } from "./roster.js";
 
 const api = { limits: null, book: null, stats: { total: 0, done: 0, restored: 0, graded: 0, workers: 0, workersCreated: 0 }, state: "idle" };
 window.courseware = Object.assign(window.courseware || {}, {
@@ -32,7 +33,7 @@ function mountGrading(root, ctx) {
   const results = q("[data-role=results]");
   const gradeButton = q("[data-action=grade]");
   const cancelButton = q("[data-action=cancel]");
-  const rosterText = q("[data-role=roster]");
+  const roster = rosterInput(root);
   const duplicates = q("[data-role=duplicates]");
   const exam = root.dataset.solutions === "false";
   const siteRoot = ctx.siteRoot || new URL(root.dataset.base || "./", location.href);
@@ -42,7 +43,6 @@ function mountGrading(root, ctx) {
   };
   const workerURL = new URL("assets/courseware/grading-worker.js", siteRoot);
   let selection = [];
-  let rosterFile = null;
   let pool = null;
   let merged = null; // a live worker holding the merged gradebook (downloads)
   let current = null; // the run being graded or shown
@@ -55,16 +55,25 @@ function mountGrading(root, ctx) {
     status.dataset.state = state;
     root.dataset.state = state;
     status.textContent = text;
+    if (state === "done") status.dataset.doneText = text;
     const running = state === "running";
     gradeButton.disabled = running || exam;
     cancelButton.disabled = !running;
   }
 
-  function showSelection() {
-    const total = selection.reduce((n, f) => n + f.blob.size, 0);
-    q("[data-role=files-summary]").textContent = selection.length
-      ? `已选择 ${selection.length} 个文件（${(total / 1048576).toFixed(1)} MB）：${selection.slice(0, 3).map((f) => f.path).join("、")}${selection.length > 3 ? " …" : ""}`
+  const keepOld = el("input", { type: "checkbox", "data-role": "keep-previous" });
+  function showSelection(files = selection, label = "已选择") {
+    const total = files.reduce((n, f) => n + f.blob.size, 0);
+    const summary = q("[data-role=files-summary]");
+    summary.textContent = files.length
+      ? `${label} ${files.length} 个文件（${(total / 1048576).toFixed(1)} MB）：${files.slice(0, 3).map((f) => f.path).join("、")}${files.length > 3 ? " …" : ""}`
       : "还没有选择文件。";
+    const old = current && current.files && files === selection && selection.length ? current.files.length : 0;
+    if (old) { // a late file: add it to last run's files, or the new pick replaces that run
+      keepOld.checked = false;
+      summary.append(el("br"), el("label", {}, keepOld, ` 连同上次批改的 ${old} 个文件一起批改（补交的文件请勾选；和上次一样的文件不再重新批改）`),
+        el("br"), "不勾选时，开始批改后，上次的结果会被这次的替换。");
+    }
   }
 
   function addFiles(files) {
@@ -77,21 +86,7 @@ function mountGrading(root, ctx) {
 
   q("[data-role=files]").addEventListener("change", (e) => addFiles(fromInput(e.target.files)));
   q("[data-role=folder]").addEventListener("change", (e) => addFiles(fromInput(e.target.files)));
-  const drop = q("[data-role=drop]");
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("grading-drop-over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("grading-drop-over"));
-  drop.addEventListener("drop", async (e) => {
-    e.preventDefault();
-    drop.classList.remove("grading-drop-over");
-    if (!exam) addFiles(await collectDrop(e.dataTransfer));
-  });
-  q("[data-role=roster-file]").addEventListener("change", (e) => {
-    rosterFile = e.target.files[0] || null;
-    q("[data-role=roster-summary]").textContent = rosterFile ? `已载入 ${rosterFile.name}（开始批改时读取）` : "";
-  });
+  bindDrop(q("[data-role=drop]"), (files) => exam || addFiles(files));
 
   function showProgress(startedAt) {
     const { total, done, graded } = api.stats;
@@ -103,18 +98,17 @@ function mountGrading(root, ctx) {
     progressText.textContent = `已批改 ${done} / ${total} 个文件${left !== null && done < total ? `，约剩 ${minutes(left)}` : ""}`;
   }
 
-  /** The roster's 学号 and 姓名 ({ids, names}); a resumed run keeps those it was started with. */
-  async function readRoster(worker, run) {
-    if (run.roster) return { ids: run.roster, names: run.names || {} };
-    let reply = { ids: [], names: {} };
-    if (rosterFile) reply = await worker.send("roster", { data: await rosterFile.arrayBuffer() });
-    else if (rosterText.value.trim()) reply = await worker.send("roster", { text: rosterText.value });
-    if (reply.error) throw new Error(reply.error);
-    return { ids: reply.ids, names: reply.names || {} };
-  }
-
   async function grade(resume) {
-    const run = resume || { files: selection.slice(), duplicates: duplicates.value, roster: null };
+    let picked = selection.slice();
+    if (!resume && keepOld.checked && current && current.files) {
+      const fresh = new Set(picked.map((f) => f.path));
+      picked = [...current.files.filter((f) => !fresh.has(f.path)), ...picked];
+    }
+    const run = resume || { files: picked, duplicates: duplicates.value, roster: null };
+    if (!resume && run.files.length) {
+      showSelection(run.files, "本次批改");
+      selection = []; // the next pick starts a new selection (another class, or a late file)
+    }
     if (!run.files.length) {
       setState("error", "还没有选择文件：把学生提交的文件、文件夹或 zip 拖进上面的框里，或点“选择文件”。");
       return;
@@ -141,9 +135,9 @@ function mountGrading(root, ctx) {
       const first = await pool.create(standby.take());
       api.stats.timings = first.info.timings;
       const phases = (api.stats.phases = { start: lap(clock) }); // seconds per phase (benches read them)
-      const roster = await readRoster(first, run);
-      run.roster = pool.roster = roster.ids;
-      run.names = pool.names = roster.names;
+      const { ids, names } = await roster.read(first, run);
+      run.roster = pool.roster = ids;
+      run.names = pool.names = names;
       pool.limits = { ...first.info.limits, ...(api.limits || {}) };
       await pool.spawn(first);
       phases.load = lap(clock);
@@ -151,9 +145,10 @@ function mountGrading(root, ctx) {
       const key = fnv1a(JSON.stringify([run.files.map((f) => [f.path, f.blob.size, f.mtime]), run.roster, run.names, run.duplicates]));
       const stored = await loadRun();
       const sameRun = stored && stored.key === key;
-      const done = sameRun ? await loadResults(key) : new Map();
-      Object.assign(run, { key, finished: false, cancelled: false, count: items.length });
+      const done = sameRun ? await loadResults(key) : stored ? reusable(stored, await loadResults(stored.key), run, items) : new Map();
+      Object.assign(run, { key, finished: false, cancelled: false, count: items.length, items: items.map((it) => it.file) });
       await saveRun({ ...run }, { fresh: !sameRun });
+      if (!sameRun) for (const [index, entry] of done) saveResult(key, index, entry);
       api.stats.total = items.length;
       api.stats.restored = done.size;
       api.stats.done = done.size;
@@ -168,7 +163,8 @@ function mountGrading(root, ctx) {
         showProgress(gradingStart);
       };
       const skipped = (first.loaded.skipped || []).length;
-      setState("running", `正在批改 ${items.length} 个文件${done.size ? `（上次已批改 ${done.size} 个，接着批改）` : ""}`
+      const unpacked = items.length !== run.files.length ? `（选了 ${run.files.length} 个，压缩包里的文件分开算）` : "";
+      setState("running", `正在批改 ${items.length} 个文件${unpacked}${done.size ? `（${done.size} 个上次已批改，沿用结果）` : ""}`
         + `${skipped ? `，另有 ${skipped} 个成绩、报告等 grader 生成的文件不批改` : ""}……`);
       showProgress(gradingStart);
       const size = poolSize(groups.filter((g) => g.length).length);
@@ -187,8 +183,7 @@ function mountGrading(root, ctx) {
       await saveRun({ ...run });
       if (!alive) return;
       showBook(book);
-      const s = book.summary;
-      setState("done", `批改完成：${s.files} 个文件，${s.graded} 个计分，${s.errors} 个无法评分，${s.duplicates} 个重复提交，${s.missing} 项未提交。`);
+      setState("done", doneText(book.summary));
     } catch (err) {
       if (thisPool.cancelled) return;
       thisPool.cancel();
@@ -210,8 +205,8 @@ function mountGrading(root, ctx) {
 
   async function saveOutput(fmt, name, mime) {
     try {
-      if (!merged) {
-        setState("running", "正在准备下载文件……");
+      if (!merged) { // a restored run: its gradebook is rebuilt in a worker (the status says so; 取消 is not for this)
+        status.textContent = "正在准备下载文件……";
         const run = current;
         const files = await Promise.all(run.files.map(async (f) => ({ path: f.path, mtime: f.mtime, data: await f.blob.arrayBuffer() })));
         const worker = new GradingWorker(workerURL, init);
@@ -221,7 +216,7 @@ function mountGrading(root, ctx) {
         await worker.send("merge", { entries: [...Array(run.count).keys()].map((i) => entries.get(i)), duplicates: run.duplicates,
           createdAt: run.book.stamp.created_at });
         merged = worker;
-        setState("done", status.dataset.doneText || "批改完成。");
+        status.textContent = status.dataset.doneText || "批改完成。";
       }
       const { bytes } = await merged.send("output", { fmt });
       download(name, bytes, mime);
@@ -242,6 +237,7 @@ function mountGrading(root, ctx) {
       current.cancelled = true;
       await saveRun({ ...current });
     }
+    progressText.textContent = `已批改 ${api.stats.done} / ${api.stats.total} 个文件`; // no time left: nothing runs
     setState("idle", `已取消。已批改的 ${api.stats.done} 个文件已保存，再点“开始批改”会接着批改。`);
   });
   q("[data-action=clear]").addEventListener("click", async () => {
@@ -255,6 +251,7 @@ function mountGrading(root, ctx) {
     api.book = null;
     selection = [];
     showSelection();
+    roster.reset();
     results.hidden = true;
     progress.hidden = true;
     setState("idle", "已清除保存的批改结果。选好文件后点“开始批改”。");
@@ -270,6 +267,9 @@ function mountGrading(root, ctx) {
     loadRun().then((run) => {
       if (!run || !alive) return;
       current = run;
+      duplicates.value = run.duplicates || duplicates.value; // what the shown results were graded with
+      roster.restore(run);
+      if (run.files) showSelection(run.files, "上次批改");
       if (run.finished && run.book) {
         api.book = run.book;
         api.stats = { ...api.stats, total: run.count, done: run.count, restored: run.count };
