@@ -73,7 +73,7 @@ function sortRows(rows, key, dir) {
   return [...rows].sort((a, b) => {
     const va = value(a);
     const vb = value(b);
-    const c = typeof va === "string" ? va.localeCompare(vb) : va - vb;
+    const c = typeof va === "string" ? va.localeCompare(vb, "zh-CN") : va - vb; // names in pinyin order, any browser language
     return (c || a.student.localeCompare(b.student)) * dir;
   });
 }
@@ -89,7 +89,7 @@ export function renderTable(root, book, onSelect) {
   const named = rows.some((row) => row.name); // the roster had a 姓名 column
   const columns = [...(rostered ? [["order", "序号"]] : []), ["student", "学号"], ...(named ? [["name", "姓名"]] : []), ...exercises.map((ex) => [ex, book.titles[ex] || ex]), ["total", "总分"], ["flags", "标记"]];
 
-  function draw() {
+  function draw(focus) {
     const sorted = sortRows(rows, state.key, state.dir);
     const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
     state.page = Math.min(state.page, pages - 1);
@@ -126,11 +126,13 @@ export function renderTable(root, book, onSelect) {
     pager.replaceChildren(
       `共 ${rows.length} 名学生`,
       pages > 1 ? el("button", { type: "button", class: "md-button", "data-action": "prev-page", disabled: state.page === 0,
-        onclick: () => { state.page -= 1; draw(); } }, "上一页") : "",
+        onclick: () => { state.page -= 1; draw("prev-page"); } }, "上一页") : "",
       pages > 1 ? ` 第 ${state.page + 1} / ${pages} 页 ` : "",
       pages > 1 ? el("button", { type: "button", class: "md-button", "data-action": "next-page", disabled: state.page >= pages - 1,
-        onclick: () => { state.page += 1; draw(); } }, "下一页") : "",
+        onclick: () => { state.page += 1; draw("next-page"); } }, "下一页") : "",
     );
+    // The pressed page button is redrawn: keep the keyboard's place on it (or on the other one at the last page)
+    if (focus) (pager.querySelector(`[data-action=${focus}]:not(:disabled)`) || pager.querySelector("button:not(:disabled)"))?.focus();
   }
   draw();
   root.replaceChildren(el("div", { class: "grading-table-wrap" }, table), pager);
@@ -169,7 +171,7 @@ export function renderDetails(root, row, book) {
       r.state === "graded" || r.state === "duplicate" ? `　${fmt(r.score)} / ${fmt(r.max_score)} 分` : "");
     const parts = [head];
     if (r.file) parts.push(el("p", { class: "grading-file" }, `文件：${r.file}`));
-    if (r.error) parts.push(el("p", { class: "grading-error" }, r.error));
+    if (r.error && r.state !== "missing") parts.push(el("p", { class: "grading-error" }, r.error)); // 未提交 is in the heading
     for (const text of [r.policy_note, ...(r.flags || []), r.off_roster ? "名单外：这个学号不在名单上" : ""]) {
       if (text) parts.push(el("p", { class: "grading-mark" }, text));
     }
