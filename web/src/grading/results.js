@@ -124,12 +124,13 @@ export function renderTable(root, book, onSelect) {
     );
     table.replaceChildren(el("thead", {}, head), el("tbody", {}, body));
     pager.replaceChildren(
-      `共 ${rows.length} 名学生`,
-      pages > 1 ? el("button", { type: "button", class: "md-button", "data-action": "prev-page", disabled: state.page === 0,
-        onclick: () => { state.page -= 1; draw("prev-page"); } }, "上一页") : "",
-      pages > 1 ? ` 第 ${state.page + 1} / ${pages} 页 ` : "",
-      pages > 1 ? el("button", { type: "button", class: "md-button", "data-action": "next-page", disabled: state.page >= pages - 1,
-        onclick: () => { state.page += 1; draw("next-page"); } }, "下一页") : "",
+      el("span", {}, `共 ${rows.length} 名学生`),
+      pages > 1 ? el("span", { class: "grading-pages" },
+        el("button", { type: "button", class: "md-button", "data-action": "prev-page", disabled: state.page === 0,
+          onclick: () => { state.page -= 1; draw("prev-page"); } }, "上一页"),
+        ` 第 ${state.page + 1} / ${pages} 页 `,
+        el("button", { type: "button", class: "md-button", "data-action": "next-page", disabled: state.page >= pages - 1,
+          onclick: () => { state.page += 1; draw("next-page"); } }, "下一页")) : "",
     );
     // The pressed page button is redrawn: keep the keyboard's place on it (or on the other one at the last page)
     if (focus) (pager.querySelector(`[data-action=${focus}]:not(:disabled)`) || pager.querySelector("button:not(:disabled)"))?.focus();
