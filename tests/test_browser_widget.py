@@ -416,6 +416,13 @@ def test_a_click_while_the_data_is_made_waits_and_reset_can_be_undone_on_a_phone
     (phones have no Ctrl+Z), and an empty result downloads with a warning."""
     context, page, recorder = new_page(browser, width=390, height=844)
     page.goto(isolated_url)
+    page.wait_for_function(f"document.querySelector('{STATUS}').dataset.state === 'loading'")
+    # 运行 pressed while Python is still starting (several steps): it runs once ready, without a second press
+    pressed = page.evaluate(f"""() => {{ const state = document.querySelector('{STATUS}').dataset.state;
+        document.querySelector('[data-action=run]').click();
+        return [state, document.querySelector('{STATUS}').textContent]; }}""")
+    assert pressed[0] == "loading" and pressed[1].endswith("（准备好后会自动运行）"), pressed
+    page.wait_for_selector("[data-role=output] table.cw-df", timeout=LOAD_TIMEOUT_MS)
     wait_ready(page)
     set_code(page, SOLUTION)
     page.locator(".exercise input[data-role=student]").fill("2024003")

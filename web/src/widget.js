@@ -72,8 +72,8 @@ export class ExerciseWidget {
         if (this.phase !== "loading" || !(name in WAITING)) return action();
         // Pressed while Python starts or the student's data is being made (typing the 学号 and clicking at once):
         // not lost, done as soon as it is ready.
-        this.queued = action;
-        this.status.textContent = `${this.status.textContent.replace(/（准备好后.*）$/, "")}（准备好后会自动${WAITING[name]}）`;
+        this.queued = { action, label: WAITING[name] };
+        this.status.textContent = `${this.status.textContent.replace(/（准备好后会自动.*）$/, "")}（准备好后会自动${WAITING[name]}）`;
         return undefined;
       });
     }
@@ -105,8 +105,13 @@ export class ExerciseWidget {
     else if (state.phase === "error") this.setStatus("error", `运行环境启动失败：${state.message}`);
     if (state.phase !== "loading") this.stopped = false;
     const queued = this.queued;
+    if (!queued) return;
+    if (state.phase === "loading") { // the next start-up step: the press still waits, and the status says so
+      this.status.textContent += `（准备好后会自动${queued.label}）`;
+      return;
+    }
     this.queued = null;
-    if (queued && state.phase === "ready") queued();
+    if (state.phase === "ready") queued.action();
   }
 
   showNotice(text) {
