@@ -30,7 +30,7 @@ def tier_of(amount, count):
     for name, min_amount, min_count in TIERS:
         if amount >= min_amount or count >= min_count:
             return name
-    return "普通会员"
+    return "非会员"
 
 
 members["会员等级"] = [tier_of(a, c) for a, c in zip(members["金额"], members["笔数"])]

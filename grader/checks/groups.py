@@ -91,7 +91,7 @@ def group_kind(ctx: CheckContext, *, vip_tiers: tuple = ("钻石卡", "白金卡
     if not wrong:
         return ctx.ok("每位会员都按自己的等级进了对应的群")
     return ctx.fail(f"有 {len(wrong)} 位会员进错了群类型", details=wrong, fraction=1 - len(wrong) / max(len(df), 1),
-                    hint="、".join(vip_tiers) + f" 进{vip_kind}，其余等级（包括普通会员）进{other_kind}")
+                    hint="、".join(vip_tiers) + f" 进{vip_kind}，其余等级（包括非会员）进{other_kind}")
 
 
 @check("group-size", title="每群不超过 500 人", applies_to=("table",))
