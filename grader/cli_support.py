@@ -101,19 +101,13 @@ def spec_of(specs: dict[str, Any], exercise_id: str, lang: str) -> Any:
     if exercise_id in specs:
         return specs[exercise_id]
     from grader.intake.collect import exercise_names  # noqa: PLC0415
-    from grader.intake.identity import find_exercise  # noqa: PLC0415
+    from grader.intake.identity import find_exercise, is_exercise_name  # noqa: PLC0415
 
-    found, _notes = find_exercise(exercise_id, exercise_names(specs))
-    if found is None or not _whole(exercise_id, found, specs[found]):
+    names = exercise_names(specs)
+    found, _notes = find_exercise(exercise_id, names)
+    if found is None or not is_exercise_name(exercise_id, found, names[found]):
         raise UsageError(msg("unknown_exercise", lang, id=exercise_id, ids="、".join(sorted(specs))))
     return specs[found]
-
-
-def _whole(text: str, ex_id: str, spec: Any) -> bool:
-    """Whether ``text`` is the exercise's name as a whole (not a longer text that merely contains it)."""
-    key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text)).lower()
-    spellings = [ex_id, str(getattr(spec, "title", "")), *getattr(spec, "aliases", [])]
-    return any(key == re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", w)).lower() for w in spellings if w)
 
 
 def write_bytes(path: str | Path, data: bytes, lang: str) -> Path:

@@ -285,6 +285,12 @@ def find_exercise(path: str, names: Mapping[str, Iterable[str]]) -> tuple[str | 
     return None, []
 
 
+def is_exercise_name(text: str, ex_id: str, words: Iterable[str]) -> bool:
+    """Whether ``text`` is, as a whole, one spelling of the exercise: its id as students retype it, its title or an
+    alias (spaces and case aside) — not a longer text that merely contains one (``--exercise old_customers``)."""
+    return _key(text) in {_key(w) for w in (*_id_spellings(ex_id), *words) if w}
+
+
 def _id_spellings(ex_id: str) -> tuple[str, ...]:
     """An id as students retype it: ``old-customers``, ``old_customers``, ``oldcustomers``, ``old customers``."""
     return tuple(dict.fromkeys(ex_id.replace("-", sep) for sep in ("-", "_", "", " ")))
@@ -321,5 +327,6 @@ def parse_name(name: str, exercise_ids: Iterable[str]) -> tuple[str | None, str 
     return ident.student, ident.exercise
 
 
-__all__ = ["MIN_DIGITS", "STUDENT_ID_PATTERN", "Identity", "StudentNames", "find_exercise", "find_student", "identify", "parse_name", "split_name",
+__all__ = ["MIN_DIGITS", "STUDENT_ID_PATTERN", "Identity", "StudentNames", "find_exercise", "find_student", "identify", "is_exercise_name",
+           "parse_name", "split_name",
            "student_candidates"]
