@@ -133,8 +133,9 @@ def show(gradebook: Gradebook, console: Console, lang: str = "zh") -> None:
         table.add_column(_student_header(gradebook, lang) if key == "student" else label(key, lang), overflow="fold")
     for e in entries:
         score, text, style = _line(e, lang)
-        if not e.absent and attention_notes(e):
-            text += "；" + "；".join(attention_notes(e))
+        noted = [] if e.absent else attention_notes(e)
+        if noted:
+            text += "；" + "；".join(noted)
         if e.marks:
             text += "；" + "；".join(e.marks)
             style = "bold magenta"
