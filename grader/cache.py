@@ -60,7 +60,8 @@ ANSWERS: dict[tuple[str, str, str], Any] = {}
 REFERENCES: dict[tuple[str, str, str], Any] = {}
 SPEC_HASHES: dict[str, str] = {}
 CSV_READS: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
-_SCRATCH: list[Path] = []
+_SCRATCH: list[tuple[int, Path]] = []
+"""(process id, folder) of the scratch folders this process made or inherited through ``fork``."""
 _IDENTITY: list[IdentityCache[Any]] = []
 
 T = TypeVar("T")
@@ -72,12 +73,25 @@ def student_key(student: str | None) -> str:
 
 
 def scratch_root() -> Path:
-    """One temporary folder per process for the variants' CSVs (removed at exit and by clear_caches)."""
+    """One temporary folder per process for the variants' CSVs.
+
+    The first process's folder is removed at its exit (and by :func:`clear_caches`). A worker forked from it
+    (the CLI's ``-j``) makes its own folder inside the inherited one: a worker ends with ``os._exit`` (no
+    ``atexit``) or is killed at a file's time limit, so the parent's removal is what cleans up after it.
+    """
     with LOCK:
-        if not _SCRATCH or not _SCRATCH[0].is_dir():
-            _SCRATCH[:] = [Path(tempfile.mkdtemp(prefix="grader-variants-"))]
-            atexit.register(shutil.rmtree, _SCRATCH[0], True)
-        return _SCRATCH[0]
+        pid = os.getpid()
+        own = [folder for owner, folder in _SCRATCH if owner == pid and folder.is_dir()]
+        if own:
+            return own[0]
+        inherited = [(owner, folder) for owner, folder in _SCRATCH if owner != pid and folder.is_dir()][:1]
+        if inherited:
+            folder = Path(tempfile.mkdtemp(prefix=f"worker-{pid}-", dir=inherited[0][1]))
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="grader-variants-"))
+            atexit.register(shutil.rmtree, folder, True)
+        _SCRATCH[:] = [*inherited, (pid, folder)]
+        return folder
 
 
 class IdentityCache(Generic[T]):
@@ -217,9 +231,11 @@ def clear_caches() -> None:
         for cache in _IDENTITY:
             cache.clear()
         SPEC_HASHES.clear()
-        for root in _SCRATCH:
-            shutil.rmtree(root, ignore_errors=True)
-        _SCRATCH.clear()
+        pid = os.getpid()
+        for owner, root in _SCRATCH:
+            if owner == pid:
+                shutil.rmtree(root, ignore_errors=True)
+        _SCRATCH[:] = [(owner, root) for owner, root in _SCRATCH if owner != pid]
 
 
 __all__ = [

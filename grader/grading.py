@@ -169,6 +169,8 @@ def grade_submissions(
     groups: dict[str | None, list[tuple[int, Submission]]] = {}
     for item in work:
         groups.setdefault(item[1].student, []).append(item)
+    if limits is not None and work:
+        cache.scratch_root()  # made before the workers fork: theirs go inside it and leave with it
     ran = limits is not None and bool(work) and run_parallel(
         groups.values(), functools.partial(_grade_item, specs), _over_limit(specs),
         jobs=max(1, min(jobs, len(groups))), limits=limits, on_done=done)
