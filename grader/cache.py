@@ -21,6 +21,7 @@ The cache is the user's own folder.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import hashlib
 import json
@@ -159,14 +160,21 @@ def reference_key(spec: ExerciseSpec, student: str | None) -> str:
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
 
 
+DISK_CACHE_MB = 500
+"""The disk cache is trimmed to 80 % of this after a run that finds it larger, least recently used first."""
+
+
 def cache_get(kind: str, key: str) -> bytes | None:
     root = cache_dir()
     if root is None or not key:
         return None
     try:
-        return (root / kind / key).read_bytes()
+        data = (root / kind / key).read_bytes()
     except OSError:
         return None
+    with contextlib.suppress(OSError):
+        os.utime(root / kind / key)  # its modification time says when it was last used (see trim_disk_cache)
+    return data
 
 
 def cache_put(kind: str, key: str, data: bytes) -> None:
@@ -181,6 +189,35 @@ def cache_put(kind: str, key: str, data: bytes) -> None:
         os.replace(tmp, folder / key)
     except OSError:  # a read-only home only costs speed
         pass
+
+
+def trim_disk_cache(limit_mb: float | None = None) -> int:
+    """Delete the least recently used cache files while the cache is over ``limit_mb`` (down to 80 % of it).
+
+    Entries of old grader versions or changed exercises are never read again, so without this the folder
+    only grows. Returns the number of files deleted.
+    """
+    root = cache_dir()
+    if root is None or not root.is_dir():
+        return 0
+    limit_mb = DISK_CACHE_MB if limit_mb is None else limit_mb
+    files: list[tuple[float, int, Path]] = []
+    for path in root.glob("*/*"):
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            files.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in files)
+    if total <= limit_mb * 1024 * 1024:
+        return 0
+    deleted = 0
+    for _, size, path in sorted(files, key=lambda item: item[0]):
+        if total <= 0.8 * limit_mb * 1024 * 1024:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            total -= size
+            deleted += 1
+    return deleted
 
 
 # ---- results (CPython only): a re-grade of unchanged files reads their results back ----------------
@@ -242,6 +279,7 @@ __all__ = [
     "ANSWERS",
     "CSV_READS",
     "DATA_DIRS",
+    "DISK_CACHE_MB",
     "LOCK",
     "MAX_CACHED_STUDENTS",
     "REFERENCES",
@@ -261,4 +299,5 @@ __all__ = [
     "scratch_root",
     "spec_digest",
     "student_key",
+    "trim_disk_cache",
 ]

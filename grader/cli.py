@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import datasets
+from grader import cache
 from grader.cli_support import (
     EXIT_OK,
     EXIT_SOME_ERRORS,
@@ -137,6 +138,7 @@ def main_grade(
     gradebook = with_progress(subs, lambda progress: build_gradebook(
         subs, specs, roster=roster, progress=progress, jobs=jobs or os.cpu_count() or 1, duplicates=duplicates,
         limits=file_limits or FileLimits()), lang, quiet)
+    cache.trim_disk_cache()
     for fmt, path in (outputs or {}).items():
         write_bytes(path, RENDERERS[fmt](gradebook, lang), lang)
     if not quiet:

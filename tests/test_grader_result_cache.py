@@ -8,6 +8,7 @@ disk, and the next run either shows the altered score (read back) or the real on
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,24 @@ def test_no_result_cache_when_the_cache_is_off(graded_class, tmp_path, monkeypat
     monkeypatch.setenv("GRADER_CACHE_DIR", "off")
     grade(folder, tmp_path / "1.json")
     assert not results.exists()
+
+
+def test_the_disk_cache_is_trimmed_least_recently_used_first(graded_class, tmp_path, monkeypatch):
+    folder, results = graded_class
+    grade(folder, tmp_path / "a.json")
+    root = tmp_path / "cache"
+    kept = sum(p.stat().st_size for p in root.glob("*/*"))
+    tamper(results)
+    for path in results.glob("*.json"):  # this class's results: stored long ago, but read again below
+        os.utime(path, (1_000_000, 1_000_000))
+    old = {}
+    for name, used in (("a" * 32, 500_000), ("b" * 32, 2_000_000)):  # entries of an older grader
+        old[name] = root / "references" / name
+        old[name].write_bytes(b"x" * 300_000)
+        os.utime(old[name], (used, used))
+    # Over the limit by the two old entries; 80 % of it holds exactly what this class uses (plus a margin).
+    monkeypatch.setattr(cache, "DISK_CACHE_MB", (kept + 50_000) / 0.8 / 2**20)
+    again = grade(folder, tmp_path / "b.json")
+    assert {r["score"] for r in again.values()} == {SENTINEL}, "the re-grade reads the stored results"
+    assert not any(p.exists() for p in old.values()), "entries not used for longest are deleted first"
+    assert len(list(results.glob("*.json"))) == len(STUDENTS), "entries just read are kept (reading refreshes them)"
