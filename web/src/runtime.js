@@ -53,6 +53,7 @@ export class Runtime {
     this.spareTimer = null;
     this.longRunMs = LONG_RUN_MS; // instance fields: tests shorten them
     this.spareKeepMs = SPARE_KEEP_MS;
+    this.interruptGraceMs = INTERRUPT_GRACE_MS;
     this.longRunTimer = null;
     this.spareDropTimer = null;
     this.idleDone = null;
@@ -295,7 +296,7 @@ export class Runtime {
     return new Promise((resolve) => {
       const poll = () => {
         if (this.current !== handle || this.busy === 0) resolve("interrupted");
-        else if (this.running && performance.now() - Math.max(this.runStarted, this.stopPressed) > INTERRUPT_GRACE_MS) {
+        else if (this.running && performance.now() - Math.max(this.runStarted, this.stopPressed) > this.interruptGraceMs) {
           // Stuck in C code that never checks the buffer: fall back to a new worker.
           this.restart(STOPPED).then(() => resolve("restarted"), () => resolve("restarted"));
         } else setTimeout(poll, 20);
