@@ -97,6 +97,7 @@ def test_the_disk_cache_is_trimmed_least_recently_used_first(graded_class, tmp_p
     old = {}
     for name, used in (("a" * 32, 500_000), ("b" * 32, 2_000_000)):  # entries of an older grader
         old[name] = root / "references" / name
+        old[name].parent.mkdir(exist_ok=True)  # (this process may have its references in memory already)
         old[name].write_bytes(b"x" * 300_000)
         os.utime(old[name], (used, used))
     # Over the limit by the two old entries; 80 % of it holds exactly what this class uses (plus a margin).
