@@ -102,10 +102,12 @@ def _exercise(e: Entry, title: str) -> ExerciseFeedback:
                             remark=e.policy_note, notes=[n.message for n in r.notes])
     if e.state == "error":
         item.error = r.error or ""
+    shown: set[str] = set()
     for c in r.checks:
-        if not c.passed and not c.skipped:
+        if not c.passed and not c.skipped:  # several checks failing for one cause share a hint: say it once
             item.problems.append(CheckFeedback(c.name, c.points, c.max_points, c.message, _capped(c.details),
-                                               c.hint))
+                                               "同上" if c.hint and c.hint in shown else c.hint))
+            shown.add(c.hint)
     return item
 
 

@@ -44,9 +44,9 @@ class Serialized:
 
 
 def _type_name(obj: Any) -> str:
-    names = {type(None): "None（没有给 result 赋值？）", int: "整数", float: "数字", str: "文字",
-             list: "列表", dict: "字典", tuple: "元组", pd.Series: "Series"}
-    return names.get(type(obj), type(obj).__name__)
+    names = {type(None): "None（没有给 result 赋值？）", bool: "真假值（True/False）", int: "整数", float: "数字",
+             str: "文字", list: "列表", dict: "字典", tuple: "元组", pd.Series: "Series", pd.Index: "列名或索引（Index）"}
+    return names.get(type(obj), f" {type(obj).__name__} 类型的值")
 
 
 def _records_or_columns(obj: Any) -> bool:
@@ -70,6 +70,9 @@ def as_table(result: Any, spec: ExerciseSpec) -> tuple[pd.DataFrame, list[Note]]
             if missing else "")))
     elif _records_or_columns(result):
         result = pd.DataFrame(result)
+    if type(result).__name__.endswith("GroupBy"):
+        raise SerializeError("result 还是“分组”对象（groupby 的结果），不是表格：groupby 后面要接汇总，例如 .agg(…)、.size() "
+                             "或 .sum()，再用 .reset_index() 变成表格")
     if not isinstance(result, pd.DataFrame):
         raise SerializeError(f"result 应该是一个 DataFrame（表格），现在是{_type_name(result)}；请把最后的结果表赋给 result")
     df = result

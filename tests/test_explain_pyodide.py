@@ -106,6 +106,15 @@ CASES = [
      ["不能直接用 and、or、if", "&"]),
     ("filter-without-parentheses", READ + "x = orders[orders['买家实际支付金额'] > 40 & orders['宝贝总数量'] > 1]\n", 3,
      ["加括号"]),
+    ("filter-text-without-parentheses", READ + "x = orders[orders['订单状态'] == '交易成功' & ~orders['买家会员名']"
+     ".str.startswith('吃货美食团_测试')]\n", 3, ["筛选条件少了括号", "(df['订单状态'] == '交易成功') &"]),
+    ("round-text-sum", READ.replace(")", ", dtype=str)") + "total = round(orders['买家实际支付金额'].sum(), 2)\n", 3,
+     ["把文字当成数字来算或比较了", "dtype=str"]),
+    ("replace-without-str", "import pandas as pd\ns = pd.Series(['30秒', '45秒'])\nv = pd.to_numeric(s.replace('秒', ''))\n",
+     3, ["“30秒”", "带了单位“秒”", ".str.replace('秒', '')", "不带 .str 的 .replace"]),
+    ("empty-cell-as-text", "import pandas as pd\ns = pd.Series(['30', None, '12'])\nv = pd.to_numeric(s.astype(str))\n",
+     3, ["原本是空单元格", "不要先 astype(str)"]),
+    ("compare-not-assign", READ + "result == orders.head()\n", 3, ["赋值要用一个等号", "result = …"]),
     ("nan-to-int", "import pandas as pd\nn = pd.Series([1.0, None]).astype(int)\n", 2, ["空值（NaN）", "fillna(0)"]),
     ("overflow-list", "x = [0] * 10**10\n", 1, []),  # MemoryError or OverflowError: both say so in Chinese
     ("overflow-math", "import math\ny = math.exp(1000)\n", 2, ["计算结果太大"]),

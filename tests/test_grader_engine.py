@@ -384,3 +384,30 @@ def test_a_series_result_says_which_columns_the_table_still_needs():
     assert "reset_index()" in note
     notes = [n.message for n in grade_result(spec, answer.set_index("买家会员名")["客户分层"], None).notes]
     assert any("还缺 R、F、M" in n for n in notes)  # the index is written out as a column: not missing
+
+
+def test_a_groupby_left_in_result_asks_for_the_aggregation():
+    """`result = orders.groupby("买家会员名")` forgets the aggregation: say so in Chinese, not the class name."""
+    browser.init(Path(__file__).resolve().parent.parent / "exercises")
+    frame = pd.DataFrame({"买家会员名": ["a", "a", "b"], "金额": [1, 2, 3]})
+    report = browser.check("old-customers", frame.groupby("买家会员名"))
+    assert "“分组”对象" in report["error"] and ".agg(" in report["error"] and "reset_index" in report["error"]
+    assert "GroupBy" not in report["error"]
+    assert "Index" in browser.check("old-customers", frame.columns)["error"]  # a type named, in Chinese words
+
+
+def test_values_of_keys_that_match_nothing_earn_nothing():
+    """Months written 2025年11月 match only the 全部 row: each value check credits 1 of the 4 months, not all."""
+    from grader.reference import reference_answer
+    from grader.spec import load_spec
+
+    spec = load_spec(Path(__file__).resolve().parent.parent / "exercises" / "repurchase")
+    answer = reference_answer(spec, None).copy()
+    answer["月份"] = [m if m == "全部" else f"{m[:4]}年{m[5:]}月" for m in answer["月份"]]
+    checks = {c.name: c for c in grade_result(spec, answer, None).checks}
+    value_checks = [c for c in checks.values() if c.message.startswith("应有") and "无法比对数值" in c.message]
+    assert value_checks, [c.message for c in checks.values()]
+    share = 1 / len(answer)
+    for c in value_checks:
+        assert not c.passed and c.points == pytest.approx(c.max_points * share, abs=0.01)
+        assert "写法要和练习要求的一致" in c.hint

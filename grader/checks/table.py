@@ -171,8 +171,9 @@ def _interleave(a: list[str], b: list[str]) -> list[str]:
 def values(ctx: CheckContext, *, columns: list = [], label: str = "行", partial: bool = True) -> CheckResult:  # noqa: B006
     key = _key(ctx)
     missing_key = _missing_columns(ctx, key)
-    if missing_key:
-        return ctx.fail(f"缺少关键列 {'、'.join(missing_key)}，无法逐行比对数值")
+    if missing_key:  # the concept hints of this check are beside the point until the key is there
+        return ctx.fail(f"缺少关键列 {'、'.join(missing_key)}，无法逐行比对数值",
+                        hint=f"先补上关键列 {'、'.join(missing_key)}，这一项才能逐行比对。")
     ref = ctx.reference
     cols = list(columns) or [c for c in ctx.spec.submission.columns if c not in key]
     absent = _missing_columns(ctx, cols)
@@ -180,14 +181,29 @@ def values(ctx: CheckContext, *, columns: list = [], label: str = "行", partial
     diff = compare_tables(ref, _frame(ctx), key, columns=cols, tolerance=tolerance, label=label)
     matched = diff.matched
     if matched == 0:
-        return ctx.fail(f"没有一个{label}与参考答案对得上，无法比对数值")
-    if not diff.mismatches:
+        return ctx.fail(f"没有一个{label}与参考答案对得上，无法比对数值", hint=_match_first(key, label))
+    expected = len(set(diff.expected_keys))
+    unmatched = expected - matched  # values never compared earn nothing (else wrong keys kept full marks here)
+    if not diff.mismatches and not unmatched:
         return ctx.ok(f"{matched} 个{label}的{latin_spaced('、'.join(cols))}都正确")
     wrong_rows = len({m.key for m in diff.mismatches})
     head = f"缺少列 {'、'.join(absent)}；" if absent else ""
-    summary = f"{head}{matched} 个{label}中有 {wrong_rows} 个的数值不对"
-    fraction = diff.value_accuracy if partial else 0.0
-    return ctx.fail(summary, details=diff.value_messages(), fraction=fraction)
+    if unmatched:
+        found = f"其中 {wrong_rows} 个的数值不对" if wrong_rows else "数值都正确"
+        summary = (f"{head}应有 {expected} 个{label}，只有 {matched} 个与参考答案对得上，{found}；"
+                   f"另外 {unmatched} 个{label}没有对上，无法比对数值")
+    else:
+        summary = f"{head}{matched} 个{label}中有 {wrong_rows} 个的数值不对"
+    fraction = diff.value_accuracy * diff.recall if partial else 0.0
+    only_columns = bool(absent) and all(m.column in absent for m in diff.mismatches)
+    hint = (_match_first(key, label) if unmatched and not wrong_rows
+            else f"先补上列 {'、'.join(absent)}。" if only_columns and not unmatched else None)
+    return ctx.fail(summary, details=diff.value_messages(), fraction=fraction, hint=hint)
+
+
+def _match_first(key: list[str], label: str) -> str:
+    return (f"先让{label}都对上：{'、'.join(key)} 的写法要和练习要求的一致，缺少的{label}要补上；"
+            "对上之后这一项才能比对全部数值。")
 
 
 __all__ = ["allowed_values", "columns_present", "no_duplicates", "not_empty", "row_count", "rows", "value_range",

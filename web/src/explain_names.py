@@ -91,6 +91,9 @@ def name_error(ctx: ErrorContext) -> Explanation | None:
     if not name:
         return None
     title = f"{ctx.at()}：没有叫 {quote(name)} 的变量"
+    if _compared_not_assigned(ctx, name):
+        return Explanation(f"{ctx.at()}：赋值要用一个等号", [
+            f"{name} = …（一个等号）才是把右边的值存进变量 {name}；== 是判断两边是否相等，{name} 还不存在，就出错了。"])
     if name in _MODULES:
         return Explanation(title, [f"还没有导入：在代码开头写 {_MODULES[name]}。"])
     if name in _LITERALS:
@@ -103,6 +106,14 @@ def name_error(ctx: ErrorContext) -> Explanation | None:
     lines = [f"你是不是想写 {'、'.join(quote(c) for c in near)}？"] if near else []
     lines.append("变量要先赋值再使用；注意大小写。每次运行都从第一行重新开始，上一次运行的变量不会保留。")
     return Explanation(title, lines)
+def _compared_not_assigned(ctx: ErrorContext, name: str) -> bool:
+    """The failing line is ``name == …`` (a statement of its own): ``=`` was meant."""
+    lines = str(ctx.namespace.get("__cw_code__", "")).splitlines()
+    if not ctx.line or not 0 < ctx.line <= len(lines):
+        return False
+    return re.match(rf"\s*{re.escape(name)}\s*==(?!=)", lines[ctx.line - 1]) is not None
+
+
 _NUMBER_METHODS = {"round", "mean", "abs", "sum", "max", "min", "astype", "fillna", "is_integer"}
 
 

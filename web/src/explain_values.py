@@ -11,9 +11,17 @@ from courseware_explain import ErrorContext, Explanation, explainer, quote
 
 # -- text where numbers are needed -----------------------------------------------------------------
 
+_UNIT = re.compile(r"^\s*[-+]?[0-9][0-9.,，]*\s*([^\s0-9.,，%¥￥$元]+)\s*$")
+_EMPTY_TEXTS = {"nan", "none", "<na>", "nat"}
+
+
 def junk_in(value: str) -> str:
     """What makes ``value`` not a number, in words (e.g. "带了“元”")."""
+    if value.strip().lower() in _EMPTY_TEXTS:
+        return "这原本是空单元格，astype(str) 把空值变成了文字"
     reasons = []
+    if unit := _UNIT.match(value):
+        reasons.append(f"带了单位“{unit[1]}”")
     if "元" in value:
         reasons.append("带了“元”")
     if "," in value or "，" in value:
@@ -30,10 +38,20 @@ def junk_in(value: str) -> str:
 
 
 TO_NUMBER = "先转成数字：pd.to_numeric(df['列名'].str.replace('元', '').str.replace(',', ''))"
+
+
+def to_number(value: str) -> list[str]:
+    """How to turn a column holding ``value`` into numbers (the fix names what the value really carries)."""
+    if value.strip().lower() in _EMPTY_TEXTS:
+        return ["不要先 astype(str)：直接对原来的列用 .str.replace(…)，空单元格会保持为空值 NaN，pd.to_numeric 认得它。"]
+    if unit := _UNIT.match(value):
+        return [f"先去掉“{unit[1]}”再转：pd.to_numeric(df['列名'].str.replace('{unit[1]}', ''))。",
+                "要写 .str.replace：不带 .str 的 .replace 只替换和整个格子完全相同的值，“30秒”里的“秒”不会被去掉。"]
+    return [TO_NUMBER]
 TEXT_NUMBER = re.compile(
     r"can only concatenate str|unsupported operand type\(s\) for .+: '(?:str|int|float)' and '(?:str|int|float)'"
     r"|not supported between instances of '(?:str|int|float)' and '(?:str|int|float)'|can't multiply sequence"
-    r"|Could not convert .* to numeric|must be real number, not str")
+    r"|Could not convert .* to numeric|must be real number, not str|type str doesn't define __round__")
 
 
 _CONCAT = re.compile(r'can only concatenate str \(not "(?:int|float)"\) to str'
@@ -72,6 +90,20 @@ def dt_on_text(ctx: ErrorContext) -> Explanation | None:
         "可以用 print(df.dtypes) 看每一列的类型：datetime64 才是日期时间，object 表示文字。"])
 
 
+BRACKETS = [
+    "筛选时每个条件都加括号，“并且”用 &，“或者”用 |，例如 df[(df['订单状态'] == '交易成功') & (df['成交金额'] > 40)]。",
+    "没有括号时 Python 会先算 & 和 |，条件就被拆错了。"]
+_BRACKETS = re.compile(r"Cannot perform '(?:r?and_|r?or_|r?xor)' with a dtyped|unsupported operand type\(s\) for [&|^]:")
+
+
+@explainer(TypeError)
+def condition_without_brackets(ctx: ErrorContext) -> Explanation | None:
+    """df[df['订单状态'] == '交易成功' & ~…]: & binds first, so '交易成功' & ~… is computed."""
+    if not _BRACKETS.search(ctx.message):
+        return None
+    return Explanation(f"{ctx.at()}：筛选条件少了括号", list(BRACKETS))
+
+
 @explainer(TypeError)
 def text_as_number(ctx: ErrorContext) -> Explanation | None:
     if not TEXT_NUMBER.search(ctx.message) or ("str" not in ctx.message and "convert" not in ctx.message):
@@ -96,7 +128,8 @@ def bad_number(ctx: ErrorContext) -> Explanation | None:
         if m:
             where = f"（第 {int(m[2]) + 1} 个值）" if m.lastindex and m.lastindex > 1 else ""
             return Explanation(f"{ctx.at()}：{quote(m[1])}{where}不能变成数字：{junk_in(m[1])}",
-                               [TO_NUMBER, "实在转不了的值可以加 errors='coerce'，它们会变成空值 NaN。"])
+                               [*to_number(m[1]), "如果有的值确实不是数字，先想清楚它该算什么；errors='coerce' 会把"
+                                "转不了的值都变成空值 NaN，练习要求保留的值也会悄悄丢掉。"])
     return None
 
 
@@ -135,9 +168,7 @@ def bad_date(ctx: ErrorContext) -> Explanation | None:
 def ambiguous_condition(ctx: ErrorContext) -> Explanation | None:
     if "truth value of a" not in ctx.message or "ambiguous" not in ctx.message:
         return None
-    return Explanation(f"{ctx.at()}：一整列的条件不能直接用 and、or、if", [
-        "筛选时每个条件都加括号，“并且”用 &，“或者”用 |，例如 df[(df['成交订单数'] >= 2) & (df['成交金额'] > 40)]。",
-        "没有括号时 Python 会先算 & 和 |，条件就被拆错了。"])
+    return Explanation(f"{ctx.at()}：一整列的条件不能直接用 and、or、if", list(BRACKETS))
 
 
 @explainer(ValueError)

@@ -141,7 +141,7 @@ function detailList(details) {
   return box;
 }
 
-function checkRow(item) {
+function checkRow(item, shownHints) {
   const skipped = Boolean(item.skipped);
   const mark = skipped ? "—" : item.passed ? "✔" : "✘";
   const state = skipped ? "skipped" : item.passed ? "passed" : "failed";
@@ -155,8 +155,15 @@ function checkRow(item) {
     el("span", { class: "cw-check-points", text: points }),
     item.message ? el("div", { class: "cw-check-message", text: item.message }) : null,
     failed ? detailList(item.details) : null,
-    item.hint && !item.passed ? el("div", { class: "cw-check-hint", text: `提示：${item.hint}` }) : null,
+    failed && item.hint ? hintLine(item.hint, shownHints) : null,
   );
+}
+
+// Several checks failing for one cause often carry the same hint: say it once, then "同上".
+function hintLine(hint, shownHints) {
+  const again = shownHints.has(hint);
+  shownHints.add(hint);
+  return el("div", { class: "cw-check-hint", text: again ? "提示：同上" : `提示：${hint}` });
 }
 
 // A hidden check tells only that it failed, never which rule (grader's CheckResult.hidden).
@@ -180,15 +187,17 @@ export function renderFeedback(feedback, report) {
   }
   const checks = (report.checks || []).map(visible);
   const title = `检查结果：${fmt(report.score)} / ${fmt(report.max_score)} 分`;
-  feedback.append(
-    el("div", { class: "cw-feedback-title", text: title }),
-    el("ul", { class: "cw-checks" }, ...checks.map(checkRow)),
-  );
+  const shownHints = new Set();
+  const list = el("ul", { class: "cw-checks" }, ...checks.map((c) => checkRow(c, shownHints)));
+  feedback.append(el("div", { class: "cw-feedback-title", text: title }));
   const notes = report.notes || [];
+  const failed = checks.some((c) => !c.passed && !c.skipped);
   if (notes.length) {
+    // A note often explains the failures below (a Series turned into a table, a column missing): read it first then.
     const items = notes.map((n) => el("li", { text: n.deduction ? `${n.message}（扣 ${fmt(n.deduction)} 分）` : n.message }));
-    feedback.append(el("div", { class: "cw-notes" }, el("div", { class: "cw-block-title", text: "读取答案时做了这些处理：" }), el("ul", {}, ...items)));
-  }
+    const block = el("div", { class: "cw-notes" }, el("div", { class: "cw-block-title", text: "读取答案时做了这些处理：" }), el("ul", {}, ...items));
+    feedback.append(...(failed ? [block, list] : [list, block]));
+  } else feedback.append(list);
   if (checks.some((c) => c.skipped)) {
     feedback.append(el("p", { class: "cw-hint", text: "标有“—”的检查需要参考答案，只在教师的评分程序中运行。" }));
   }
