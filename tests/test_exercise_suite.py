@@ -11,7 +11,7 @@ import pytest
 
 from grader.engine import grade_bytes, grade_result
 from grader.model import SubmissionResult
-from grader.reference import data_dir, run_script, student_tables
+from grader.reference import data_dir, reference_answer, run_script, student_tables
 from grader.serialize import serialize
 from grader.spec import ExerciseSpec, exercise_folders, load_spec
 
@@ -114,3 +114,15 @@ def test_untouched_starter_with_no_rows_earns_nothing(folder, result):
         assert graded.status == "graded" and graded.score == 0, explain(graded)
     columns = next(c for c in in_page.checks if c.name == "列齐全")
     assert re.fullmatch(r"需要的 \d+ 列都在，但结果是空表：没有任何一行数据", columns.message), explain(in_page)
+
+
+@pytest.mark.parametrize("student", ["2024069", "2024159"])  # each has a WeChat member at exactly a threshold
+def test_community_groups_and_tier_assign_give_each_customer_the_same_tier(student):
+    """Both exercises apply the course's tier table to the same 累计成交金额; summed floats must not drop a customer
+    at exactly 500.00 (499.99999999999994) a tier in one of them."""
+    groups = reference_answer(load_spec(ROOT / "exercises" / "community-groups"), student)
+    tiers = reference_answer(load_spec(ROOT / "exercises" / "tier-assign"), student)
+    both = groups.merge(tiers, on="买家会员名", suffixes=("_groups", "_tiers"))
+    assert len(both) > 500
+    differ = both[both["会员等级_groups"] != both["会员等级_tiers"]]
+    assert differ.empty, differ.head().to_dict("records")

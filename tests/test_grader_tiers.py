@@ -374,3 +374,17 @@ def test_rule_words(word, rule):
 def test_rule_words_that_say_neither_are_reported(word):
     parsed = parse_config({**VALID, "规则": word})
     assert parsed.config.rule == "" and parsed.unread[0].field == "rule"
+
+
+def test_customer_totals_count_the_course_s_customers_to_the_fen():
+    """成交客户 leave out the shop's test accounts (本课程约定), and amounts are summed to the fen."""
+    from grader.checks.orders import TEST_PREFIX
+    from grader.reference import student_tables
+
+    orders = student_tables("2024001", ["orders"])["orders"]
+    tested = orders[orders["买家会员名"].str.startswith(TEST_PREFIX) & (orders["订单状态"] == "交易成功")]
+    assert len(tested) > 0, "the variant has successful test orders to leave out"
+    totals = customer_totals(orders)
+    assert not totals["买家会员名"].str.startswith(TEST_PREFIX).any()
+    amounts = totals["累计成交金额"]
+    assert (amounts == amounts.round(2)).all()

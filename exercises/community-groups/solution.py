@@ -15,6 +15,7 @@ sales = orders[
     & ~orders["买家会员名"].str.startswith("吃货美食团_测试")
 ]
 totals = sales.groupby("买家会员名").agg(金额=("买家实际支付金额", "sum"), 笔数=("订单编号", "nunique"))
+totals["金额"] = totals["金额"].round(2)   # 保留到分：小数相加有误差，正好 500 元可能算成 499.99999……
 
 customers = pd.read_csv("data/customers.csv", dtype=str)
 customers.columns = customers.columns.str.strip()

@@ -154,15 +154,17 @@ def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功
             ("" if hi is None else f"≤ {_pct(hi)}")
         summary.append(f"{scope} {_pct(share)}")
         if (lo is not None and share < lo - 1e-12) or (hi is not None and share > hi + 1e-12):
-            details.append(f"{scope}占成交客户的 {_pct(share)}，要求 {want}")
+            people = round(share * len(customers))  # two decimals and the head count: 29.99% shows as 29.99%
+            details.append(f"{scope}占成交客户的 {share * 100:.2f}%（{people}/{len(customers)} 人），要求 {want}")
         else:
             met += 1
     base = f"按你的配置划分 {len(customers)} 位成交客户：{'；'.join(summary) or '没有能计算的占比'}"
     if met == len(targets):
         return ctx.ok(base)
     return ctx.fail(base, details=details, fraction=met / len(targets),
-                    hint="用分位数（quantile）找门槛：例如让 5% 的客户达到钻石卡，就看交易金额和笔数的 95% 分位数；"
-                         "规则是“任一”时，两个条件满足一个就升级，占比会比只看一个条件时高。")
+                    hint="先定一组门槛，再按“任一”规则算出各等级及以上的占比（例如写一个 share(金额门槛, 笔数门槛) 函数），"
+                         "超了就提高门槛、不够就降低；两个门槛都取 95% 分位数时，钻石卡通常会超过 5%，"
+                         "因为只靠金额达到的和只靠笔数达到的要加在一起。")
 
 
 __all__ = ["tier_monotonic", "tier_schema", "tier_shares"]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
 from grader.checks.mistakes import MIN_FIT
+from grader.checks.orders import TEST_PREFIX
 from grader.checks.table import empty_table
 from grader.compare import format_value, key_strings
 from grader.intake.normalize import norm_text
@@ -139,7 +140,8 @@ def tier_totals(ctx: CheckContext, *, amount_column: str = AMOUNT, orders_column
     for buyer, amount, count in zip(df[key[0]].map(format_value), pd.to_numeric(df[amount_column], errors="coerce"),
                                     pd.to_numeric(df[orders_column], errors="coerce"), strict=True):
         if buyer not in truth.index:
-            wrong.append(f"{label} {buyer} 在数据里没有{status}的订单")
+            wrong.append(f"{buyer} 是店铺的测试账号，不算{label}" if str(buyer).startswith(TEST_PREFIX)
+                         else f"{label} {buyer} 在数据里没有{status}的订单")
             continue
         t_amount, t_count = truth.at[buyer, AMOUNT], truth.at[buyer, ORDERS]
         if pd.isna(amount) or abs(float(amount) - float(t_amount)) > tolerance:
