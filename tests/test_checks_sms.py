@@ -91,13 +91,15 @@ def test_placeholders_unknown_and_unbalanced():
     assert "花括号没有成对" in res.details[0]
 
 
-def test_length_counts_placeholders_at_maximum_and_spots_naive_counting():
+def test_length_counts_placeholders_at_maximum_and_says_by_how_much():
     text = "【吃货美食团】{买家昵称}，您在{拍下时间}拍下的零食已由{物流公司}发出，物流单号{物流单号}，请留意查收哦。"
     assert len(text) <= 70 < expanded_length(text, PLACEHOLDERS)
     res = run("sms-length", with_("发货提醒", text))
     assert not res.passed
     assert f"共 {expanded_length(text, PLACEHOLDERS)} 个字" in res.details[0]
-    assert "变量名本身的字数" in res.hint
+    over = expanded_length(text, PLACEHOLDERS) - 70
+    assert f"多了 {over} 个" in res.details[0]
+    assert f"{{买家昵称}} 按 {PLACEHOLDERS['买家昵称']} 个字算" in res.hint
     exactly_70 = "【吃货美食团】" + "好" * 63
     assert run("sms-length", with_("好评感谢", exactly_70)).passed
     assert not run("sms-length", with_("好评感谢", exactly_70 + "。")).passed
@@ -143,7 +145,7 @@ def test_review_requests_are_found(text):
 
 @pytest.mark.parametrize("text", [
     "谢谢您的好评和支持", "请您放心，您的评价我们都认真看了", "很抱歉给您带来不好的体验",
-    "感谢您给的好评", "谢谢您给我们的好评", "看到您给的评价很抱歉", "谢谢您给我们的五星好评，欢迎再来",
+    "感谢您给的好评", "感谢您给予的好评", "谢谢您给了我们好评", "看到您给出的评价很抱歉", "谢谢您给我们的好评", "看到您给的评价很抱歉", "谢谢您给我们的五星好评，欢迎再来",
 ])
 def test_thanks_and_apologies_are_not_review_requests(text):
     p = PARAMS["sms-review-request"]

@@ -172,18 +172,16 @@ def sms_length(ctx: CheckContext, *, placeholders: dict, limit: int = SINGLE_SMS
     """At most ``limit`` characters with every placeholder at its maximum length."""
     rows = _rows(ctx, scene_column, text_column)
     problems: list[str] = []
-    naive: list[str] = []
     for i, (scene, text) in enumerate(rows):
         n = expanded_length(text, placeholders)
         if n > limit:
-            problems.append(f"{_label(scene, i)}：变量按最长算共 {n} 个字，超过 {limit} 个字，会按 {segments(n)} 条计费")
-            if len(text) <= limit:
-                naive.append(scene)
+            problems.append(f"{_label(scene, i)}：变量按最长算共 {n} 个字，超过 {limit} 个字（多了 {n - limit} 个），"
+                            f"会按 {segments(n)} 条计费")
     if not problems:
         return ctx.ok(f"每条短信按变量最长计算都不超过 {limit} 个字")
-    hint = ("看起来是按变量名本身的字数算的长度；要把每个变量换成它的最大长度再数，例如 {买家昵称} 按 "
-            f"{placeholders.get('买家昵称', '最大')} 个字算" if naive else
-            f"缩短正文，或少用长变量；签名和标点也算字数，总数不超过 {limit}")
+    example = f"（例如 {{买家昵称}} 按 {placeholders['买家昵称']} 个字算）" if "买家昵称" in placeholders else ""
+    hint = (f"每个变量都按它的最大长度来数{example}，签名、空格和标点也算字数，总数不超过 {limit}；"
+            "超出几个字就把正文缩短几个字，或少用长变量。")
     return ctx.fail("有短信超过一条的长度", details=problems, fraction=1 - len(problems) / max(len(rows), 1),
                     hint=hint)
 
