@@ -13,7 +13,8 @@ import html
 from courseware.directives import DirectiveContext, DirectiveError, directive
 
 STUDENT_ID_HELP = "学号只填学校给的编号（数字，可带字母前缀，如 2024001、S2024001），不要写姓名或其他文字"
-"""What the field says when the value is no 学号 (the input's ``title``; the page shows it under the field)."""
+"""What the field says when the value is no 学号 (the page shows it under the field). It is the input's ``title`` and
+``data-problem``: Material's tooltips take the ``title`` away once the field is hovered or focused."""
 
 
 def student_input(*, placeholder: str = "例如 2024001", size: int = 10) -> str:
@@ -22,7 +23,7 @@ def student_input(*, placeholder: str = "例如 2024001", size: int = 10) -> str
 
     return (f'<input type="text" data-role="student" inputmode="text" autocomplete="off"'
             f' placeholder="{html.escape(placeholder)}" size="{size}" pattern="{html.escape(STUDENT_ID_PATTERN)}"'
-            f' title="{html.escape(STUDENT_ID_HELP)}">')
+            f' title="{html.escape(STUDENT_ID_HELP)}" data-problem="{html.escape(STUDENT_ID_HELP)}">')
 
 
 @directive("student-field")

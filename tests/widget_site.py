@@ -58,6 +58,8 @@ def write_project(
               name: material
               language: zh
               font: false
+              features:
+                - content.tooltips  # as the course site: it takes titles away on hover and focus
             plugins:
               - courseware:
                   exercises_dir: {exercises_dir}

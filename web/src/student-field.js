@@ -13,11 +13,16 @@ export function readStudent(input, rule = input) {
   input.value = value;
   if (rule !== input && rule.pattern) {
     input.pattern = rule.pattern;
-    input.title = rule.title;
+    input.dataset.problem = problemOf(rule);
   }
   const ok = !value || input.checkValidity();
-  showProblem(input, ok ? "" : input.title);
+  showProblem(input, ok ? "" : problemOf(input));
   return ok ? value : null;
+}
+
+// data-problem first: Material's tooltips remove an element's title while it is hovered or focused.
+function problemOf(input) {
+  return input.dataset.problem || input.title || "";
 }
 
 function showProblem(input, text) {
