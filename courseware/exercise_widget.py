@@ -103,8 +103,10 @@ def render_widget(
         "正在准备运行环境……可以先阅读题目。</div>",
         '<div data-role="notice" hidden></div>',
         # Feedback above the output: after 检查 the named rows come first, the (collapsed) table after.
-        '<div data-role="feedback" class="cw-feedback" aria-live="polite"></div>',
-        '<div data-role="output" class="cw-output" aria-live="polite"></div>',
+        # Not live regions: a table or a list of checks read out whole is minutes of speech. The status says what
+        # happened in one line; after 检查 the first failed check gets the focus.
+        '<div data-role="feedback" class="cw-feedback"></div>',
+        '<div data-role="output" class="cw-output"></div>',
     ]
     if not solutions:
         lines.append(f'<p class="cw-exam-note">{EXAM_NOTE}</p>')

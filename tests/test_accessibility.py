@@ -59,3 +59,26 @@ def test_no_serious_or_critical_violation(audit, name, scheme):
 
 def test_axe_catches_a_planted_violation(audit):
     assert any(v["id"] == "button-name" and v["impact"] == "critical" for v in audit[("planted", "default")])
+
+
+FIELDS = {  # page → a field reached by keyboard (Material resets the outline of inputs)
+    "p1-archive/archive-design/": ".quiz input[type=radio]",
+    "progress/": ".cw-student-field input[data-role=student]",
+    "p4-analysis/classify/": ".exercise input[data-role=student]",
+}
+
+
+def test_a_focused_field_shows_where_the_keyboard_is(site_dir):
+    """Tab onto a quiz option or a 学号 field: the field draws a visible outline (WCAG 2.4.7)."""
+    with serve(site_dir) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for rel, selector in FIELDS.items():
+            page.goto(base + rel)
+            field = page.locator(selector).first
+            page.keyboard.press("Shift")  # the last input was a key: a focus now is keyboard focus (:focus-visible)
+            field.focus()
+            outline = field.evaluate("(el) => [el.matches(':focus-visible'), getComputedStyle(el).outlineStyle,"
+                                     " parseFloat(getComputedStyle(el).outlineWidth)]")
+            assert outline[0] and outline[1] != "none" and outline[2] >= 2, (rel, outline)
+        browser.close()

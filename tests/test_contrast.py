@@ -22,8 +22,10 @@ MIN_RATIO = 4.5
 SELECTORS = [
     ".md-content a[href]", ".md-nav--primary a.md-nav__link", ".md-header__title", ".md-content button",
     ".md-button", ".cw-badge", ".exercise .cw-toolbar button", ".cw-check-more summary", ".cw-check-hint",
-    ".cw-check-name", ".exercise [data-role=status]",
+    ".cw-check-name", ".cw-check-points", ".exercise [data-role=status]", ".quiz__verdict",
 ]
+QUIZ_PAGE = "p1-archive/archive-build/"
+"""A page with a quiz: it is answered (every first option) so that right and wrong verdicts show."""
 
 MEASURE = """(selectors) => {
   const parse = (c) => {
@@ -82,11 +84,17 @@ def browser_page(site_dir):
         browser.close()
 
 
-@pytest.mark.parametrize("where", ["home", "exercise", "progress"])
+@pytest.mark.parametrize("where", ["home", "exercise", "progress", "quiz"])
 def test_text_contrast_in_both_schemes(browser_page, where):
     base, page, manifest = browser_page
-    path = {"home": "", "progress": "progress/", "exercise": manifest["exercises"][0]["page"]}[where]
+    path = {"home": "", "progress": "progress/", "exercise": manifest["exercises"][0]["page"], "quiz": QUIZ_PAGE}[where]
     page.goto(base + path)
+    if where == "quiz":
+        quiz = page.locator(".quiz").first
+        for question in quiz.locator(".quiz__q").all():
+            question.locator("label").first.click()
+        quiz.locator('[data-action="submit"]').click()
+        page.wait_for_selector(".quiz__q[data-state=wrong] .quiz__verdict")
     if where == "exercise":  # 运行/检查 enabled, and a failed check's detail lines, toggles and hints shown
         page.wait_for_function("document.querySelector('.exercise [data-role=status]').dataset.state === 'ready'",
                                timeout=240_000)
@@ -104,7 +112,9 @@ def test_text_contrast_in_both_schemes(browser_page, where):
         kinds = {m["sel"] for m in measured}
         assert ".md-content a[href]" in kinds and ".md-nav--primary a.md-nav__link" in kinds
         if where == "exercise":
-            assert {".cw-badge", ".exercise .cw-toolbar button", ".cw-check-hint"} <= kinds
+            assert {".cw-badge", ".exercise .cw-toolbar button", ".cw-check-hint", ".cw-check-points"} <= kinds
+        if where == "quiz":
+            assert ".quiz__verdict" in kinds
         bad += [{**m, "scheme": scheme} for m in measured if m["ratio"] < MIN_RATIO]
     assert not bad, "\n".join(
         f"{m['scheme']}: {m['ratio']:.2f} {m['sel']} “{m['text']}” {m['fg']} on {m['bg']}" for m in bad[:20])

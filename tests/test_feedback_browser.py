@@ -268,7 +268,7 @@ def test_editor_says_how_to_leave_it(site):
     hint = page.locator(f"{WIDGET} .cw-editor-hint")
     assert not hint.is_visible()
     page.locator(f"{WIDGET} .cm-content").click()
-    assert hint.is_visible() and hint.inner_text() == "按 Esc 再按 Tab 离开编辑器"
+    assert hint.is_visible() and "按 Esc 再按 Tab 离开编辑器" in hint.inner_text() and "Ctrl+Enter 运行" in hint.inner_text()
     shoot(page, "editor-focus")
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")

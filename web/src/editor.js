@@ -57,7 +57,11 @@ const errorLine = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-export const LEAVE_HINT = "按 Esc 再按 Tab 离开编辑器";
+export const LEAVE_HINT = "Ctrl+Enter 运行；按 Esc 再按 Tab 离开编辑器";
+// In the editor Tab indents (Python needs it). Esc lets the next Tab leave instead, for 10 s or until another key
+// (CodeMirror's own Esc gives 2 s, too short for someone reading the hint first).
+const ESC_TAB_MS = 10_000;
+const leaveKeys = [{ key: "Escape", run: (view) => (view.setTabFocusMode(ESC_TAB_MS), true) }];
 
 /**
  * @param {HTMLElement} parent
@@ -88,7 +92,7 @@ export function createEditor(parent, doc, hooks) {
         EditorState.tabSize.of(4),
         syntaxHighlighting(codeColors),
         python(),
-        keymap.of([...runKeys, indentWithTab, ...defaultKeymap, ...historyKeymap]),
+        keymap.of([...runKeys, ...leaveKeys, indentWithTab, ...defaultKeymap, ...historyKeymap]),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": hooks.label, "aria-describedby": hint.id }),
         errorLine,

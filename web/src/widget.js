@@ -161,7 +161,8 @@ export class ExerciseWidget {
       renderRun(this.output, payload, { collapsed: type === "check" });
       this.editor.markLine(errorLine(payload));
       if (payload.error?.kind === "interrupted") this.setStatus("ready", STOPPED_TEXT);
-      else if (payload.error) this.setStatus("ready", "代码出错了，请看下面的说明。");
+      // The status is the one live region: it carries the explanation's title (the output is not read out whole).
+      else if (payload.error) this.setStatus("ready", `代码出错了：${payload.error.explain?.title || "请看下面的说明"}。`);
       else if (okState) this.setStatus(okState, STATUS_TEXT.ready);
       return payload;
     } catch (err) {
