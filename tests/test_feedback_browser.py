@@ -200,6 +200,17 @@ def test_download_asks_for_the_student_id_first(site):
     assert page.evaluate("localStorage.getItem('courseware:v1:student')") == STUDENT
 
 
+def test_the_keyboard_focus_comes_back_to_the_button_after_a_run(site):
+    """运行 is disabled while the code runs, which drops the focus to <body>: it is given back to 运行 after."""
+    page = site["page"]
+    page.evaluate("([id, code]) => window.courseware.setCode(id, code)", [EXERCISE, "x = 1\nprint(x)\n"])
+    page.locator(f"{WIDGET} [data-action=run]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelector('{WIDGET} [data-role=status]').dataset.state === 'running'")
+    wait_state(page, ("ready",))
+    assert page.evaluate("document.activeElement && document.activeElement.dataset.action") == "run"
+
+
 def test_passing_marks_the_navigation_and_links_the_next_exercise(site):
     page = site["page"]
     pages, manifest = site["pages"], site["manifest"]

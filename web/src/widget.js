@@ -87,12 +87,21 @@ export class ExerciseWidget {
     this.status.textContent = text;
     // While loading the buttons stay pressable (the press waits, see bind); aria-disabled says they are not ready.
     const busy = state === "running" || state === "error";
+    // A focused button that gets disabled drops the keyboard focus to <body>: remember it and give it back after.
+    const focused = document.activeElement;
+    const owned = Object.values(this.buttons).includes(focused);
     for (const name of Object.keys(WAITING)) {
       if (!this.buttons[name]) continue;
       this.buttons[name].disabled = busy;
       this.buttons[name].setAttribute("aria-disabled", String(busy || state === "loading"));
     }
     if (this.buttons.stop) this.buttons.stop.disabled = state !== "running";
+    if (owned && focused.disabled) this.focusBack = focused === this.buttons.stop ? this.buttons.run : focused;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (this.focusBack && !this.focusBack.disabled) {
+      if (lost) this.focusBack.focus({ preventScroll: true });
+      this.focusBack = null;
+    }
     this.root.dataset.state = state;
   }
 
