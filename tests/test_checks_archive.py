@@ -135,7 +135,7 @@ def test_unexplained_errors_are_left_to_the_other_checks():
     table = old_table()
     table.loc[0, "成交金额"] = 999.0
     result = run("old-customers", "order-mistakes", table, **OLD)
-    assert result.passed and "没有发现常见的口径错误" in result.message
+    assert result.passed and "没有发现本项列出的常见口径错误" in result.message
 
 
 def test_empty_submission_fails_the_diagnosis():

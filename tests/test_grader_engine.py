@@ -269,7 +269,9 @@ def test_tier_assignment_table(tmp_path):
             {"kind": "tier-probes", "points": 1, "tiers": tiers, "none_label": "普通会员", "hidden": True},
         ],
     }
-    solution = OLD_SOLUTION.split("per[\"成交金额\"]", maxsplit=1)[0] + '''
+    solution = OLD_SOLUTION.split("per[\"成交金额\"]", maxsplit=1)[0].replace(  # 成交客户: no test accounts
+        'ok = orders[orders["订单状态"] == "交易成功"]',
+        'ok = orders[(orders["订单状态"] == "交易成功") & ~orders["买家会员名"].str.startswith("吃货美食团_测试")]') + '''
 per = per.rename(columns={"成交订单数": "累计成交笔数", "成交金额": "累计成交金额"}).reset_index()
 def tier(a, n):
     if a >= 300 or n >= 5: return "金卡", 0.95

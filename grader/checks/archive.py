@@ -101,7 +101,9 @@ def order_mistakes(ctx: CheckContext, *, columns: dict, view: str = "sales", mis
         if fitted > best[0] + 1e-9 and fitted >= MIN_FIT:
             best = (fitted, combo)
     if not best[1]:
-        return ctx.ok(f"没有发现常见的口径错误（有 {_pct(1 - right)} 的{label}对不上，请看其他检查的逐行提示）")
+        # (no percentage of mismatches here: "✔ … 100% 对不上" reads as a contradiction; other checks name the rows)
+        return ctx.ok("没有发现本项列出的常见口径错误" if right > 1 - 1e-9
+                      else f"没有发现本项列出的常见口径错误；与参考答案不一致的{label}请看其他检查的逐行提示")
     messages = [spec_view.mistakes[code].message for code in best[1]]
     return ctx.fail("；另外，".join(messages),
                     details=[f"按这种算法得到的结果和你的提交有 {_pct(best[0])} 的{label}完全一致，"

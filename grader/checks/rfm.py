@@ -115,6 +115,12 @@ def _close(a: Any, b: Any, tol: float) -> bool:
         return False
 
 
+def _agrees(a: Any, exact: float, tol: float) -> bool:
+    """``a`` is ``exact`` kept to 2, 1 or 0 decimals: too few decimals is the ``values`` check's to say, not a
+    formula that does not hold."""
+    return any(_close(a, round(exact, digits), tol) for digits in (2, 1, 0))
+
+
 @check("repurchase-consistency", title="指标之间自洽", applies_to=("table",))
 def repurchase_consistency(ctx: CheckContext, *, key: str = "月份", buyers: str = "成交客户数",
                            repeat: str = "复购客户数", rate: str = "复购率", sales: str = "销售额",
@@ -134,10 +140,10 @@ def repurchase_consistency(ctx: CheckContext, *, key: str = "月份", buyers: st
         if not n_buyers or pd.isna(n_buyers):
             found.append(f"{label}：成交客户数为空或为 0")
         else:
-            if not _close(p_rate, round(n_repeat / n_buyers * 100, 2), tolerance):
+            if not _agrees(p_rate, n_repeat / n_buyers * 100, tolerance):
                 found.append(f"{label}：{rate} {p_rate} 不等于 {repeat} ÷ {buyers} × 100 = "
                              f"{n_repeat / n_buyers * 100:.2f}")
-            if not _close(per_buyer, round(amount / n_buyers, 2), tolerance):
+            if not _agrees(per_buyer, amount / n_buyers, tolerance):
                 found.append(f"{label}：客单价 {per_buyer} 不等于 销售额 ÷ 成交客户数 = {amount / n_buyers:.2f}")
             if not _close(n_new + n_old, n_buyers, 0):
                 found.append(f"{label}：{new} + {old} = {n_new + n_old:g}，不等于{buyers} {n_buyers:g}")

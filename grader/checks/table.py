@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from grader.checks import CheckContext, CheckParamError, check
+from grader.checks.value_hints import pattern_hint
 from grader.compare import compare_tables, format_value, key_strings, latin_spaced
 from grader.intake.normalize import norm_text
 from grader.model import CheckResult
@@ -197,7 +198,8 @@ def values(ctx: CheckContext, *, columns: list = [], label: str = "行", partial
     fraction = diff.value_accuracy * diff.recall if partial else 0.0
     only_columns = bool(absent) and all(m.column in absent for m in diff.mismatches)
     hint = (_match_first(key, label) if unmatched and not wrong_rows
-            else f"先补上列 {'、'.join(absent)}。" if only_columns and not unmatched else None)
+            else f"先补上列 {'、'.join(absent)}。" if only_columns and not unmatched
+            else pattern_hint([m for m in diff.mismatches if m.column not in absent], matched))
     return ctx.fail(summary, details=diff.value_messages(), fraction=fraction, hint=hint)
 
 
