@@ -217,6 +217,9 @@ def _grade_answer(spec: ExerciseSpec, answer: Answer, result: SubmissionResult, 
 
 PRECISION_NOTE = ("时间只精确到分钟（Excel 另存为 CSV 时去掉了秒），已按分钟比较；想保留秒，请把时间列的单元格格式"
                   "设为 yyyy-mm-dd hh:mm:ss 再保存")
+CODE_PRECISION_NOTE = ("时间只写到了分钟，已按分钟比较；练习要求写到秒：格式用 %Y-%m-%d %H:%M:%S，"
+                       "或者不用 strftime，直接保留时间列")
+"""The same note for an answer that came from the student's code (the page), where no Excel was involved."""
 
 
 def _at_submission_precision(ref: Any, minute_cols: list[str], result: SubmissionResult) -> Any:
@@ -248,6 +251,9 @@ def grade_result(spec: ExerciseSpec, result_obj: Any, student: str | None, *, so
                                 max_score=round_points(spec.max_score),
                                 error=f"无法把 result 转成提交文件（{str(exc)[:100] or '内容无法转换'}）；请检查 result 是不是练习要求的表格")
     graded = grade_bytes(spec, filename, ser.data, student, solutions=solutions)
+    for note in graded.notes:
+        if note.code == "precision":
+            note.message = note.message.replace(PRECISION_NOTE, CODE_PRECISION_NOTE)
     graded.notes = ser.notes + graded.notes
     return graded
 

@@ -53,3 +53,14 @@ def test_other_wrong_values_keep_the_exercise_hint():
     checks = {c.name: c for c in failed("repurchase", answer)}
     [values] = [c for c in spec.checks if c.name in checks and "客单价" in c.params.get("columns", [])]
     assert values.hint and checks[values.name].hint == values.hint
+
+
+def test_minutes_only_from_code_are_not_blamed_on_excel():
+    """The page grades the answer the code made: a time kept to the minute gets the code's advice, not Excel's."""
+    from grader.engine import CODE_PRECISION_NOTE, PRECISION_NOTE
+
+    answer = reference_answer(load_spec(EXERCISES / "potential-customers"), None).copy()
+    answer["最近下单时间"] = pd.to_datetime(answer["最近下单时间"]).dt.strftime("%Y/%m/%d %H:%M")
+    notes = [n.message for n in grade_result(load_spec(EXERCISES / "potential-customers"), answer, None).notes]
+    assert any(CODE_PRECISION_NOTE in n for n in notes), notes
+    assert not any(PRECISION_NOTE in n for n in notes)

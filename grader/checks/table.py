@@ -31,7 +31,8 @@ def _key(ctx: CheckContext) -> list[str]:
 
 
 EMPTY_TABLE = "结果是空表：没有任何一行数据"
-EMPTY_HINT = "先完成练习、让结果表里有数据行，按“检查”确认后再提交。"
+EMPTY_HINT = ("结果表一行也没有，通常是某一步筛选一行也没选中：在每一步后面 print(len(表)) 看看是哪一步变空的；"
+              "空单元格读进来是 NaN，不是 \"\"，判断空不空要用 .isna() / .notna()。")
 
 
 def empty_table(ctx: CheckContext) -> CheckResult | None:
