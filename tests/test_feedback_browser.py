@@ -203,10 +203,10 @@ def test_download_asks_for_the_student_id_first(site):
 def test_the_keyboard_focus_comes_back_to_the_button_after_a_run(site):
     """运行 is disabled while the code runs, which drops the focus to <body>: it is given back to 运行 after."""
     page = site["page"]
-    page.evaluate("([id, code]) => window.courseware.setCode(id, code)", [EXERCISE, "x = 1\nprint(x)\n"])
+    page.evaluate("([id, code]) => window.courseware.setCode(id, code)", [EXERCISE, "print('焦点测试')\n"])
     page.locator(f"{WIDGET} [data-action=run]").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelector('{WIDGET} [data-role=status]').dataset.state === 'running'")
+    page.wait_for_function(f"document.querySelector('{WIDGET} [data-role=output]').textContent.includes('焦点测试')")
     wait_state(page, ("ready",))
     assert page.evaluate("document.activeElement && document.activeElement.dataset.action") == "run"
 
