@@ -79,6 +79,7 @@ def test_oversized_and_not_filled_groups(customers):
     under = assign(customers, size=400)
     res = run("group-size", under)
     assert not res.passed and res.points == 1 and any("应先把它装满 500 人" in d for d in res.details)
+    assert res.message.startswith("没有群超过 500 人")  # the title's 500 was kept: the message says what was not
 
 
 def test_newest_first_is_recognised(customers):

@@ -65,6 +65,7 @@ def test_unknown_segment_name_is_listed():
     df.loc[1, "客户分层"] = "重要客户"
     res = run("rfm-segments", df)
     assert any("未知的分层名称" in d for d in res.details)
+    assert res.hint.startswith("分层名称要和题目表格里的写法一字不差")  # not the rule about means: it was right
 
 
 def test_missing_column_gives_a_clear_message():

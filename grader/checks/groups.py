@@ -94,7 +94,7 @@ def group_kind(ctx: CheckContext, *, vip_tiers: tuple = ("钻石卡", "白金卡
                     hint="、".join(vip_tiers) + f" 进{vip_kind}，其余等级（包括非会员）进{other_kind}")
 
 
-@check("group-size", title="每群不超过 500 人", applies_to=("table",))
+@check("group-size", title="每群人数（不超过 500 人，装满再开新群）", applies_to=("table",))
 @_nonempty
 def group_size(ctx: CheckContext, *, limit: int = 500, prefix: str = "吃货美食团·",
                kinds: tuple = ("VIP群", "会员群"), group_column: str = "群名称") -> CheckResult:
@@ -109,7 +109,8 @@ def group_size(ctx: CheckContext, *, limit: int = 500, prefix: str = "吃货美�
     if not problems:
         return ctx.ok(f"每个群都不超过 {limit} 人，按顺序装满")
     over = any("超过" in p for p in problems)
-    return ctx.fail("群人数不对", details=problems, fraction=0.0 if over else 0.5,
+    summary = "有群超过人数上限" if over else f"没有群超过 {limit} 人，但前面的群没有装满就开了新群"
+    return ctx.fail(summary, details=problems, fraction=0.0 if over else 0.5,
                     hint=f"微信群最多 {limit} 人：第 1–{limit} 位进 01 群，第 {limit + 1}–{2 * limit} 位进 02 群……")
 
 

@@ -85,9 +85,11 @@ def rfm_segments(ctx: CheckContext, *, key: str = "买家会员名", r_column: s
     details = [f"未知的分层名称：{'、'.join(unknown[:5])}（只能用八种分层之一）"] if unknown else []
     details += [f"{row.key} 的 R={row.R:g}、F={row.F:g}、M={row.M:.2f}，应为 {row.expected}，提交为 {row.segment}"
                 for row in wrong.itertuples()]
+    only_names = bool(unknown) and set(wrong.segment) <= set(unknown)  # the rule was right, a name is misspelt
+    hint = (f"分层名称要和题目表格里的写法一字不差，只能是：{'、'.join(SEGMENTS.values())}" if only_names
+            else "先算出 R、F、M 三列各自的平均值，再逐位客户比较：R ≤ 平均值为近，F ≥ 平均值为高，M ≥ 平均值为高")
     return ctx.fail(f"有 {len(wrong)} 位客户的分层与自己的 R、F、M 不符", details=details,
-                    fraction=1 - len(wrong) / len(table),
-                    hint="先算出 R、F、M 三列各自的平均值，再逐位客户比较：R ≤ 平均值为近，F ≥ 平均值为高，M ≥ 平均值为高")
+                    fraction=1 - len(wrong) / len(table), hint=hint)
 
 
 @check("rfm-r-direction", title="R 的方向", applies_to=("table",))

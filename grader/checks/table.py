@@ -189,13 +189,15 @@ def values(ctx: CheckContext, *, columns: list = [], label: str = "行", partial
     if not diff.mismatches and not unmatched:
         return ctx.ok(f"{matched} 个{label}的{latin_spaced('、'.join(cols))}都正确")
     wrong_rows = len({m.key for m in diff.mismatches})
+    wrong_cols = latin_spaced("、".join(dict.fromkeys(m.column for m in diff.mismatches if m.column not in absent)))
+    what = wrong_cols or "数值"  # named: 数值 reads wrong for a group name or a time
     head = f"缺少列 {'、'.join(absent)}；" if absent else ""
     if unmatched:
-        found = f"其中 {wrong_rows} 个的数值不对" if wrong_rows else "数值都正确"
+        found = f"其中 {wrong_rows} 个的{what}不对" if wrong_rows else "数值都正确"
         summary = (f"{head}应有 {expected} 个{label}，只有 {matched} 个与参考答案对得上，{found}；"
                    f"另外 {unmatched} 个{label}没有对上，无法比对数值")
     else:
-        summary = f"{head}{matched} 个{label}中有 {wrong_rows} 个的数值不对"
+        summary = f"{head}{matched} 个{label}中有 {wrong_rows} 个的{what}不对"
     fraction = diff.value_accuracy * diff.recall if partial else 0.0
     only_columns = bool(absent) and all(m.column in absent for m in diff.mismatches)
     hint = (_match_first(key, label) if unmatched and not wrong_rows

@@ -69,7 +69,9 @@ function explanation(kind, info, traceback, full) {
   const box = el("div", { class: `cw-block cw-explain cw-${kind}`, "data-role": kind === "error" ? "error" : "warning" });
   box.append(el("div", { class: "cw-explain-title", text: info.title }));
   if (info.source) {
-    box.append(el("div", { class: "cw-explain-source" }, el("span", { text: `第 ${info.line} 行：` }), el("code", { text: info.source.trim() })));
+    // The title names the line already ("第 7 行：…"); the code keeps its indentation (an indentation error is in it).
+    const label = info.title && info.title.includes(`第 ${info.line} 行`) ? "这一行：" : `第 ${info.line} 行：`;
+    box.append(el("div", { class: "cw-explain-source" }, el("span", { text: label }), el("code", { text: info.source.trimEnd() })));
   }
   if (info.lines && info.lines.length) box.append(el("ul", { class: "cw-explain-lines" }, ...info.lines.map((t) => el("li", { text: t }))));
   if (traceback) {
