@@ -156,6 +156,9 @@ def test_page_grades_the_corpus_like_the_cli(browser, work):
         page.keyboard.press("Escape")
         assert details.is_hidden()
         assert page.evaluate("() => document.activeElement.dataset.student") == "2023001"
+        page.keyboard.press(" ")  # Space opens a row too (as on a button), without scrolling the page
+        assert "2023001" in details.inner_text() and details.is_visible()
+        page.keyboard.press("Escape")
         page.evaluate("() => document.querySelector('.grading').append(document.createElement('button'))")
         assert "button-name" in describe_violations(axe_violations(page, ".grading")["default"])  # the audit sees it
         with page.expect_download() as got:

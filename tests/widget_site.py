@@ -45,6 +45,8 @@ def write_project(
     """``root/mkdocs.yml`` using the real courseware plugin, the lead's Pyodide and the fixture exercise."""
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
+    (docs / "stylesheets").mkdir(exist_ok=True)  # the course's colours (custom primary and accent)
+    (docs / "stylesheets" / "extra.css").write_text((ROOT / "docs" / "stylesheets" / "extra.css").read_text("utf-8"), "utf-8")
     for rel, text in (pages or {"index.md": PAGE, "progress.md": (ROOT / "docs" / "progress.md").read_text("utf-8")}).items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
@@ -60,6 +62,13 @@ def write_project(
               font: false
               features:
                 - content.tooltips  # as the course site: it takes titles away on hover and focus
+              palette:  # both schemes and colours as the course site: the dark one must really darken the page
+                - scheme: default
+                  primary: custom
+                  accent: custom
+                - scheme: slate
+                  primary: custom
+                  accent: custom
             plugins:
               - courseware:
                   exercises_dir: {exercises_dir}
@@ -72,6 +81,7 @@ def write_project(
               - md_in_html
               - tables
             extra_css:
+              - stylesheets/extra.css
               - assets/courseware/courseware.css
             extra_javascript:
               - assets/courseware/courseware.js

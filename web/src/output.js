@@ -153,6 +153,7 @@ function checkRow(item, shownHints) {
     "li",
     { class: `cw-check cw-check-${state}`, "data-check": item.name || "", tabindex: failed ? "-1" : null },
     el("span", { class: "cw-check-mark", "aria-hidden": "true", text: mark }),
+    el("span", { class: "cw-sr-only", text: skipped ? "（不计分）" : item.passed ? "通过：" : "未通过：" }),
     el("span", { class: "cw-check-name", text: item.title || item.name || "" }),
     el("span", { class: "cw-check-points", text: points }),
     item.message ? el("div", { class: "cw-check-message", text: item.message }) : null,

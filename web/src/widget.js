@@ -45,7 +45,7 @@ export class ExerciseWidget {
     this.editor = createEditor(mount, this.record.code ?? this.starter, {
       onRun: () => this.run(),
       onChange: () => this.scheduleSave(),
-      label: `练习 ${this.id} 的代码`,
+      label: `练习“${root.querySelector(".cw-title")?.textContent || this.id}”的代码`, // the title a reader hears
     });
     this.bind();
     this.updateSolutionButton();

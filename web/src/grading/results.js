@@ -105,7 +105,7 @@ export function renderTable(root, book, onSelect) {
     }));
     const body = shown.map((row) =>
       el("tr", { "data-student": row.student, tabindex: 0, onclick: () => onSelect(row),
-        onkeydown: (e) => { if (e.key === "Enter") onSelect(row); } },
+        onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onSelect(row); } } },
         rostered ? el("td", { class: "grading-order" }, String(row.order)) : "",
         el("th", { scope: "row" }, row.student),
         named ? el("td", { class: "grading-name" }, row.name) : "",
