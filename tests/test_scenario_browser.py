@@ -64,6 +64,9 @@ def test_playing_a_scenario_scores_branches_stores_and_shows_progress(base_url):
             assert first.locator('[data-role="verdict"]').inner_text() == "得 2 / 10 分。更好的回复是 A。"
             assert first.locator('.scenario__explain:not([hidden])').inner_text() == "语气生硬，像在催债。"
             assert first.locator('[data-action="choose"]:disabled').count() == 3
+            # the focus moves on to the next step, so the status (the live region) says the verdict and why
+            status = box.locator('[data-role="status"]').inner_text()
+            assert status.startswith("得 2 / 10 分。更好的回复是 A。语气生硬，像在催债。") and "目前得分 2" in status
             assert [s.get_attribute("data-step") for s in log.locator(".scenario__step").all()] == ["first", "angry"]
             assert "买家五分钟没有说话" in log.locator('[data-step="angry"]').inner_text()
             stored = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))

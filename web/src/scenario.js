@@ -99,6 +99,9 @@ class ScenarioPlayer {
     for (const explain of feedback.querySelectorAll(".scenario__explain")) {
       explain.hidden = explain.dataset.choice !== button.dataset.choice;
     }
+    // Said by the status (the live region) too: the focus moves on to the next step, past the verdict.
+    const why = feedback.querySelector(`.scenario__explain[data-choice="${button.dataset.choice}"]`);
+    this.said = live ? `${verdict.textContent}${why ? why.textContent.trim() : ""}` : "";
     this.path.push([step.dataset.step, button.dataset.choice]);
     this.points += points;
     const next = button.dataset.goto;
@@ -147,11 +150,13 @@ class ScenarioPlayer {
     this.root.dataset.state = this.finished ? "finished" : steps ? "playing" : "new";
     this.restartButton.hidden = steps === 0;
     const best = this.best !== null && this.best !== undefined ? `，最好成绩 ${this.best} / ${this.max}` : "";
-    this.status.textContent = this.finished
+    const said = this.said ? `${this.said} ` : "";
+    this.said = "";
+    this.status.textContent = said + (this.finished
       ? `已完成${best}。`
       : steps
         ? `已回复 ${steps} 次，目前得分 ${this.points}${best}。`
-        : `满分 ${this.max} 分。读完买家的话，点一条你认为最合适的回复${best}。`;
+        : `满分 ${this.max} 分。读完买家的话，点一条你认为最合适的回复${best}。`);
   }
 
   restart(live = false) {
