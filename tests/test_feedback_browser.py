@@ -316,4 +316,5 @@ def test_next_link_goes_on_in_the_same_tab_and_the_marks_follow(site):
     page.wait_for_function("(id) => document.querySelector(`.exercise[data-exercise='${id}'] [data-role=status]`)"
                            "?.dataset.state === 'ready'", arg=following, timeout=LOAD_MS)
     assert page.evaluate("window.__w2_same_document") is True  # instant navigation: the tab's Python was kept
+    assert page.evaluate("document.activeElement.matches('.md-content article h1')")  # the keyboard starts there
     nav_state(page, pages[EXERCISE], "done")  # the marks are re-drawn on the new page's navigation

@@ -2,7 +2,7 @@
 // navigation swaps the page content, and every component mounts through ./mount.js on each page view.
 // The Python runtime (one Web Worker) is created on the first page that holds an exercise and reused by
 // every exercise on every later page of the tab.
-import { mountContext, onPageView, registerMount, startMounts } from "./mount.js";
+import { mountContext, onPageView, pageViews, registerMount, startMounts } from "./mount.js";
 import "./quiz.js";
 import "./sw-register.js";
 import "./content.js";
@@ -75,6 +75,21 @@ registerMount("input[data-role=student]", (input) => {
     const value = readStudent(input); // null: no 学号 (a name?) — the field says so and nothing changes
     if (value !== null) setStudent(value);
   });
+});
+
+/**
+ * Material's instant navigation swaps the content without a page load: the keyboard focus stayed on the old link
+ * (the next Tab went into the sidebar) and screen readers heard nothing. The new page's heading takes the focus,
+ * as a page load would start there; a link to a section (#…) keeps Material's own scrolling.
+ */
+onPageView(() => {
+  if (pageViews() < 2 || location.hash) return undefined;
+  const heading = document.querySelector(".md-content article h1");
+  if (heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
+  return undefined;
 });
 
 /** Exercises of the page: one widget each, all sharing the tab's runtime through a page-scoped view. */

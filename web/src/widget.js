@@ -82,6 +82,8 @@ export class ExerciseWidget {
   // -- state ---------------------------------------------------------------------------------
 
   setStatus(state, text) {
+    // Python's start-up reports each step; a screen reader hears the first and then "就绪", not every step.
+    this.status.setAttribute("aria-live", state === "loading" && this.phase === "loading" ? "off" : "polite");
     this.phase = state;
     this.status.dataset.state = state;
     this.status.textContent = text;
