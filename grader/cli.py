@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -304,7 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         enable_debug()
     try:
         args = build_parser().parse_args(argv)
-        return _dispatch(args)
+        with warnings.catch_warnings():
+            if not debug_enabled():  # pandas/openpyxl warnings are English lines about our code, not the teacher's
+                warnings.simplefilter("ignore")
+            return _dispatch(args)
     except UsageError as exc:
         err.print(f"[red]错误：[/]{_escape(str(exc))}" if lang == "zh" else f"[red]Error:[/] {_escape(str(exc))}")
         return EXIT_USAGE

@@ -70,6 +70,15 @@ def test_empty_plan_fails_every_check(kind):
     assert not res.passed and res.points == 0
 
 
+@pytest.mark.parametrize("kind", ["plan-window", "plan-preferred", "plan-frequency", "plan-coverage"])
+def test_times_that_cannot_be_read_pass_no_check_that_needs_them(kind):
+    """"2月1日 12:00" is no time the grader reads: every check about when a text is sent fails on it."""
+    plan = good_plan()
+    plan["发送时间"] = ["2月1日 12:00", "2月2日 12:00", "2月3日 18:00", "2月1日 12:30", "2月1日 19:00"]
+    res = run(kind, plan)
+    assert not res.passed and res.points == 0, (res.message, res.details)
+
+
 def test_date_rules():
     jan30 = [dt.date(2026, 1, 30)]
     assert date_allowed(dt.date(2026, 2, 1), jan30, CAMPAIGN) is not None

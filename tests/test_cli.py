@@ -417,3 +417,16 @@ def test_roster_from_a_pipe(tmp_path):
         assert read_roster(str(fifo)) == ["2023001", "2023002"]
     finally:
         writer.join(timeout=10)
+
+
+def test_no_english_warning_reaches_the_teacher(tmp_path):
+    """A plan whose times are written 2月1日 12:00 made pandas print a UserWarning (English) on stderr."""
+    (tmp_path / "2024001_sms-plan.csv").write_text(
+        "买家会员名,场景,发送时间,短信条数,费用\nabc,活动通知,2月1日 12:00,1,0.05\nxyz,活动通知,2月2日 12:00,1,0.05\n",
+        encoding="utf-8")
+    exe = Path(sys.executable).with_name("grader")
+    proc = subprocess.run([str(exe), "grade", str(tmp_path), "-q", "--json", str(tmp_path / "g.json")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert "Warning" not in proc.stderr and "warn" not in proc.stderr.lower(), proc.stderr
+    [row] = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["results"]
+    assert row["status"] == "graded" and row["score"] < row["max_score"]

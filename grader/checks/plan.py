@@ -98,13 +98,19 @@ def _plan(ctx: CheckContext, key: str, time_column: str) -> pd.DataFrame:
     if kept is not None and kept[0].equals(df[key]) and kept[1].equals(df[time_column]):
         return kept[2]
     plan = pd.DataFrame({"nick": df[key].astype(str).str.strip(),
-                         "when": pd.to_datetime(df[time_column].astype(str).str.strip(), errors="coerce")})
+                         "when": pd.to_datetime(df[time_column].astype(str).str.strip(), errors="coerce",
+                                                format="mixed")})  # each value on its own, as students write them
     known[(key, time_column)] = (df[key].copy(), df[time_column].copy(), plan)
     return plan
 
 
 def _rows(plan: pd.DataFrame) -> zip:  # (nick, when) as itertuples gives them, without a namedtuple per row
     return zip(plan["nick"], plan["when"], strict=True)
+
+
+def _unreadable(plan: pd.DataFrame, what: str) -> list[str]:
+    """A line for each send whose time cannot be read (those rows fail the checks that need the time)."""
+    return [f"{n} 的发送时间看不懂，{what}" for n in plan.nick[plan.when.isna()]]
 
 
 def _nonempty(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
@@ -162,13 +168,14 @@ def plan_preferred(ctx: CheckContext, *, campaign: dict, key: str = "买家会�
                    time_column: str = "发送时间") -> CheckResult:
     """Sends fall in a preferred window (midday or early evening)."""
     c = parse_campaign(campaign)
-    plan = _plan(ctx, key, time_column).dropna()
+    whole = _plan(ctx, key, time_column)
+    plan = whole.dropna()
     windows = "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in c.preferred)
     off = [f"{n} 在 {w:%H:%M} 发送" for n, w in _rows(plan)
-           if not any(a <= w.time() <= b for a, b in c.preferred)]
+           if not any(a <= w.time() <= b for a, b in c.preferred)] + _unreadable(whole, "无法判断时段")
     if not off:
         return ctx.ok(f"都在推荐时段（{windows}）发送")
-    return ctx.fail(f"有 {len(off)} 条不在推荐时段", details=off, fraction=1 - len(off) / max(len(plan), 1),
+    return ctx.fail(f"有 {len(off)} 条不在推荐时段", details=off, fraction=1 - len(off) / max(len(whole), 1),
                     hint=f"中午或傍晚（{windows}）买家最可能看手机，又不打扰工作和休息")
 
 
@@ -178,9 +185,10 @@ def plan_frequency(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "
                    time_column: str = "发送时间") -> CheckResult:
     """With the earlier marketing SMS of sms_log: ≥ gap_days apart and ≤ cap in cap_days."""
     c = parse_campaign(campaign)
-    plan = _plan(ctx, key, time_column).dropna()
+    whole = _plan(ctx, key, time_column)
+    plan = whole.dropna()
     history = marketing_history(ctx.tables["sms_log"], log)
-    problems: list[str] = []
+    problems: list[str] = _unreadable(whole, "无法检查频率")
     seen: dict[str, list[dt.date]] = {}
     for nick, when in _rows(plan):
         earlier = history.get(nick, []) + seen.get(nick, [])
@@ -192,8 +200,8 @@ def plan_frequency(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "
         return ctx.ok(f"每位客户 {c.gap_days} 天内至多 1 条、{c.cap_days} 天内至多 {c.cap} 条营销短信")
     hint = (f"要把 sms_log 里已经发过的营销短信算进去：和上一条至少隔 {c.gap_days} 天，"
             f"且往前 {c.cap_days} 天内（含本条）不超过 {c.cap} 条；不行就换到活动期里更晚的一天")
-    return ctx.fail(f"有 {len(problems)} 条超过了发送频率", details=problems,
-                    fraction=1 - len(problems) / max(len(plan), 1), hint=hint)
+    return ctx.fail(f"有 {len(problems)} 条超过了发送频率或无法检查", details=problems,
+                    fraction=1 - len(problems) / max(len(whole), 1), hint=hint)
 
 
 @check("plan-segments", title="计费条数和费用", applies_to=("table",))
@@ -227,7 +235,7 @@ def plan_coverage(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "�
                   time_column: str = "发送时间") -> CheckResult:
     """Every consenting customer who can receive the message on some campaign day is in the plan."""
     c = parse_campaign(campaign)
-    plan = set(_plan(ctx, key, time_column).nick)
+    plan = set(_plan(ctx, key, time_column).dropna().nick)  # a send whose time cannot be read is no send
     should = eligible(ctx, c, log)
     missing = sorted(should - plan)
     if not missing:
