@@ -114,6 +114,8 @@ CASES = [
      3, ["“30秒”", "带了单位“秒”", ".str.replace('秒', '')", "不带 .str 的 .replace"]),
     ("empty-cell-as-text", "import pandas as pd\ns = pd.Series(['30', None, '12'])\nv = pd.to_numeric(s.astype(str))\n",
      3, ["原本是空单元格", "不要先 astype(str)"]),
+    ("f-string-template", "text = f'【吃货美食团】{买家昵称}，您的零食已发出'\n", 1,
+     ["f 字符串把 {买家昵称} 当成了变量", "去掉引号前面的 f"]),
     ("compare-not-assign", READ + "result == orders.head()\n", 3, ["赋值要用一个等号", "result = …"]),
     ("nan-to-int", "import pandas as pd\nn = pd.Series([1.0, None]).astype(int)\n", 2, ["空值（NaN）", "fillna(0)"]),
     ("overflow-list", "x = [0] * 10**10\n", 1, []),  # MemoryError or OverflowError: both say so in Chinese
@@ -171,6 +173,13 @@ def test_long_tables_show_first_and_last_rows(py):
     assert table["rows"] > 9000 and table["cols"] == 41 and table["truncated"]
     assert table["html"].count("<tr") == 1 + 10 + 1 + 10  # header, first 10, "…", last 10
     assert table["html"].count("<th>...</th>") + table["html"].count("<td>...</td>") > 0
+
+
+def test_a_groupby_shown_says_what_is_missing(py):
+    """print(df.groupby(…)) or a bare groupby as the last line: no English "object at 0x…", the missing step."""
+    out = run(py, READ + "g = orders.groupby('买家会员名')\nprint(g)\ng\n")["outputs"]
+    texts = [o["text"] for o in out]
+    assert texts and all("groupby 之后还要汇总" in t and "object at" not in t for t in texts), texts
 
 
 def test_series_and_last_expression(py):

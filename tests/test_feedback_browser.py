@@ -304,6 +304,10 @@ def test_tooltips_open_above_the_buttons(site):
     tip_top = box["y"] + box["height"] - tip["bottom"] - tip["height"]
     tip_bottom = box["y"] + box["height"] - tip["bottom"]
     assert tip_bottom <= box["y"] and tip_top < tip_bottom <= status["y"]
+    page.keyboard.press("Escape")  # WCAG 1.4.13: a tooltip can be dismissed without moving the pointer
+    after = page.evaluate("(sel) => getComputedStyle(document.querySelector(sel + ' [data-action=check]'), '::after').content",
+                          WIDGET)
+    assert after == "none"
 
 
 def test_next_link_goes_on_in_the_same_tab_and_the_marks_follow(site):

@@ -388,3 +388,20 @@ def test_customer_totals_count_the_course_s_customers_to_the_fen():
     assert not totals["买家会员名"].str.startswith(TEST_PREFIX).any()
     amounts = totals["累计成交金额"]
     assert (amounts == amounts.round(2)).all()
+
+
+def test_shares_are_computed_for_tier_names_with_a_suffix():
+    """"钻石卡会员" is the 钻石卡: the name costs the name check's points, not every share as well."""
+    import copy
+
+    from grader.engine import grade_result
+    from grader.reference import reference_answer
+    from grader.spec import load_spec
+
+    spec = load_spec(Path(__file__).resolve().parent.parent / "exercises" / "tier-config")
+    config = copy.deepcopy(reference_answer(spec, None))
+    for tier in config["等级"]:
+        tier["名称"] += "会员"
+    results = grade_result(spec, config, None).checks
+    [shares] = [r for c, r in zip(spec.checks, results, strict=True) if c.kind == "tier-shares"]
+    assert shares.passed, (shares.message, shares.details)

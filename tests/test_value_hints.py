@@ -43,7 +43,7 @@ def test_zeros_from_ids_read_as_numbers():
     code = spec.file_text("solution.py").replace('pd.read_csv("data/chats.csv", dtype=str)', 'pd.read_csv("data/chats.csv")')
     answer = run_script(code, data_dir(None, spec.datasets))
     hints = [c.hint for c in failed("service-kpi", answer)]
-    assert any("几乎全是 0" in h and "dtype=str" in h for h in hints), hints
+    assert any("全是 0" in h and "dtype=str" in h for h in hints), hints
 
 
 def test_other_wrong_values_keep_the_exercise_hint():
@@ -64,3 +64,12 @@ def test_minutes_only_from_code_are_not_blamed_on_excel():
     notes = [n.message for n in grade_result(load_spec(EXERCISES / "potential-customers"), answer, None).notes]
     assert any(CODE_PRECISION_NOTE in n for n in notes), notes
     assert not any(PRECISION_NOTE in n for n in notes)
+
+
+def test_rounded_by_the_student_from_the_unrounded_value():
+    """The reference says 74.65; the student's 74.649… kept to 1 decimal is 74.6, not 74.7 (round(74.65, 1))."""
+    from grader.checks.value_hints import _rounded_to
+
+    assert _rounded_to(74.65, 74.6) == 1 and _rounded_to(71.97, 72.0) == 0
+    assert _rounded_to(74.65, 74.64) is None  # as many decimals as the answer: a wrong value, not a rounding
+    assert _rounded_to(74.65, 75.9) is None

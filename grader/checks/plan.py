@@ -235,11 +235,18 @@ def plan_coverage(ctx: CheckContext, *, campaign: dict, log: dict, key: str = "�
                   time_column: str = "发送时间") -> CheckResult:
     """Every consenting customer who can receive the message on some campaign day is in the plan."""
     c = parse_campaign(campaign)
-    plan = set(_plan(ctx, key, time_column).dropna().nick)  # a send whose time cannot be read is no send
+    whole = _plan(ctx, key, time_column)
+    plan = set(whole.dropna().nick)  # a send whose time cannot be read is no send
     should = eligible(ctx, c, log)
     missing = sorted(should - plan)
     if not missing:
         return ctx.ok(f"可以发送的 {len(should)} 位客户都安排了")
+    unread = set(whole.nick) & set(missing)
+    if unread:  # in the plan, but at a time nobody can read: not "left out"
+        return ctx.fail(f"有 {len(unread)} 位客户的发送时间看不懂，算不上安排了发送",
+                        details=[f"{n} 的发送时间看不懂" for n in sorted(unread)],
+                        fraction=1 - len(missing) / max(len(should), 1),
+                        hint="发送时间写成 2026-02-02 12:00 这样（年-月-日 时:分），评分才能知道哪天几点发")
     history = marketing_history(ctx.tables["sms_log"], log)
     details = []
     for n in missing:

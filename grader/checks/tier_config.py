@@ -116,6 +116,14 @@ def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
+def _named(wanted: str, names: list[str]) -> str:
+    """The configured tier meant by ``wanted``: itself, or the one name that contains it ("钻石卡会员")."""
+    if wanted in names:
+        return wanted
+    holding = [n for n in names if wanted in n]
+    return holding[0] if len(holding) == 1 else wanted
+
+
 @check("tier-shares", title="各等级人数占比", applies_to=("tier-config",), validate=_check_targets,
        reads_tables=True)
 def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功") -> CheckResult:
@@ -134,7 +142,7 @@ def tier_shares(ctx: CheckContext, *, targets: list, status: str = "交易成功
     met = 0
     summary = []
     for t in targets:
-        name = str(t["from"])
+        name = _named(str(t["from"]), names)  # "钻石卡会员" is the 钻石卡 (the name itself is the schema check's)
         if name not in names:
             details.append(f"配置里没有等级“{name}”，无法计算它的占比")
             continue

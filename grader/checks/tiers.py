@@ -236,7 +236,8 @@ def tier_rule_mistakes(ctx: CheckContext, *, tiers: list, amount_column: str = A
         if fitted > best[0] + 1e-9 and fitted >= MIN_FIT:
             best = (fitted, combo)
     if not best[1]:
-        return ctx.ok(f"没有发现常见的规则错误（有 {_pct(1 - right)} 的{label}等级不对，请看“等级与折扣”的逐行提示）")
+        return ctx.ok("没有发现本项列出的常见规则错误" if right > 1 - 1e-9
+                      else f"没有发现本项列出的常见规则错误；等级不对的{label}请看“等级与折扣”的逐行提示")
     return ctx.fail("；另外，".join(TIER_MISTAKES[code][1] for code in best[1]),
                     details=[f"按这种规则得到的等级和你的提交有 {_pct(best[0])} 一致，按课程规则只有 {_pct(right)}"])
 

@@ -25,9 +25,14 @@ def _number(value: Any) -> float | None:
 
 
 def _rounded_to(expected: float, actual: float) -> int | None:
-    """The number of decimals ``expected`` was rounded to, to give ``actual`` (None: it was not)."""
-    for digits in range(4):
-        if abs(round(expected, digits) - actual) < 1e-9 and abs(expected - actual) > 1e-9:
+    """The number of decimals ``actual`` keeps when it is the unrounded value behind ``expected`` rounded to fewer
+    decimals (None: it is not). The reference is itself rounded (74.65), so its own rounding (74.7) may differ
+    from the student's (74.649… → 74.6): ``actual`` only has to be within half a unit of its last decimal."""
+    if abs(expected - actual) <= 1e-9:
+        return None
+    shown = next((d for d in range(7) if abs(round(expected, d) - expected) < 1e-9), 7)  # decimals the answer has
+    for digits in range(shown):
+        if abs(round(actual, digits) - actual) < 1e-9 and abs(expected - actual) <= 0.5 * 10**-digits + 0.005 + 1e-9:
             return digits
     return None
 
@@ -59,7 +64,8 @@ def _all_zero(wrong: list[Mismatch], matched: int) -> str | None:
         return None
     if any(_number(m.actual) != 0 or not _number(m.expected) for m in wrong):
         return None
-    return (f"{wrong[0].column} 几乎全是 0：通常是两张表对应用的编号（如订单编号）一张读成了数字、一张是文字，"
+    amount = "全是 0" if len(wrong) >= matched else "几乎全是 0"
+    return (f"{wrong[0].column} {amount}：通常是两张表用来对应的编号（如订单编号）一张读成了数字、一张是文字，"
             "一个也对不上；读 CSV 时加 dtype=str（或 dtype={'订单编号': str}）再试。")
 
 

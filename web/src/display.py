@@ -62,7 +62,15 @@ def render_value(value: Any) -> dict[str, Any]:
         except (TypeError, ValueError):
             text = repr(value)
         return {"kind": "text", "text": _clip(text), "type": type(value).__name__}
-    return {"kind": "text", "text": _clip(repr(value)), "type": type(value).__name__}
+    return {"kind": "text", "text": _clip(_shown(value)), "type": type(value).__name__}
+
+
+GROUPBY_TEXT = "（分组对象：groupby 之后还要汇总，例如 .size()、.sum() 或 .agg(…)，再 .reset_index() 变成表格）"
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, except for objects whose repr is an English memory address (a groupby left unfinished)."""
+    return GROUPBY_TEXT if type(value).__name__.endswith("GroupBy") else repr(value)
 
 
 def compile_student(code: str, filename: str) -> Any:
@@ -106,6 +114,7 @@ class Capture:
     def print(self, *args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
               flush: bool = False) -> None:
         if (file is not None and file is not sys.stdout) or not any(is_table(a) for a in args):
+            args = tuple(GROUPBY_TEXT if type(a).__name__.endswith("GroupBy") else a for a in args)
             builtins.print(*args, sep=sep, end=end, file=file, flush=flush)
             return
         sep = " " if sep is None else sep
@@ -132,7 +141,7 @@ class Capture:
             if is_table(value):
                 self._emit(table(value), str(value) + "\n")
             else:
-                text = _clip(repr(value))
+                text = _clip(_shown(value))
                 self._emit({"kind": "value", "text": text}, text + "\n")
 
     # -- warnings -----------------------------------------------------------------------------------

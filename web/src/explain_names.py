@@ -91,6 +91,10 @@ def name_error(ctx: ErrorContext) -> Explanation | None:
     if not name:
         return None
     title = f"{ctx.at()}：没有叫 {quote(name)} 的变量"
+    if _in_f_string(ctx, name):
+        return Explanation(f"{ctx.at()}：f 字符串把 {{{name}}} 当成了变量", [
+            f"引号前面的 f 会把花括号里的 {name} 换成同名变量的值；短信模板里的 {{{name}}} 要原样保留，"
+            "去掉引号前面的 f 就行。"])
     if _compared_not_assigned(ctx, name):
         return Explanation(f"{ctx.at()}：赋值要用一个等号", [
             f"{name} = …（一个等号）才是把右边的值存进变量 {name}；== 是判断两边是否相等，{name} 还不存在，就出错了。"])
@@ -106,6 +110,15 @@ def name_error(ctx: ErrorContext) -> Explanation | None:
     lines = [f"你是不是想写 {'、'.join(quote(c) for c in near)}？"] if near else []
     lines.append("变量要先赋值再使用；注意大小写。每次运行都从第一行重新开始，上一次运行的变量不会保留。")
     return Explanation(title, lines)
+def _in_f_string(ctx: ErrorContext, name: str) -> bool:
+    """``f"…{买家昵称}…"``: a template's placeholder read as a variable."""
+    lines = str(ctx.namespace.get("__cw_code__", "")).splitlines()
+    if not ctx.line or not 0 < ctx.line <= len(lines):
+        return False
+    line = lines[ctx.line - 1]
+    return "{" + name + "}" in line and re.search(r"""\b[fF][rR]?["']""", line) is not None
+
+
 def _compared_not_assigned(ctx: ErrorContext, name: str) -> bool:
     """The failing line is ``name == …`` (a statement of its own): ``=`` was meant."""
     lines = str(ctx.namespace.get("__cw_code__", "")).splitlines()

@@ -52,6 +52,10 @@ function tableBlock(chunk, label, { collapsed = false } = {}) {
   const wrap = el("div", { class: "cw-table-wrap", tabindex: "0", role: "region", "aria-label": `${label}${shape(chunk)}` });
   wrap.innerHTML = chunk.html;
   alignColumns(wrap, chunk.numeric);
+  // pandas leaves the index header (top-left) empty: a screen reader would read a nameless column
+  for (const th of wrap.querySelectorAll("thead th")) {
+    if (!th.textContent.trim()) th.append(el("span", { class: "cw-sr-only", text: "索引" }));
+  }
   const caption = `${label}${shape(chunk)}`;
   if (chunk.rows <= COLLAPSE_ROWS) {
     return el("div", { class: "cw-block cw-table" }, el("div", { class: "cw-block-title", text: caption }), wrap);

@@ -77,6 +77,20 @@ export class ExerciseWidget {
         return undefined;
       });
     }
+    // A tooltip shown on hover or focus goes away with Esc (WCAG 1.4.13) and stays away until the pointer or the
+    // focus leaves the toolbar.
+    const toolbar = this.root.querySelector(".cw-toolbar");
+    if (toolbar) {
+      // (on the document: a tooltip shown by the pointer has no focus in the toolbar)
+      document.addEventListener("keydown", (e) => {
+        const showing = toolbar.matches(":hover") || toolbar.contains(document.activeElement);
+        if (e.key === "Escape" && toolbar.isConnected && showing) toolbar.classList.add("cw-tips-off");
+      });
+      const back = () => toolbar.classList.remove("cw-tips-off");
+      toolbar.addEventListener("mouseleave", back);
+      toolbar.addEventListener("focusin", back); // the keyboard moved on to another button: its tip shows
+      toolbar.addEventListener("focusout", (e) => { if (!toolbar.contains(e.relatedTarget)) back(); });
+    }
   }
 
   // -- state ---------------------------------------------------------------------------------
