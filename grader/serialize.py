@@ -75,6 +75,9 @@ def as_table(result: Any, spec: ExerciseSpec) -> tuple[pd.DataFrame, list[Note]]
                              "或 .sum()，再用 .reset_index() 变成表格")
     if not isinstance(result, pd.DataFrame):
         raise SerializeError(f"result 应该是一个 DataFrame（表格），现在是{_type_name(result)}；请把最后的结果表赋给 result")
+    if result.shape[1] == 0 and isinstance(result.index, pd.RangeIndex):  # pd.DataFrame([]): the file would be blank
+        raise SerializeError("result 是一张空表，连列都没有：通常是用空列表建了表（筛选后一行也没剩下）；"
+                             "在每一步后面 print(len(表)) 看看是哪一步变空的")
     df = result
     index_names = [n for n in df.index.names if n is not None]
     if index_names and not set(index_names) & set(map(str, df.columns)):

@@ -99,7 +99,9 @@ def order_problems(config: TierConfig, min_discount: float = 0.70, max_discount:
             if higher:
                 problems.append(f"{high.label}的{what}（{hi:g}）应高于{low.label}（{lo:g}）")
             else:
-                problems.append(f"{high.label}的折扣（{hi:g}）应低于{low.label}（{lo:g}），等级越高折扣越大")
+                problems.append(f"{high.label}和{low.label}的折扣一样（都是 {hi:g}）：等级越高，折扣的数字应越小（优惠越多）"
+                                if hi == lo else
+                                f"{high.label}的折扣（{hi:g}）应低于{low.label}（{lo:g}）：等级越高，折扣的数字越小（优惠越多）")
     for tier in config.tiers:
         if _known(tier.discount) and not min_discount - 1e-9 <= tier.discount <= max_discount + 1e-9:
             problems.append(f"{tier.label}的折扣 {tier.discount:g} 超出范围 {min_discount:g}–{max_discount:g}（7折到不打折）")

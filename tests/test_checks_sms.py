@@ -113,6 +113,8 @@ def test_optout_only_on_marketing_and_at_the_end():
     assert "缺少退订提示" in res.details[0]
     res = run("sms-optout", with_("生日关怀", "【吃货美食团】回TD退订，生日快乐！送您10元零食券"))
     assert "没有放在最后" in res.details[0]
+    res = run("sms-optout", with_("生日关怀", "【吃货美食团】生日快乐！送您10元零食券，退订回T"))
+    assert "写法不对" in res.details[0] and "没有放在最后" not in res.details[0]  # it is at the end
     for optout in ("回T退订", "拒收请回复R", "回N退订。"):
         assert run("sms-optout", with_("生日关怀", "【吃货美食团】生日快乐！送您10元零食券，" + optout)).passed
 

@@ -413,3 +413,10 @@ def test_values_of_keys_that_match_nothing_earn_nothing():
     for c in value_checks:
         assert not c.passed and c.points == pytest.approx(c.max_points * share, abs=0.01)
         assert "写法要和练习要求的一致" in c.hint
+
+
+def test_a_table_without_columns_is_explained_to_the_student():
+    """pd.DataFrame([]) from an empty list of rows: not the teacher tool's "文件里只有空白"."""
+    browser.init(Path(__file__).resolve().parent.parent / "exercises")
+    report = browser.check("sms-plan", pd.DataFrame([]))
+    assert report["error"].startswith("result 是一张空表，连列都没有") and "print(len(" in report["error"]

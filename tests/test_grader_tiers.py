@@ -121,7 +121,7 @@ def test_no_tiers_at_all_gives_no_config():
 @pytest.mark.parametrize(("index", "field", "value", "expected"), [
     (1, "交易金额", 200, "金卡的交易金额（200）应高于银卡（200）"),
     (2, "交易笔数", 4, "白金卡的交易笔数（4）应高于金卡（5）"),
-    (3, "折扣", 0.9, "钻石卡的折扣（0.9）应低于白金卡（0.9）"),
+    (3, "折扣", 0.9, "钻石卡和白金卡的折扣一样（都是 0.9）"),
     (3, "折扣", 0.6, "钻石卡的折扣 0.6 超出范围 0.7–1"),
 ])
 def test_each_order_rule_violated_once(index, field, value, expected):
@@ -405,3 +405,14 @@ def test_shares_are_computed_for_tier_names_with_a_suffix():
     results = grade_result(spec, config, None).checks
     [shares] = [r for c, r in zip(spec.checks, results, strict=True) if c.kind == "tier-shares"]
     assert shares.passed, (shares.message, shares.details)
+
+
+def test_the_format_hint_names_the_exercise_s_rule():
+    """The course's rule is 任一: the hint says so instead of offering "任一/全部" as a choice."""
+    from grader.engine import grade_result
+    from grader.spec import load_spec
+
+    spec = load_spec(Path(__file__).resolve().parent.parent / "exercises" / "tier-config")
+    results = grade_result(spec, {"规则": "任一", "等级": "银卡"}, None).checks
+    [schema] = [r for c, r in zip(spec.checks, results, strict=True) if c.kind == "tier-schema"]
+    assert not schema.passed and "规则写“任一”" in schema.hint and "任一/全部" not in schema.hint

@@ -209,7 +209,12 @@ def sms_optout(ctx: CheckContext, *, marketing: list, optouts: list, scene_alias
         if scene in marketing:
             if not _ends_with_optout(text, optouts):
                 missing.append(scene)
-                what = "退订提示没有放在最后" if has_any else "缺少退订提示"
+                if any(o in text for o in optouts):
+                    what = "退订提示没有放在最后"
+                elif has_any:  # "退订回T": at the end, but not a wording the platform's users know
+                    what = f"退订提示的写法不对，要写成 {' / '.join(optouts)} 之一"
+                else:
+                    what = "缺少退订提示"
                 problems.append(f"{_label(scene, i)}：营销短信{what}")
         elif has_any:
             extra.append(scene)

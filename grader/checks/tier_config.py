@@ -48,8 +48,11 @@ def _rules(ctx: CheckContext) -> Any:
     return tiers
 
 
-SCHEMA_HINT = ("按练习给出的格式填写：规则（任一/全部），等级从低到高，每个等级有 名称、交易金额、交易笔数、折扣，"
-               "数字直接写，例如 交易金额: 1000、交易笔数: 4、折扣: 0.95。")
+def schema_hint(rule: str | None) -> str:
+    """How the config is written; the rule the exercise asks for, when it asks for one (not "任一/全部" as a choice)."""
+    written = f"规则写“{rule}”" if rule else "规则（任一/全部）"
+    return (f"按练习给出的格式填写：{written}，等级从低到高，每个等级有 名称、交易金额、交易笔数、折扣，"
+            "数字直接写，例如 交易金额: 1000、交易笔数: 4、折扣: 0.95。")
 
 
 @check("tier-schema", title="配置格式", applies_to=("tier-config",))
@@ -59,7 +62,7 @@ def tier_schema(ctx: CheckContext) -> CheckResult:
     parsed = _parsed(ctx)
     rules = _rules(ctx)
     if parsed.config is None:
-        return ctx.fail("等级配置的格式不对", details=parsed.problems, hint=SCHEMA_HINT)
+        return ctx.fail("等级配置的格式不对", details=parsed.problems, hint=schema_hint(rules.rule))
     structure = schema_problems(parsed.config, rules.names, rules.rule)
     problems = [*parsed.problems, *structure]
     if not problems:
@@ -72,7 +75,7 @@ def tier_schema(ctx: CheckContext) -> CheckResult:
                                     else "规则" for p in parsed.unread))
     message = f"有 {len(parsed.unread)} 处没有读出来（{where}），其余照常评分" if parsed.unread and not structure \
         else "等级配置的格式不对"
-    return ctx.fail(message, details=problems, fraction=max(0.0, 1 - bad / units), hint=SCHEMA_HINT)
+    return ctx.fail(message, details=problems, fraction=max(0.0, 1 - bad / units), hint=schema_hint(rules.rule))
 
 
 @check("tier-monotonic", title="门槛与折扣", applies_to=("tier-config",))
