@@ -68,9 +68,14 @@ def render_value(value: Any) -> dict[str, Any]:
 GROUPBY_TEXT = "（分组对象：groupby 之后还要汇总，例如 .size()、.sum() 或 .agg(…)，再 .reset_index() 变成表格）"
 
 
+def _is_groupby(value: Any) -> bool:
+    """A groupby left unfinished: its repr and str are an English memory address."""
+    return type(value).__name__.endswith("GroupBy")
+
+
 def _shown(value: Any) -> str:
-    """``repr(value)``, except for objects whose repr is an English memory address (a groupby left unfinished)."""
-    return GROUPBY_TEXT if type(value).__name__.endswith("GroupBy") else repr(value)
+    """``repr(value)``, or what a groupby still needs."""
+    return GROUPBY_TEXT if _is_groupby(value) else repr(value)
 
 
 def compile_student(code: str, filename: str) -> Any:
@@ -114,7 +119,7 @@ class Capture:
     def print(self, *args: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
               flush: bool = False) -> None:
         if (file is not None and file is not sys.stdout) or not any(is_table(a) for a in args):
-            args = tuple(GROUPBY_TEXT if type(a).__name__.endswith("GroupBy") else a for a in args)
+            args = tuple(GROUPBY_TEXT if _is_groupby(a) else a for a in args)
             builtins.print(*args, sep=sep, end=end, file=file, flush=flush)
             return
         sep = " " if sep is None else sep

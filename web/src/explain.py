@@ -47,6 +47,12 @@ class ErrorContext:
     def at(self) -> str:
         return f"第 {self.line} 行" if self.line else "代码里"
 
+    @property
+    def source_line(self) -> str:
+        """The text of the student's failing line ("" when unknown)."""
+        lines = str(self.namespace.get("__cw_code__", "")).splitlines()
+        return lines[self.line - 1] if self.line and 0 < self.line <= len(lines) else ""
+
 
 Explainer = Callable[[ErrorContext], Explanation | None]
 REGISTRY: list[tuple[tuple[type[BaseException], ...], Explainer]] = []

@@ -110,21 +110,17 @@ def name_error(ctx: ErrorContext) -> Explanation | None:
     lines = [f"你是不是想写 {'、'.join(quote(c) for c in near)}？"] if near else []
     lines.append("变量要先赋值再使用；注意大小写。每次运行都从第一行重新开始，上一次运行的变量不会保留。")
     return Explanation(title, lines)
+
+
 def _in_f_string(ctx: ErrorContext, name: str) -> bool:
     """``f"…{买家昵称}…"``: a template's placeholder read as a variable."""
-    lines = str(ctx.namespace.get("__cw_code__", "")).splitlines()
-    if not ctx.line or not 0 < ctx.line <= len(lines):
-        return False
-    line = lines[ctx.line - 1]
+    line = ctx.source_line
     return "{" + name + "}" in line and re.search(r"""\b[fF][rR]?["']""", line) is not None
 
 
 def _compared_not_assigned(ctx: ErrorContext, name: str) -> bool:
     """The failing line is ``name == …`` (a statement of its own): ``=`` was meant."""
-    lines = str(ctx.namespace.get("__cw_code__", "")).splitlines()
-    if not ctx.line or not 0 < ctx.line <= len(lines):
-        return False
-    return re.match(rf"\s*{re.escape(name)}\s*==(?!=)", lines[ctx.line - 1]) is not None
+    return re.match(rf"\s*{re.escape(name)}\s*==(?!=)", ctx.source_line) is not None
 
 
 _NUMBER_METHODS = {"round", "mean", "abs", "sum", "max", "min", "astype", "fillna", "is_integer"}

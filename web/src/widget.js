@@ -14,6 +14,15 @@ window.addEventListener("pagehide", () => {
   for (const widget of live) if (widget.saveTimer) widget.flushSave();
 });
 
+// Esc closes a toolbar tooltip shown on hover or focus (WCAG 1.4.13). One listener for every page view's toolbars
+// (on the document: a tooltip shown by the pointer has no focus in the toolbar).
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "Escape") return;
+  for (const toolbar of document.querySelectorAll(".exercise .cw-toolbar")) {
+    if (toolbar.matches(":hover") || toolbar.contains(document.activeElement)) toolbar.classList.add("cw-tips-off");
+  }
+});
+
 export class ExerciseWidget {
   /**
    * @param {HTMLElement} root  the `.exercise[data-exercise]` element rendered by the build
@@ -77,15 +86,9 @@ export class ExerciseWidget {
         return undefined;
       });
     }
-    // A tooltip shown on hover or focus goes away with Esc (WCAG 1.4.13) and stays away until the pointer or the
-    // focus leaves the toolbar.
+    // A tooltip closed with Esc (the document's listener above) stays closed until the pointer or the focus leaves.
     const toolbar = this.root.querySelector(".cw-toolbar");
     if (toolbar) {
-      // (on the document: a tooltip shown by the pointer has no focus in the toolbar)
-      document.addEventListener("keydown", (e) => {
-        const showing = toolbar.matches(":hover") || toolbar.contains(document.activeElement);
-        if (e.key === "Escape" && toolbar.isConnected && showing) toolbar.classList.add("cw-tips-off");
-      });
       const back = () => toolbar.classList.remove("cw-tips-off");
       toolbar.addEventListener("mouseleave", back);
       toolbar.addEventListener("focusin", back); // the keyboard moved on to another button: its tip shows
