@@ -26,6 +26,11 @@ _NA_TEXTS = sorted(STR_NA_VALUES)
 _MISSING = np.array([*_NA_TEXTS, None, np.nan], dtype=object)
 
 
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a numeric column, NaN a value of its own (one hash pass, no sort)."""
+    return algorithms.factorize_array(values, use_na_sentinel=False)
+
+
 def _amounts(values: np.ndarray) -> np.ndarray:
     """'%.2f' of each float (pandas' float_format), as an object array; NaN gives "nan".
 
@@ -34,8 +39,22 @@ def _amounts(values: np.ndarray) -> np.ndarray:
     """
     if values.size and np.any((values == 0) & np.signbit(values)):
         return np.array(["%.2f" % v for v in values.tolist()], dtype=object)  # noqa: UP031
-    distinct, where = np.unique(values, return_inverse=True)
-    return np.array(["%.2f" % v for v in distinct.tolist()], dtype=object)[where.reshape(-1)]  # noqa: UP031
+    codes, distinct = _distinct(values)
+    return np.array(["%.2f" % v for v in distinct.tolist()], dtype=object)[codes]  # noqa: UP031
+
+
+def _amount_floats(values: np.ndarray) -> np.ndarray:
+    """The floats the parser reads back from each '%.2f' text (NaN stays NaN), each distinct value once."""
+    if values.size and np.any((values == 0) & np.signbit(values)):
+        return np.array([float("%.2f" % v) for v in values.tolist()], dtype=np.float64)  # noqa: UP031
+    codes, distinct = _distinct(values)
+    return np.array([float("%.2f" % v) for v in distinct.tolist()], dtype=np.float64)[codes]  # noqa: UP031
+
+
+def _integers(values: np.ndarray) -> np.ndarray:
+    """``str`` of each integer as an object array, each distinct value once (ids, counts and flags repeat)."""
+    codes, distinct = _distinct(values)
+    return np.array(list(map(str, distinct.tolist())), dtype=object)[codes]
 
 
 def _cells(column: pd.Series) -> list:
@@ -45,7 +64,9 @@ def _cells(column: pd.Series) -> list:
         text = _amounts(values)
         text[np.isnan(values)] = ""
         return text.tolist()
-    if column.dtype.kind in "iub":
+    if column.dtype.kind in "iu":
+        return _integers(column.to_numpy()).tolist()
+    if column.dtype.kind == "b":
         return column.to_numpy().astype(str).tolist()
     values = column.to_numpy(dtype=object).copy()
     values[pd.isna(values)] = ""
@@ -60,11 +81,14 @@ def _texts(column: pd.Series) -> np.ndarray:
         text = _amounts(values)
         text[np.isnan(values)] = np.nan
         return text
-    if kind in "iub":
+    if kind in "iu":
+        return _integers(column.to_numpy())
+    if kind == "b":
         return column.to_numpy().astype(str).astype(object)
     values = column.to_numpy(dtype=object).copy()
     absent = algorithms.isin(values, _MISSING)  # None, NaN and the NA texts, in one pass
-    if not lib.is_string_array(values[~absent], skipna=False):  # pd.NA, NaT, or objects the writer str()s
+    rest = values[~absent]
+    if rest.size and not lib.is_string_array(rest, skipna=False):  # pd.NA, NaT, or objects the writer str()s
         missing = pd.isna(values)
         values = np.array([v if type(v) is str or m else str(v) for v, m in zip(values.tolist(), missing, strict=True)],
                           dtype=object)
@@ -123,7 +147,7 @@ def typed_frame(df: pd.DataFrame, text_columns: Iterable[str] = ()) -> pd.DataFr
         elif kind in "iub":
             columns[name] = column.to_numpy().copy()
         elif kind == "f":
-            columns[name] = _texts(column).astype(np.float64)
+            columns[name] = _amount_floats(column.to_numpy())
         elif kind == "O":
             values = _texts(column)
             present = values[~pd.isna(values)].tolist()
