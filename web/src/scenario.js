@@ -156,7 +156,7 @@ class ScenarioPlayer {
       ? `已完成${best}。`
       : steps
         ? `已回复 ${steps} 次，目前得分 ${this.points}${best}。`
-        : `满分 ${this.max} 分。读完买家的话，点一条你认为最合适的回复${best}。`);
+        : `满分 ${this.max} 分。读完对方的话，点一条你认为最合适的回复${best}。`);
   }
 
   restart(live = false) {
