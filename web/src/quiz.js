@@ -114,9 +114,11 @@ function submit(root) {
   const missing = answers.map((a, i) => (a.length ? null : i + 1)).filter(Boolean);
   if (missing.length) {
     root.querySelector('[data-role="score"]').textContent = `请先回答第 ${missing.join("、")} 题。`;
+    root.querySelector('[data-role="score"]').scrollIntoView({ block: "nearest" });
     return;
   }
   const { correct, total } = showResult(root, answers);
+  root.querySelector('[data-role="score"]').scrollIntoView({ block: "nearest" }); // on a phone it is below the screen
   const record = { answers, correct, total, timestamp: new Date().toISOString() };
   saveQuizRecord(root.dataset.quiz, record);
   window.dispatchEvent(new CustomEvent("courseware:quiz", { detail: { id: root.dataset.quiz, ...record } }));

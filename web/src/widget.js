@@ -307,6 +307,7 @@ export class ExerciseWidget {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     this.setStatus("ready", payload.file_warning ? `已生成提交文件 ${payload.file.name}。注意：${payload.file_warning}`
       : `已生成提交文件 ${payload.file.name}：把它交给老师。`);
+    this.status.scrollIntoView({ block: "nearest" }); // after the 学号 form a phone shows the page far below
   }
 
   async stop() {
