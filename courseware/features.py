@@ -7,6 +7,7 @@ from courseware import (
     grading,  # noqa: F401  ::grading{} 教师批改 in the browser
     landing,  # noqa: F401  ::course-map{part="…"} home page: 开始学习, 学习路线, 项目 cards from the nav
     offline_patch,  # noqa: F401  Material's CDN fallbacks point at the site's own files
+    print_page,  # noqa: F401  last step: the print page without the quizzes' and scenarios' explanations
     pybundle,  # noqa: F401  Python bundle + manifest the browser worker loads (assets/courseware/py/)
     quiz,  # noqa: F401  ::quiz{id="…"} self-check quizzes
     runtime_assets,  # noqa: F401  Pyodide distribution + bundled browser runtime

@@ -267,7 +267,8 @@ def render_quiz(quiz: Quiz) -> str:
             "</div>"
             '<div class="quiz__feedback" data-role="feedback" hidden>'
             '<p class="quiz__verdict" data-role="verdict"></p>'
-            f'<div class="quiz__explanation">{md_html(question.explanation)}</div></div></li>'
+            # the explanation stays out of the search index (it would answer the question in the search results)
+            f'<div class="quiz__explanation" data-search-exclude>{md_html(question.explanation)}</div></div></li>'
         )
     parts.append(
         '</ol><div class="quiz__actions">'

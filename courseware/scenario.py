@@ -46,9 +46,20 @@ def _attr(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _print_goto(scenario: Scenario, goto: str) -> str:
+    """Where a reply leads, for paper (hidden on screen): "→ 第 3 步" or "→ 对话结束"."""
+    numbers = {step.id: n for n, step in enumerate(scenario.steps, start=1)}
+    where = f"第 {numbers[goto]} 步" if goto in numbers else "对话结束"
+    return f'<span class="scenario__goto">→ {where}</span>'
+
+
 def _step_html(scenario: Scenario, step: Step) -> str:
     sid = f"scn-{scenario.id}-{step.id}"
-    parts = [f'<section class="scenario__step" data-step="{_attr(step.id)}" hidden>']
+    number = next(n for n, s in enumerate(scenario.steps, start=1) if s.id == step.id)
+    # data-search-exclude: the replies and verdicts stay out of the search index (Material's parser ends an excluded
+    # block at the first closing tag of its name, so it sits on the <section>, which holds no other section)
+    parts = [f'<section class="scenario__step" data-step="{_attr(step.id)}" hidden data-search-exclude>',
+             f'<p class="scenario__number">第 {number} 步</p>']
     if step.narration:
         parts.append(f'<div class="scenario__narration">{md_html(step.narration)}</div>')
     parts.append(
@@ -61,8 +72,8 @@ def _step_html(scenario: Scenario, step: Step) -> str:
         parts.append(
             f'<button type="button" class="scenario__choice" data-action="choose" data-choice="{letter}" '
             f'data-points="{choice.points}" data-goto="{_attr(choice.goto)}">'
-            f'<span class="scenario__letter">{letter}</span><span class="scenario__reply">{md_html(choice.reply, inline=True)}</span>'
-            "</button>"
+            f'<span class="scenario__letter">{letter}</span><span class="scenario__reply">{md_html(choice.reply, inline=True)}'
+            f"{_print_goto(scenario, choice.goto)}</span></button>"
         )
     parts.append(f'</div><div class="scenario__feedback" data-role="feedback" data-best="{step.best_points}" hidden>'
                  '<p class="scenario__verdict" data-role="verdict"></p>')

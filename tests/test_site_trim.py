@@ -59,3 +59,16 @@ def test_compact_search_index_keeps_the_data(tmp_path):
     index.write_text(json.dumps(data), encoding="utf-8")
     assert compact_search_index(tmp_path) > 0
     assert json.loads(index.read_text(encoding="utf-8")) == data
+
+
+def test_print_page_leaves_out_explanations_and_chapter_pages_keep_them(site_dir):
+    from courseware.print_page import EXPLANATION, PRINT_PAGE, strip_explanations
+
+    printed = (site_dir / PRINT_PAGE).read_text(encoding="utf-8")
+    assert 'class="quiz__q"' in printed and 'class="scenario__step"' in printed, "the worksheets are printed"
+    assert not EXPLANATION.search(printed)
+    chapter = (site_dir / "p7-service" / "in-sale" / "index.html").read_text(encoding="utf-8")
+    blocks = EXPLANATION.findall(chapter)
+    assert blocks, "a chapter page keeps its explanations"
+    assert all("<div" not in block[len("<div"):] for block in blocks), "an explanation holds no <div> (the regex ends at the first)"
+    assert strip_explanations('<div class="quiz__explanation" data-search-exclude><p>因为</p></div><p>留下</p>') == ("<p>留下</p>", 1)

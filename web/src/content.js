@@ -1,3 +1,4 @@
-// Course-content components (情景模拟, home page); main.js imports this one module.
+// Course-content components (情景模拟, home page, printing); main.js imports this one module.
 import "./scenario.js";
 import "./landing.js";
+import "./print.js";
