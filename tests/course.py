@@ -68,6 +68,15 @@ def projects() -> tuple[Project, ...]:
     return tuple(found)
 
 
+def print_excluded() -> list[str]:
+    """The patterns of pages the whole-course print page leaves out (print-site's ``exclude`` in mkdocs.yml)."""
+    config = YAML(typ="rt").load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "print-site" in plugin:
+            return [str(pattern) for pattern in (plugin["print-site"] or {}).get("exclude", [])]
+    return []
+
+
 def task_pages() -> list[str]:
     return [page for project in projects() for page in project.tasks]
 

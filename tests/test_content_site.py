@@ -3,6 +3,7 @@ headless Chromium at desktop and phone width without overflowing (screenshots go
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser_util import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, foreign_requests, serve
-from course import projects, task_pages
+from course import nav_pages, print_excluded, projects, task_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,12 +114,17 @@ def test_chapter_first_screens(site_dir):
 
 
 def test_print_page_holds_the_whole_course(site_dir):
-    """mkdocs-print-site's 打印/导出 PDF page contains every chapter page, in nav order."""
+    """mkdocs-print-site's 打印/导出 PDF page contains every chapter page, in nav order, and leaves out the pages
+    mkdocs.yml excludes (tests/course.py reads the list)."""
     html = (site_dir / "print_page" / "index.html").read_text(encoding="utf-8")
     sections = re.findall(r'<section class="print-page" id="([^"]+)"', html)
-    expected = [page.removesuffix(".md").replace("/", "-") for page in task_pages()] + ["glossary", "teacher-deploy"]
+    expected = [page.removesuffix(".md").replace("/", "-") for page in task_pages()] + ["glossary"]
     for chapter in expected:
         assert chapter in sections, f"打印页缺少 {chapter}"
+    left_out = [page for page in nav_pages() if any(fnmatch.fnmatch(page, p) for p in print_excluded())]
+    assert {"progress.md", "teacher/deploy.md"} <= set(left_out)
+    for page in left_out:
+        assert page.removesuffix(".md").removesuffix("/index").replace("/", "-") not in sections, f"打印页不应有 {page}"
     tasks = [sections.index(page.removesuffix(".md").replace("/", "-")) for page in task_pages()]
     assert tasks == sorted(tasks), "打印页里任务的顺序应与导航一致"
 

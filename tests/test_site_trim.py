@@ -72,3 +72,17 @@ def test_print_page_leaves_out_explanations_and_chapter_pages_keep_them(site_dir
     assert blocks, "a chapter page keeps its explanations"
     assert all("<div" not in block[len("<div"):] for block in blocks), "an explanation holds no <div> (the regex ends at the first)"
     assert strip_explanations('<div class="quiz__explanation" data-search-exclude><p>因为</p></div><p>留下</p>') == ("<p>留下</p>", 1)
+
+
+def test_links_to_pages_left_out_of_the_print_page_point_at_the_pages(tmp_path):
+    from courseware.print_page import excluded_pages, relink
+
+    docs = tmp_path / "docs"
+    for rel in ("index.md", "progress.md", "teacher/index.md", "teacher/deploy.md", "p1/tiers.md"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("# x", encoding="utf-8")
+    pages = excluded_pages(docs, ["progress.md", "teacher/*"])
+    assert pages == {"progress": "../progress/", "teacher": "../teacher/", "teacher-deploy": "../teacher/deploy/"}
+    html = '<a href="#teacher">a</a><a href="#teacher-deploy">b</a><a href="#progress-x">c</a><a href="#p1-tiers">d</a>'
+    assert relink(html, pages) == ('<a href="../teacher/">a</a><a href="../teacher/deploy/">b</a>'
+                                   '<a href="../progress/#x">c</a><a href="#p1-tiers">d</a>')
