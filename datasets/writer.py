@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,35 +26,29 @@ _NA_TEXTS = sorted(STR_NA_VALUES)
 _MISSING = np.array([*_NA_TEXTS, None, np.nan], dtype=object)
 
 
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, distinct values) of a numeric column, NaN a value of its own (one hash pass, no sort)."""
-    return algorithms.factorize_array(values, use_na_sentinel=False)
+def _per_distinct(values: np.ndarray, fmt: Callable[[Any], Any], dtype: Any) -> np.ndarray:
+    """``fmt`` of each value of a numeric column, computed once per distinct value (amounts, ids, counts and flags
+    repeat; one hash pass, no sort; NaN is a value of its own). A -0.0 would share 0.0's slot, so such a column is
+    formatted value by value."""
+    if values.size and np.any((values == 0) & np.signbit(values)):
+        return np.array([fmt(v) for v in values.tolist()], dtype=dtype)
+    codes, distinct = algorithms.factorize_array(values, use_na_sentinel=False)
+    return np.array([fmt(v) for v in distinct.tolist()], dtype=dtype)[codes]
 
 
 def _amounts(values: np.ndarray) -> np.ndarray:
-    """'%.2f' of each float (pandas' float_format), as an object array; NaN gives "nan".
-
-    Amount columns repeat a few hundred prices, so each distinct value is formatted once (the same text:
-    '%.2f' of that value). A -0.0 would share 0.0's slot, so such a column is formatted value by value.
-    """
-    if values.size and np.any((values == 0) & np.signbit(values)):
-        return np.array(["%.2f" % v for v in values.tolist()], dtype=object)  # noqa: UP031
-    codes, distinct = _distinct(values)
-    return np.array(["%.2f" % v for v in distinct.tolist()], dtype=object)[codes]  # noqa: UP031
+    """'%.2f' of each float (pandas' float_format), as an object array; NaN gives "nan"."""
+    return _per_distinct(values, "%.2f".__mod__, object)
 
 
 def _amount_floats(values: np.ndarray) -> np.ndarray:
-    """The floats the parser reads back from each '%.2f' text (NaN stays NaN), each distinct value once."""
-    if values.size and np.any((values == 0) & np.signbit(values)):
-        return np.array([float("%.2f" % v) for v in values.tolist()], dtype=np.float64)  # noqa: UP031
-    codes, distinct = _distinct(values)
-    return np.array([float("%.2f" % v) for v in distinct.tolist()], dtype=np.float64)[codes]  # noqa: UP031
+    """The floats the parser reads back from each '%.2f' text (NaN stays NaN)."""
+    return _per_distinct(values, lambda v: float("%.2f" % v), np.float64)  # noqa: UP031
 
 
 def _integers(values: np.ndarray) -> np.ndarray:
-    """``str`` of each integer as an object array, each distinct value once (ids, counts and flags repeat)."""
-    codes, distinct = _distinct(values)
-    return np.array(list(map(str, distinct.tolist())), dtype=object)[codes]
+    """``str`` of each integer as an object array."""
+    return _per_distinct(values, str, object)
 
 
 def _cells(column: pd.Series) -> list:
