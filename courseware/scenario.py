@@ -46,20 +46,19 @@ def _attr(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _print_goto(scenario: Scenario, goto: str) -> str:
+def _print_goto(numbers: dict[str, int], goto: str) -> str:
     """Where a reply leads, for paper (hidden on screen): "→ 第 3 步" or "→ 对话结束"."""
-    numbers = {step.id: n for n, step in enumerate(scenario.steps, start=1)}
     where = f"第 {numbers[goto]} 步" if goto in numbers else "对话结束"
     return f'<span class="scenario__goto">→ {where}</span>'
 
 
-def _step_html(scenario: Scenario, step: Step) -> str:
+def _step_html(scenario: Scenario, step: Step, numbers: dict[str, int]) -> str:
+    """One step; ``numbers`` gives each step's number on paper (step id → 1, 2, …)."""
     sid = f"scn-{scenario.id}-{step.id}"
-    number = next(n for n, s in enumerate(scenario.steps, start=1) if s.id == step.id)
     # data-search-exclude: the replies and verdicts stay out of the search index (Material's parser ends an excluded
     # block at the first closing tag of its name, so it sits on the <section>, which holds no other section)
     parts = [f'<section class="scenario__step" data-step="{_attr(step.id)}" hidden data-search-exclude>',
-             f'<p class="scenario__number">第 {number} 步</p>']
+             f'<p class="scenario__number">第 {numbers[step.id]} 步</p>']
     if step.narration:
         parts.append(f'<div class="scenario__narration">{md_html(step.narration)}</div>')
     parts.append(
@@ -73,7 +72,7 @@ def _step_html(scenario: Scenario, step: Step) -> str:
             f'<button type="button" class="scenario__choice" data-action="choose" data-choice="{letter}" '
             f'data-points="{choice.points}" data-goto="{_attr(choice.goto)}">'
             f'<span class="scenario__letter">{letter}</span><span class="scenario__reply">{md_html(choice.reply, inline=True)}'
-            f"{_print_goto(scenario, choice.goto)}</span></button>"
+            f"{_print_goto(numbers, choice.goto)}</span></button>"
         )
     parts.append(f'</div><div class="scenario__feedback" data-role="feedback" data-best="{step.best_points}" hidden>'
                  '<p class="scenario__verdict" data-role="verdict"></p>')
@@ -85,6 +84,7 @@ def _step_html(scenario: Scenario, step: Step) -> str:
 
 def render_scenario(scenario: Scenario) -> str:
     """The scenario as one HTML block (no blank lines, so Markdown passes it through untouched)."""
+    numbers = {step.id: n for n, step in enumerate(scenario.steps, start=1)}
     parts = [
         f'<div class="scenario" data-scenario="{_attr(scenario.id)}" data-max-points="{scenario.max_points}" '
         f'data-start="{_attr(scenario.steps[0].id)}">',
@@ -93,7 +93,7 @@ def render_scenario(scenario: Scenario) -> str:
         '<p class="scenario__status" data-role="status" aria-live="polite">需要启用 JavaScript 才能作答。</p>',
         '<div class="scenario__log" data-role="log"></div>',
         '<div class="scenario__pool" hidden>',
-        *(_step_html(scenario, step) for step in scenario.steps),
+        *(_step_html(scenario, step, numbers) for step in scenario.steps),
         "</div>",
         '<div class="scenario__end" data-role="end" hidden>'
         '<p class="scenario__score" data-role="score"></p>',
