@@ -42,9 +42,14 @@ def _pages(node: Any) -> list[str]:
 
 
 @cache
+def _config() -> Any:
+    """mkdocs.yml (the round-trip loader keeps Material's ``!!python/name`` tags unresolved)."""
+    return YAML(typ="rt").load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
 def nav() -> list[Any]:
-    """The ``nav`` of mkdocs.yml (the round-trip loader keeps Material's ``!!python/name`` tags unresolved)."""
-    return list(YAML(typ="rt").load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"])
+    """The ``nav`` of mkdocs.yml."""
+    return list(_config()["nav"])
 
 
 def nav_pages() -> list[str]:
@@ -70,8 +75,7 @@ def projects() -> tuple[Project, ...]:
 
 def print_excluded() -> list[str]:
     """The patterns of pages the whole-course print page leaves out (print-site's ``exclude`` in mkdocs.yml)."""
-    config = YAML(typ="rt").load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    for plugin in config["plugins"]:
+    for plugin in _config()["plugins"]:
         if isinstance(plugin, dict) and "print-site" in plugin:
             return [str(pattern) for pattern in (plugin["print-site"] or {}).get("exclude", [])]
     return []
