@@ -112,13 +112,14 @@ function clearResult(root) {
 function submit(root) {
   const answers = questions(root).map(chosen);
   const missing = answers.map((a, i) => (a.length ? null : i + 1)).filter(Boolean);
+  const score = root.querySelector('[data-role="score"]');
   if (missing.length) {
-    root.querySelector('[data-role="score"]').textContent = `请先回答第 ${missing.join("、")} 题。`;
-    root.querySelector('[data-role="score"]').scrollIntoView({ block: "nearest" });
+    score.textContent = `请先回答第 ${missing.join("、")} 题。`;
+    score.scrollIntoView({ block: "nearest" }); // on a phone the line is below the screen
     return;
   }
   const { correct, total } = showResult(root, answers);
-  root.querySelector('[data-role="score"]').scrollIntoView({ block: "nearest" }); // on a phone it is below the screen
+  score.scrollIntoView({ block: "nearest" });
   const record = { answers, correct, total, timestamp: new Date().toISOString() };
   saveQuizRecord(root.dataset.quiz, record);
   window.dispatchEvent(new CustomEvent("courseware:quiz", { detail: { id: root.dataset.quiz, ...record } }));
